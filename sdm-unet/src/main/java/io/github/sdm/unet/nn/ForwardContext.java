@@ -1,0 +1,96 @@
+package io.github.sdm.unet.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.util.function.Function;
+
+/**
+ * Per-call settings of a forward pass: the interceptor consulted around every named part, the attention
+ * slice size, and (inside a pass) the scoped manager that owns its temporaries.
+ *
+ * <p>Immutable; the {@code with...} methods return modified copies.
+ */
+public final class ForwardContext {
+
+    /** Plain computation: no interception, no attention slicing. */
+    public static final ForwardContext DEFAULT = new ForwardContext(PartInterceptor.NONE, 0, null);
+
+    private final PartInterceptor interceptor;
+    private final int attentionSliceSize;
+    private final NDManager manager;
+
+    private ForwardContext(PartInterceptor interceptor, int attentionSliceSize, NDManager manager) {
+        this.interceptor = interceptor;
+        this.attentionSliceSize = attentionSliceSize;
+        this.manager = manager;
+    }
+
+    public static ForwardContext of(PartInterceptor interceptor) {
+        return DEFAULT.withInterceptor(interceptor);
+    }
+
+    public ForwardContext withInterceptor(PartInterceptor newInterceptor) {
+        if (newInterceptor == null) {
+            throw new IllegalArgumentException("interceptor must not be null (use PartInterceptor.NONE)");
+        }
+        return new ForwardContext(newInterceptor, attentionSliceSize, manager);
+    }
+
+    /**
+     * Bounds attention memory: the batch*heads dimension is processed this many rows at a time (0 = all at
+     * once). At 512x512 one unsliced SD 1.5 attention map is [16, 4096, 4096] floats, 1 GiB.
+     */
+    public ForwardContext withAttentionSliceSize(int sliceSize) {
+        if (sliceSize < 0) {
+            throw new IllegalArgumentException("attention slice size must be >= 0, got " + sliceSize);
+        }
+        return new ForwardContext(interceptor, sliceSize, manager);
+    }
+
+    public ForwardContext withManager(NDManager scope) {
+        return new ForwardContext(interceptor, attentionSliceSize, scope);
+    }
+
+    public PartInterceptor interceptor() {
+        return interceptor;
+    }
+
+    public int attentionSliceSize() {
+        return attentionSliceSize;
+    }
+
+    /** The manager for temporaries of the current pass, or null outside {@link #scoped}. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * Runs {@code body} with every temporary in a fresh sub-manager of {@code resultManager}, freed on
+     * return; the returned arrays are attached to {@code resultManager}, the inputs go back to their own
+     * managers. Gradients are off (inference only).
+     *
+     * <p>Engine ops attach their result to the manager of their first operand, so inside a pass an
+     * activation must always be the receiver of an op, never a weight.
+     */
+    public NDList scoped(NDManager resultManager, NDList inputs, Function<ForwardContext, NDList> body) {
+        InferenceMode.ensure();
+        try (NDManager scope = resultManager.newSubManager()) {
+            for (NDArray input : inputs) {
+                if (input != null) {
+                    scope.tempAttachAll(input);
+                }
+            }
+            NDList out = body.apply(withManager(scope));
+            for (NDArray array : out) {
+                array.attach(resultManager);
+            }
+            return out;
+        }
+    }
+
+    /** Runs one part's computation through the interceptor. */
+    NDList around(Part part, NDList inputs, Function<NDList, NDList> compute) {
+        return interceptor.around(part.name(), inputs, compute);
+    }
+}

@@ -1,0 +1,27 @@
+/**
+ * The building blocks every network of sdm is made of, on DJL's PyTorch engine.
+ *
+ * <p><b>Parts.</b> A network is a tree of {@link io.github.sdm.unet.nn.Part}s. A part's name is its full
+ * checkpoint key prefix in the diffusers / Hugging Face layout (for example
+ * {@code down_blocks.1.attentions.0.transformer_blocks.0.attn2}), so the parameters it declares are the
+ * checkpoint keys themselves and any part can be found, run alone or replaced by name. Parts take and
+ * return {@link ai.djl.ndarray.NDList}s; each class documents its input and output order.
+ *
+ * <p><b>Weights.</b> {@link io.github.sdm.unet.nn.WeightLoader} fills a tree from a
+ * {@link io.github.sdm.unet.nn.WeightSource} (a safetensors file, or a renamed view of one) and reports
+ * every missing key, unexpected key and shape mismatch in one exception. F32 weights stay in the mapped
+ * file; F16/BF16 are converted to F32 by the engine. {@link io.github.sdm.unet.nn.RandomWeights} gives
+ * seeded weights for timing networks of real size without a checkpoint.
+ *
+ * <p><b>Forward passes.</b> A {@link io.github.sdm.unet.nn.ForwardContext} carries the per-call
+ * settings. Every part runs through its {@link io.github.sdm.unet.nn.PartInterceptor}, which may
+ * observe, skip or replace it (feature inheritance reuses activations of earlier timesteps this way).
+ * Composite parts compute inside a sub-manager of the caller's scope, so only their outputs survive them:
+ * native memory stays flat over any number of calls. Engine ops attach their result to the manager of
+ * their receiver, hence the rule inside every part: an activation is always the receiver, never a weight.
+ * Gradients are never recorded.
+ *
+ * <p><b>Performance.</b> Only fused engine ops (linear, conv2d, layer norm, softmax, batched matmul);
+ * no Java-side element loops or float[] round trips inside a network.
+ */
+package io.github.sdm.unet.nn;
