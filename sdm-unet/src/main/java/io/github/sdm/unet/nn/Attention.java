@@ -61,9 +61,6 @@ public final class Attention extends Part {
         NDArray qh = toHeads(q).mul(scale);
         NDArray kt = toHeads(k).transpose(0, 2, 1);
         NDArray vh = toHeads(v);
-        q.close();
-        k.close();
-        v.close();
         NDArray attended = attend(qh, kt, vh, ctx.attentionSliceSize());
         NDArray merged = attended.reshape(batch, heads, n, headDim).transpose(0, 2, 1, 3)
                 .reshape(batch, n, heads * headDim);

@@ -47,7 +47,7 @@ public final class GroupNorm extends Part {
         NDArray x = inputs.head();
         Shape shape = x.getShape();
         if (shape.dimension() != 4 || shape.get(1) != channels) {
-            throw new IllegalArgumentException(name() + ": expected [N, " + channels + ", H, W], got " + shape);
+            throw new InputShapeException(name() + ": expected [N, " + channels + ", H, W], got " + shape);
         }
         long groupSize = shape.size() / (shape.get(0) * groups);
         NDArray[] identity = constants.identityAffine(weight.value().getManager(), groupSize);

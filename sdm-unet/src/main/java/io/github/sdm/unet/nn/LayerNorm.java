@@ -28,7 +28,7 @@ public final class LayerNorm extends Part {
     protected NDList compute(ForwardContext ctx, NDList inputs) {
         NDArray x = inputs.head();
         if (x.getShape().get(x.getShape().dimension() - 1) != dim) {
-            throw new IllegalArgumentException(name() + ": expected last dimension " + dim + ", got " + x.getShape());
+            throw new InputShapeException(name() + ": expected last dimension " + dim + ", got " + x.getShape());
         }
         return new NDList(JniUtils.layerNorm((PtNDArray) x, normalizedShape, (PtNDArray) weight.value(),
                 (PtNDArray) bias.value(), eps));

@@ -7,6 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import io.github.sdm.core.ModelFormatException;
 import io.github.sdm.core.safetensors.TensorInfo;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +23,8 @@ import java.util.TreeSet;
  * {@link ModelFormatException} naming the source, so a wrong checkpoint is diagnosed in one run.
  *
  * <p>F32 tensors become NDArrays over the mapped file bytes themselves (no Java heap copy, no native copy:
- * the page cache is the weight storage); F16/BF16 are converted to F32 by the engine.
+ * the page cache is the weight storage); F16 is converted to F32 by the engine, BF16 by widening each
+ * value into a direct buffer (still off the Java heap).
  */
 public final class WeightLoader {
     private static final int MAX_LISTED = 50;
@@ -78,7 +82,8 @@ public final class WeightLoader {
             return switch (info.dtype()) {
                 case F32 -> manager.create(bytes, shape, DataType.FLOAT32);
                 case F16 -> convert(manager.create(bytes, shape, DataType.FLOAT16));
-                case BF16 -> convert(manager.create(bytes, shape, DataType.BFLOAT16));
+                // DJL 0.35.1's natives abort on a BFLOAT16 buffer: widen here (bf16 is the top half of f32)
+                case BF16 -> manager.create(widenBfloat16(bytes), shape, DataType.FLOAT32);
                 default -> throw new IllegalStateException("dtype checked above: " + info.dtype());
             };
         } catch (RuntimeException e) {
@@ -88,6 +93,16 @@ public final class WeightLoader {
             throw new ModelFormatException(source.description() + ": cannot read tensor '" + p.key() + "' ("
                     + info + "): " + e.getMessage(), e);
         }
+    }
+
+    private static ByteBuffer widenBfloat16(ByteBuffer bf16) {
+        ShortBuffer in = bf16.order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+        ByteBuffer out = ByteBuffer.allocateDirect(in.remaining() * Float.BYTES).order(ByteOrder.nativeOrder());
+        IntBuffer bits = out.asIntBuffer();
+        while (in.hasRemaining()) {
+            bits.put((in.get() & 0xffff) << 16);
+        }
+        return out;
     }
 
     private static NDArray convert(NDArray half) {

@@ -10,7 +10,7 @@
  * <p><b>Weights.</b> {@link io.github.sdm.unet.nn.WeightLoader} fills a tree from a
  * {@link io.github.sdm.unet.nn.WeightSource} (a safetensors file, or a renamed view of one) and reports
  * every missing key, unexpected key and shape mismatch in one exception. F32 weights stay in the mapped
- * file; F16/BF16 are converted to F32 by the engine. {@link io.github.sdm.unet.nn.RandomWeights} gives
+ * file; F16 is converted to F32 by the engine, BF16 widened off-heap. {@link io.github.sdm.unet.nn.RandomWeights} gives
  * seeded weights for timing networks of real size without a checkpoint.
  *
  * <p><b>Forward passes.</b> A {@link io.github.sdm.unet.nn.ForwardContext} carries the per-call

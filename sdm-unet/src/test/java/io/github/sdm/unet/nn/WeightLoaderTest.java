@@ -1,6 +1,7 @@
 package io.github.sdm.unet.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,22 @@ class WeightLoaderTest {
         try (NDManager manager = NDManager.newBaseManager(); SafetensorsFile f = SafetensorsFile.open(file)) {
             WeightLoader.load(block, WeightSource.of(f), manager);
             assertArrayEquals(w, block.allParameters().get("block.proj.weight").value().toFloatArray());
+        }
+    }
+
+    @Test
+    void convertsHalfAndBfloat16ToFloat32() throws Exception {
+        float[] w = {1.5f, -2.25f, 0.125f, 3f, -0.5f, 6f}; // exact in both 16-bit formats
+        Path file = new TestSafetensors().dtype("F16").put("block.proj.weight", w, 2, 3).put("block.proj.bias", 2)
+                .dtype("BF16").put("block.conv.weight", 4, 2, 3, 3).put("block.conv.bias", new float[] {1, -1, 2, 0.5f}, 4)
+                .write(dir.resolve("half.safetensors"));
+        Block block = new Block();
+        try (NDManager manager = NDManager.newBaseManager(); SafetensorsFile f = SafetensorsFile.open(file)) {
+            WeightLoader.load(block, WeightSource.of(f), manager);
+            var params = block.allParameters();
+            assertArrayEquals(w, params.get("block.proj.weight").value().toFloatArray());
+            assertArrayEquals(new float[] {1, -1, 2, 0.5f}, params.get("block.conv.bias").value().toFloatArray());
+            assertEquals(ai.djl.ndarray.types.DataType.FLOAT32, params.get("block.conv.weight").value().getDataType());
         }
     }
 

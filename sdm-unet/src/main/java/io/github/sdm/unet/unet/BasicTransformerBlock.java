@@ -1,0 +1,55 @@
+package io.github.sdm.unet.unet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import io.github.sdm.unet.nn.Attention;
+import io.github.sdm.unet.nn.FeedForward;
+import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.nn.LayerNorm;
+import io.github.sdm.unet.nn.Part;
+
+/**
+ * diffusers' {@code BasicTransformerBlock} with layer norms: self-attention {@code attn1}, cross-attention
+ * {@code attn2} over the text embedding, GEGLU feed-forward {@code ff}, each pre-normed and residual.
+ */
+public final class BasicTransformerBlock extends Part {
+    private final LayerNorm norm1;
+    private final Attention attn1;
+    private final LayerNorm norm2;
+    private final Attention attn2;
+    private final LayerNorm norm3;
+    private final FeedForward ff;
+
+    public BasicTransformerBlock(String name, int dim, int heads, int headDim, int crossAttentionDim) {
+        super(name);
+        norm1 = child(new LayerNorm(key("norm1"), dim, 1e-5));
+        attn1 = child(new Attention(key("attn1"), dim, dim, heads, headDim, false));
+        norm2 = child(new LayerNorm(key("norm2"), dim, 1e-5));
+        attn2 = child(new Attention(key("attn2"), dim, crossAttentionDim, heads, headDim, false));
+        norm3 = child(new LayerNorm(key("norm3"), dim, 1e-5));
+        ff = child(new FeedForward(key("ff"), dim, 4));
+    }
+
+    public Attention attn1() {
+        return attn1;
+    }
+
+    public Attention attn2() {
+        return attn2;
+    }
+
+    public FeedForward ff() {
+        return ff;
+    }
+
+    /** Inputs: {@code x [B, N, dim]}, {@code context [B, M, crossAttentionDim]}. Output: {@code [B, N, dim]}. */
+    @Override
+    protected NDList compute(ForwardContext ctx, NDList inputs) {
+        NDArray h = inputs.get(0);
+        NDArray context = inputs.get(1);
+        h = attn1.forward(ctx, norm1.forward(ctx, h)).add(h);
+        h = attn2.forward(ctx, norm2.forward(ctx, h), context).add(h);
+        h = ff.forward(ctx, norm3.forward(ctx, h)).add(h);
+        return new NDList(h);
+    }
+}

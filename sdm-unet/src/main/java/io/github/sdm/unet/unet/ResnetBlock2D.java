@@ -1,0 +1,52 @@
+package io.github.sdm.unet.unet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import io.github.sdm.unet.nn.Activations;
+import io.github.sdm.unet.nn.Conv2d;
+import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.nn.GroupNorm;
+import io.github.sdm.unet.nn.Linear;
+import io.github.sdm.unet.nn.Part;
+
+/**
+ * diffusers' {@code ResnetBlock2D} (time embedding added, "default" scale-shift):
+ * {@code norm1, silu, conv1, + time_emb_proj(silu(temb)), norm2, silu, conv2}, plus the input (through the
+ * 1x1 {@code conv_shortcut} when the channel count changes), divided by the output scale factor.
+ */
+public final class ResnetBlock2D extends Part {
+    private final GroupNorm norm1;
+    private final Conv2d conv1;
+    private final Linear timeEmbProj;
+    private final GroupNorm norm2;
+    private final Conv2d conv2;
+    private final Conv2d convShortcut;
+    private final double outputScaleFactor;
+
+    public ResnetBlock2D(String name, int inChannels, int outChannels, int tembChannels, int groups, double eps,
+            double outputScaleFactor) {
+        super(name);
+        norm1 = child(new GroupNorm(key("norm1"), groups, inChannels, eps));
+        conv1 = child(new Conv2d(key("conv1"), inChannels, outChannels, 3, 1, 1));
+        timeEmbProj = child(new Linear(key("time_emb_proj"), tembChannels, outChannels, true));
+        norm2 = child(new GroupNorm(key("norm2"), groups, outChannels, eps));
+        conv2 = child(new Conv2d(key("conv2"), outChannels, outChannels, 3, 1, 1));
+        convShortcut = inChannels != outChannels
+                ? child(new Conv2d(key("conv_shortcut"), inChannels, outChannels, 1, 1, 0)) : null;
+        this.outputScaleFactor = outputScaleFactor;
+    }
+
+    /** Inputs: {@code x [B, in, H, W]}, {@code temb [B, T]}. Output: {@code [B, out, H, W]}. */
+    @Override
+    protected NDList compute(ForwardContext ctx, NDList inputs) {
+        NDArray x = inputs.get(0);
+        NDArray temb = inputs.get(1);
+        NDArray h = conv1.forward(ctx, Activations.silu(norm1.forward(ctx, x)));
+        NDArray t = timeEmbProj.forward(ctx, Activations.silu(temb));
+        h = h.add(t.reshape(t.getShape().get(0), t.getShape().get(1), 1, 1));
+        h = conv2.forward(ctx, Activations.silu(norm2.forward(ctx, h)));
+        NDArray shortcut = convShortcut != null ? convShortcut.forward(ctx, x) : x;
+        NDArray out = shortcut.add(h);
+        return new NDList(outputScaleFactor == 1.0 ? out : out.div(outputScaleFactor));
+    }
+}
