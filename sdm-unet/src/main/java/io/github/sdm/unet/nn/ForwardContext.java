@@ -3,6 +3,9 @@ package io.github.sdm.unet.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -76,16 +79,25 @@ public final class ForwardContext {
     public NDList scoped(NDManager resultManager, NDList inputs, Function<ForwardContext, NDList> body) {
         InferenceMode.ensure();
         try (NDManager scope = resultManager.newSubManager()) {
-            for (NDArray input : inputs) {
-                if (input != null) {
-                    scope.tempAttachAll(input);
-                }
-            }
+            tempAttach(scope, inputs);
             NDList out = body.apply(withManager(scope));
             for (NDArray array : out) {
                 array.attach(resultManager);
             }
             return out;
+        }
+    }
+
+    /**
+     * Lends the inputs to {@code scope} so that results of ops on them land there; closing the scope
+     * gives them back. Each array once: lent twice, it would be given back to the scope itself.
+     */
+    static void tempAttach(NDManager scope, NDList inputs) {
+        Set<NDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (NDArray input : inputs) {
+            if (seen.add(input)) {
+                scope.tempAttachAll(input);
+            }
         }
     }
 

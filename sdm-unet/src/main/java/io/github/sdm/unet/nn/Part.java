@@ -76,9 +76,7 @@ public abstract class Part {
         }
         NDManager parent = ctx.manager() != null ? ctx.manager() : inputs.head().getManager();
         try (NDManager scope = parent.newSubManager()) {
-            for (NDArray input : inputs) {
-                scope.tempAttachAll(input);
-            }
+            ForwardContext.tempAttach(scope, inputs);
             NDList out = compute(ctx.withManager(scope), inputs);
             for (NDArray array : out) {
                 array.attach(parent);
