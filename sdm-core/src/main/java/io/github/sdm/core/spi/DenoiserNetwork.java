@@ -1,0 +1,14 @@
+package io.github.sdm.core.spi;
+
+/** The UNet. Calls go through a session so that per-generation state (caches, scratch memory) has an owner. */
+public interface DenoiserNetwork {
+
+    /** Opens the state of one generation; the pipeline closes it when the generation ends. */
+    DenoiserSession openSession(DenoiserSessionOptions options);
+
+    /** Latent channels the network takes (4 for SD 1.x and 2.x). */
+    int inChannels();
+
+    /** The latent side the model was trained at ({@code sample_size}); images default to 8 times this. */
+    int sampleSize();
+}
