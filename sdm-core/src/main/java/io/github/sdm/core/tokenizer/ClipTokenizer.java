@@ -46,10 +46,13 @@ public final class ClipTokenizer {
     private final int padId;
     private final Integer unkId;
     private final Path vocabFile;
-    private final Map<String, int[]> cache = new ConcurrentHashMap<>();
+    private final Map<String, int[]> cache;
+    private final int cacheLimit;
 
     private ClipTokenizer(Map<String, Integer> vocab, Map<String, Integer> mergeRanks, TokenizerSettings settings,
-            Path vocabFile) {
+            Path vocabFile, int cacheLimit) {
+        this.cacheLimit = cacheLimit;
+        this.cache = new ConcurrentHashMap<>();
         this.vocab = vocab;
         this.mergeRanks = mergeRanks;
         this.settings = settings;
@@ -72,7 +75,15 @@ public final class ClipTokenizer {
     }
 
     public static ClipTokenizer load(Path vocabJson, Path mergesTxt, TokenizerSettings settings) {
-        return new ClipTokenizer(readVocab(vocabJson), readMerges(mergesTxt), settings, vocabJson);
+        return new ClipTokenizer(readVocab(vocabJson), readMerges(mergesTxt), settings, vocabJson, CACHE_LIMIT);
+    }
+
+    /**
+     * A tokenizer sharing this one's vocabulary and merges that merges every word afresh, for measuring the
+     * BPE itself; results are identical.
+     */
+    public ClipTokenizer withoutWordCache() {
+        return new ClipTokenizer(vocab, mergeRanks, settings, vocabFile, 0);
     }
 
     public TokenizerSettings settings() {
@@ -169,10 +180,12 @@ public final class ClipTokenizer {
             }
             ids[i] = id;
         }
-        if (cache.size() >= CACHE_LIMIT) {
-            cache.clear();
+        if (cacheLimit > 0) {
+            if (cache.size() >= cacheLimit) {
+                cache.clear();
+            }
+            cache.put(token, ids);
         }
-        cache.put(token, ids);
         return ids;
     }
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ClipTokenizerParityTest {
     private static final ClipTokenizer TOKENIZER = ClipTokenizer.load(TestFixtures.path("clip-tokenizer"));
+    private static final ClipTokenizer UNCACHED = TOKENIZER.withoutWordCache();
 
     @TestFactory
     Stream<DynamicContainer> matchesTheReferenceIds() throws IOException {
@@ -54,6 +55,7 @@ class ClipTokenizerParityTest {
             tests.add(DynamicTest.dynamicTest(name, () -> {
                 assertArrayEquals(ints(c.getAsJsonArray("bpe_ids")), TOKENIZER.bpe(prompt), "bpe_ids");
                 assertArrayEquals(longs(c.getAsJsonArray("input_ids")), TOKENIZER.inputIds(prompt), "input_ids");
+                assertArrayEquals(ints(c.getAsJsonArray("bpe_ids")), UNCACHED.bpe(prompt), "bpe_ids without cache");
             }));
         }
         return tests.stream();
