@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -137,7 +138,7 @@ public final class ConfigFile {
             return values;
         }
         int[] values = new int[count];
-        java.util.Arrays.fill(values, toInt(key, v));
+        Arrays.fill(values, toInt(key, v));
         return values;
     }
 

@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -98,7 +99,12 @@ public final class SafetensorsWriter implements AutoCloseable {
         SafetensorsWriter writer = new SafetensorsWriter(path, partial, channel, 8L + header.length, layout);
         ByteBuffer start = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
         start.putLong(header.length).put(header).flip();
-        writer.writeAt(start, 0, "the header");
+        try {
+            writer.writeAt(start, 0, "the header");
+        } catch (RuntimeException e) {
+            writer.close(); // marked failed: deletes the partial file
+            throw e;
+        }
         return writer;
     }
 
@@ -289,7 +295,7 @@ public final class SafetensorsWriter implements AutoCloseable {
         }
         Map<String, TensorInfo> layout = new LinkedHashMap<>();
         tensors.forEach(spec -> layout.put(spec.name(), placed.get(spec.name())));
-        return java.util.Collections.unmodifiableMap(layout);
+        return Collections.unmodifiableMap(layout);
     }
 
     private static byte[] headerBytes(Path path, Map<String, String> metadata, List<TensorSpec> tensors,

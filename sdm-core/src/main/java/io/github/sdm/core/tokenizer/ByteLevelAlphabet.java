@@ -2,6 +2,7 @@ package io.github.sdm.core.tokenizer;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The byte-to-character table of GPT-2 and CLIP ({@code bytes_to_unicode}): printable Latin-1 bytes stand
@@ -13,7 +14,7 @@ final class ByteLevelAlphabet {
     private static final int[] CHAR_TO_BYTE = new int[512];
 
     static {
-        java.util.Arrays.fill(CHAR_TO_BYTE, -1);
+        Arrays.fill(CHAR_TO_BYTE, -1);
         int next = 256;
         for (int b = 0; b < 256; b++) {
             boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);

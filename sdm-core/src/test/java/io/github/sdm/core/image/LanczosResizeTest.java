@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.github.sdm.core.SdmException;
 import io.github.sdm.core.TestFixtures;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Pixel-exact against Pillow's {@code resize(..., Image.LANCZOS)} (fixtures made by make_image_fixtures.py). */
 class LanczosResizeTest {
@@ -36,8 +37,8 @@ class LanczosResizeTest {
     void sameSizeIsACopy() {
         BufferedImage source = PngFiles.read(TestFixtures.path("images/source-61x47.png"));
         BufferedImage copy = LanczosResize.resize(source, 61, 47);
-        assertEquals(java.util.Arrays.toString(ImageTensors.rgbPixels(source)),
-                java.util.Arrays.toString(ImageTensors.rgbPixels(copy)));
+        assertEquals(Arrays.toString(ImageTensors.rgbPixels(source)),
+                Arrays.toString(ImageTensors.rgbPixels(copy)));
     }
 
     @Test

@@ -188,6 +188,14 @@ class SafetensorsWriterTest {
     }
 
     @Test
+    void unwritableTargetIsNamed() {
+        Path p = dir.resolve("no-such-folder").resolve("x.safetensors");
+        SdmException e = assertThrows(SdmException.class, () -> SafetensorsWriter.write(p,
+                List.of(TensorSource.ofFloats("x", DType.F32, new float[] {1}, 1))));
+        assertTrue(e.getMessage().contains("x.safetensors"), e.getMessage());
+    }
+
+    @Test
     void replacesAnExistingFile() throws IOException {
         Path p = dir.resolve("again.safetensors");
         Files.writeString(p, "old");
