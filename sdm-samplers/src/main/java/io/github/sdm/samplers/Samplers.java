@@ -26,8 +26,19 @@ public final class Samplers {
 
     static {
         CLASSES.put(DdimSampler.NAME, DdimSampler::new);
+        CLASSES.put(DpmSolverMultistepSampler.NAME, DpmSolverMultistepSampler::new);
 
         alias("ddim", DdimSampler.NAME, Map.of());
+        alias("dpmpp_2m", DpmSolverMultistepSampler.NAME, Map.of("algorithm_type", "dpmsolver++", "solver_order", 2));
+        alias("dpmpp_2m_karras", DpmSolverMultistepSampler.NAME,
+                Map.of("algorithm_type", "dpmsolver++", "solver_order", 2, "use_karras_sigmas", true));
+        alias("dpmpp_3m", DpmSolverMultistepSampler.NAME, Map.of("algorithm_type", "dpmsolver++", "solver_order", 3));
+        alias("dpmpp_2m_sde", DpmSolverMultistepSampler.NAME,
+                Map.of("algorithm_type", "sde-dpmsolver++", "solver_order", 2));
+        alias("dpmpp_2m_sde_karras", DpmSolverMultistepSampler.NAME,
+                Map.of("algorithm_type", "sde-dpmsolver++", "solver_order", 2, "use_karras_sigmas", true));
+        alias("dpm_2m", DpmSolverMultistepSampler.NAME,
+                Map.of("algorithm_type", "dpmsolver", "solver_order", 2, "final_sigmas_type", "sigma_min"));
     }
 
     private Samplers() {

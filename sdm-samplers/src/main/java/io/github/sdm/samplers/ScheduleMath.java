@@ -161,4 +161,15 @@ final class ScheduleMath {
         w = Math.max(0f, Math.min(1f, w));
         return (double) (1f - w) * low + (double) w * high;
     }
+
+    /** The variance-preserving {@code alpha_t = 1 / sqrt(sigma^2 + 1)} of a Karras sigma, in float32. */
+    static float vpAlpha(float sigma) {
+        return 1f / (float) Math.sqrt(sigma * sigma + 1f);
+    }
+
+    /** The half log-SNR {@code lambda_t = log(alpha_t) - log(sigma_t)} of a Karras sigma, in float32. */
+    static float vpLambda(float sigma) {
+        float alpha = vpAlpha(sigma);
+        return (float) Math.log(alpha) - (float) Math.log(sigma * alpha);
+    }
 }
