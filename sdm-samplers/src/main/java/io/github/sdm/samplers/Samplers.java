@@ -27,6 +27,8 @@ public final class Samplers {
     static {
         CLASSES.put(DdimSampler.NAME, DdimSampler::new);
         CLASSES.put(DpmSolverMultistepSampler.NAME, DpmSolverMultistepSampler::new);
+        CLASSES.put(EulerSampler.NAME, EulerSampler::new);
+        CLASSES.put(EulerAncestralSampler.NAME, EulerAncestralSampler::new);
 
         alias("ddim", DdimSampler.NAME, Map.of());
         alias("dpmpp_2m", DpmSolverMultistepSampler.NAME, Map.of("algorithm_type", "dpmsolver++", "solver_order", 2));
@@ -39,6 +41,9 @@ public final class Samplers {
                 Map.of("algorithm_type", "sde-dpmsolver++", "solver_order", 2, "use_karras_sigmas", true));
         alias("dpm_2m", DpmSolverMultistepSampler.NAME,
                 Map.of("algorithm_type", "dpmsolver", "solver_order", 2, "final_sigmas_type", "sigma_min"));
+        alias("euler", EulerSampler.NAME, Map.of());
+        alias("euler_karras", EulerSampler.NAME, Map.of("use_karras_sigmas", true));
+        alias("euler_a", EulerAncestralSampler.NAME, Map.of());
     }
 
     private Samplers() {
