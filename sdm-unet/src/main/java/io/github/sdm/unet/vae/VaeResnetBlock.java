@@ -1,0 +1,42 @@
+package io.github.sdm.unet.vae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import io.github.sdm.unet.nn.Activations;
+import io.github.sdm.unet.nn.Conv2d;
+import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.nn.GroupNorm;
+import io.github.sdm.unet.nn.Part;
+
+/**
+ * diffusers' {@code ResnetBlock2D} as the VAE uses it, without time embedding:
+ * {@code norm1, silu, conv1, norm2, silu, conv2}, plus the input (through the 1x1 {@code conv_shortcut}
+ * when the channel count changes). Output scale factor 1.
+ */
+public final class VaeResnetBlock extends Part {
+    private final GroupNorm norm1;
+    private final Conv2d conv1;
+    private final GroupNorm norm2;
+    private final Conv2d conv2;
+    private final Conv2d convShortcut;
+
+    public VaeResnetBlock(String name, int inChannels, int outChannels, int groups, double eps) {
+        super(name);
+        norm1 = child(new GroupNorm(key("norm1"), groups, inChannels, eps));
+        conv1 = child(new Conv2d(key("conv1"), inChannels, outChannels, 3, 1, 1));
+        norm2 = child(new GroupNorm(key("norm2"), groups, outChannels, eps));
+        conv2 = child(new Conv2d(key("conv2"), outChannels, outChannels, 3, 1, 1));
+        convShortcut = inChannels != outChannels
+                ? child(new Conv2d(key("conv_shortcut"), inChannels, outChannels, 1, 1, 0)) : null;
+    }
+
+    /** Inputs: {@code x [B, in, H, W]}. Output: {@code [B, out, H, W]}. */
+    @Override
+    protected NDList compute(ForwardContext ctx, NDList inputs) {
+        NDArray x = inputs.head();
+        NDArray h = conv1.forward(ctx, Activations.silu(norm1.forward(ctx, x)));
+        h = conv2.forward(ctx, Activations.silu(norm2.forward(ctx, h)));
+        NDArray shortcut = convShortcut != null ? convShortcut.forward(ctx, x) : x;
+        return new NDList(shortcut.add(h));
+    }
+}
