@@ -52,11 +52,14 @@ public final class VaeDecoder extends Part {
     /** Inputs: {@code z [B, latent, h, w]} (after {@code post_quant_conv}). Output: {@code [B, out, h*f, w*f]}. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
-        NDArray h = convIn.forward(ctx, inputs.head());
-        h = midBlock.forward(ctx, h);
+        NDArray x = inputs.head();
+        NDArray h = convIn.forward(ctx, x);
+        h = Intermediates.advance(ctx, x, h, midBlock.forward(ctx, h));
         for (VaeUpBlock block : upBlocks) {
-            h = block.forward(ctx, h);
+            h = Intermediates.advance(ctx, x, h, block.forward(ctx, h));
         }
-        return new NDList(convOut.forward(ctx, Activations.silu(convNormOut.forward(ctx, h))));
+        h = Intermediates.advance(ctx, x, h, convNormOut.forward(ctx, h));
+        h = Intermediates.advance(ctx, x, h, Activations.silu(h));
+        return new NDList(convOut.forward(ctx, h));
     }
 }

@@ -55,11 +55,14 @@ public final class VaeEncoder extends Part {
     /** Inputs: {@code image [B, in_channels, H, W]}. Output: {@code [B, 2*latent, H/f, W/f]}. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
-        NDArray h = convIn.forward(ctx, inputs.head());
+        NDArray x = inputs.head();
+        NDArray h = convIn.forward(ctx, x);
         for (VaeDownBlock block : downBlocks) {
-            h = block.forward(ctx, h);
+            h = Intermediates.advance(ctx, x, h, block.forward(ctx, h));
         }
-        h = midBlock.forward(ctx, h);
-        return new NDList(convOut.forward(ctx, Activations.silu(convNormOut.forward(ctx, h))));
+        h = Intermediates.advance(ctx, x, h, midBlock.forward(ctx, h));
+        h = Intermediates.advance(ctx, x, h, convNormOut.forward(ctx, h));
+        h = Intermediates.advance(ctx, x, h, Activations.silu(h));
+        return new NDList(convOut.forward(ctx, h));
     }
 }
