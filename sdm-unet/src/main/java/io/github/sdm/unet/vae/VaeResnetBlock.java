@@ -45,12 +45,20 @@ public final class VaeResnetBlock extends Part {
         return new NDList(out);
     }
 
+    /**
+     * {@code x * sigmoid(x)} in one new array (the sigmoid, multiplied in place) instead of two: every
+     * fresh large array costs page faults as well as its memory.
+     */
+    static NDArray silu(NDArray x) {
+        NDArray out = x.getNDArrayInternal().sigmoid();
+        out.muli(x);
+        return out;
+    }
+
     /** {@code conv(silu(norm(x)))}, freeing each intermediate as soon as it is used. */
     private static NDArray convolveActivated(ForwardContext ctx, GroupNorm norm, Conv2d conv, NDArray x) {
         NDArray normed = norm.forward(ctx, x);
-        NDArray gate = normed.getNDArrayInternal().sigmoid();
-        NDArray activated = normed.mul(gate);
-        gate.close();
+        NDArray activated = silu(normed);
         Intermediates.release(ctx, normed, x);
         NDArray out = conv.forward(ctx, activated);
         Intermediates.release(ctx, activated, out);
