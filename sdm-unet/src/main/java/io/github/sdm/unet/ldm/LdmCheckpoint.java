@@ -13,9 +13,9 @@ import java.util.function.Predicate;
  * A single-file Stable Diffusion checkpoint in the original LDM / CompVis layout (as CivitAI and the
  * original repositories distribute them): the UNet under {@code model.diffusion_model.}, the VAE under
  * {@code first_stage_model.}, the CLIP text encoder under {@code cond_stage_model.transformer.} (SD 1.x) or
- * {@code cond_stage_model.model.} (SD 2.x, OpenCLIP). A single
- * file carries no configs: each network's view is renamed to diffusers' keys using the configs of a
- * diffusers model folder of the same family, as diffusers 0.27.2's {@code convert_from_ckpt.py} does.
+ * {@code cond_stage_model.model.} (SD 2.x, OpenCLIP). A single file carries no configs: each network's
+ * view is renamed to diffusers' keys using the configs of a diffusers model folder of the same family, as
+ * diffusers 0.27.2's {@code convert_from_ckpt.py} does.
  *
  * <p>The views read from the mapped file; keep the checkpoint open until the networks are loaded.
  * Keys of a network's section that have no diffusers equivalent keep their full LDM name, so the weight

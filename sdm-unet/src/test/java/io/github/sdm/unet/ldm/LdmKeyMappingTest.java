@@ -14,6 +14,7 @@ import io.github.sdm.unet.vae.AutoencoderKL;
 import io.github.sdm.unet.vae.AutoencoderKLConfig;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,9 +100,9 @@ class LdmKeyMappingTest {
                 .write(dir.resolve("odd.safetensors"));
         AutoencoderKLConfig config = AutoencoderKLConfig.stableDiffusion15();
         try (LdmCheckpoint checkpoint = LdmCheckpoint.open(file); NDManager manager = NDManager.newBaseManager()) {
-            assertEquals(java.util.Set.of("encoder.conv_in.bias", "first_stage_model.encoder.bogus.weight"),
+            assertEquals(Set.of("encoder.conv_in.bias", "first_stage_model.encoder.bogus.weight"),
                     checkpoint.vae(config).names());
-            assertEquals(java.util.Set.of("text_model.final_layer_norm.bias"),
+            assertEquals(Set.of("text_model.final_layer_norm.bias"),
                     checkpoint.textEncoder(CLIPTextConfig.stableDiffusion15()).names());
             ModelFormatException e = assertThrows(ModelFormatException.class,
                     () -> WeightLoader.load(new AutoencoderKL(config), checkpoint.vae(config), manager));
