@@ -68,6 +68,11 @@ public final class JsonConfig {
         return e != null && !e.isJsonNull();
     }
 
+    /** Whether the field is present and a list. */
+    public boolean isList(String key) {
+        return has(key) && object.get(key).isJsonArray();
+    }
+
     public int intValue(String key) {
         return toInt(key, required(key));
     }

@@ -106,8 +106,9 @@ public final class AutoencoderKL extends Part implements AutoCloseable {
 
     /**
      * @param image float32 {@code [B, in_channels, H, W]} in {@code [-1, 1]}
-     * @return mean and clamped log-variance {@code [B, latent, ceil(H/f), ceil(W/f)]} (f =
-     *     {@link AutoencoderKLConfig#downscaleFactor()}), attached to the manager of {@code image}
+     * @return mean and clamped log-variance {@code [B, latent, H/f, W/f]} (f =
+     *     {@link AutoencoderKLConfig#downscaleFactor()}; each level rounds odd sizes down), attached to the
+     *     manager of {@code image}
      */
     public LatentDistribution encode(NDArray image, ForwardContext ctx) {
         check("image", image, config.inChannels());

@@ -2,7 +2,6 @@ package io.github.sdm.unet.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import io.github.sdm.unet.nn.Activations;
 import io.github.sdm.unet.nn.Conv2d;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.GroupNorm;
@@ -52,11 +51,14 @@ public final class VaeDecoder extends Part {
     /** Inputs: {@code z [B, latent, h, w]} (after {@code post_quant_conv}). Output: {@code [B, out, h*f, w*f]}. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
-        NDArray h = convIn.forward(ctx, inputs.head());
-        h = midBlock.forward(ctx, h);
+        NDArray x = inputs.head();
+        NDArray h = convIn.forward(ctx, x);
+        h = Intermediates.advance(ctx, x, h, midBlock.forward(ctx, h));
         for (VaeUpBlock block : upBlocks) {
-            h = block.forward(ctx, h);
+            h = Intermediates.advance(ctx, x, h, block.forward(ctx, h));
         }
-        return new NDList(convOut.forward(ctx, Activations.silu(convNormOut.forward(ctx, h))));
+        h = Intermediates.advance(ctx, x, h, convNormOut.forward(ctx, h));
+        h = Intermediates.advance(ctx, x, h, VaeResnetBlock.silu(h));
+        return new NDList(convOut.forward(ctx, h));
     }
 }

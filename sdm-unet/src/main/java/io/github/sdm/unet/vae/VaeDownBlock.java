@@ -30,9 +30,10 @@ public final class VaeDownBlock extends Part {
     /** Inputs: {@code x [B, in, H, W]}. Output: {@code [B, out, H', W']}, halved unless the last block. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
-        NDArray h = inputs.head();
+        NDArray x = inputs.head();
+        NDArray h = x;
         for (VaeResnetBlock resnet : resnets) {
-            h = resnet.forward(ctx, h);
+            h = Intermediates.advance(ctx, x, h, resnet.forward(ctx, h));
         }
         return new NDList(downsampler != null ? downsampler.forward(ctx, h) : h);
     }

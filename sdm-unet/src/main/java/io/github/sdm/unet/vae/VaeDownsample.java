@@ -9,7 +9,7 @@ import io.github.sdm.unet.nn.Part;
 
 /**
  * diffusers' {@code Downsample2D} with {@code padding=0}, as in the VAE encoder: the input is zero-padded by
- * one on the right and bottom only, then a 3x3 stride-2 {@code conv} halves the size (rounding up).
+ * one on the right and bottom only, then a 3x3 stride-2 {@code conv} halves the size (rounding down).
  */
 public final class VaeDownsample extends Part {
     /** {@code F.pad} order: (left, right, top, bottom). */
@@ -21,7 +21,7 @@ public final class VaeDownsample extends Part {
         conv = child(new Conv2d(key("conv"), channels, channels, 3, 2, 0));
     }
 
-    /** Inputs: {@code x [B, C, H, W]}. Output: {@code [B, C, ceil(H/2), ceil(W/2)]}. */
+    /** Inputs: {@code x [B, C, H, W]}. Output: {@code [B, C, floor(H/2), floor(W/2)]}. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
         PtNDArray x = (PtNDArray) inputs.head();

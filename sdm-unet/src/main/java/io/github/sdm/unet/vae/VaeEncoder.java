@@ -2,7 +2,6 @@ package io.github.sdm.unet.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import io.github.sdm.unet.nn.Activations;
 import io.github.sdm.unet.nn.Conv2d;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.GroupNorm;
@@ -55,11 +54,14 @@ public final class VaeEncoder extends Part {
     /** Inputs: {@code image [B, in_channels, H, W]}. Output: {@code [B, 2*latent, H/f, W/f]}. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
-        NDArray h = convIn.forward(ctx, inputs.head());
+        NDArray x = inputs.head();
+        NDArray h = convIn.forward(ctx, x);
         for (VaeDownBlock block : downBlocks) {
-            h = block.forward(ctx, h);
+            h = Intermediates.advance(ctx, x, h, block.forward(ctx, h));
         }
-        h = midBlock.forward(ctx, h);
-        return new NDList(convOut.forward(ctx, Activations.silu(convNormOut.forward(ctx, h))));
+        h = Intermediates.advance(ctx, x, h, midBlock.forward(ctx, h));
+        h = Intermediates.advance(ctx, x, h, convNormOut.forward(ctx, h));
+        h = Intermediates.advance(ctx, x, h, VaeResnetBlock.silu(h));
+        return new NDList(convOut.forward(ctx, h));
     }
 }

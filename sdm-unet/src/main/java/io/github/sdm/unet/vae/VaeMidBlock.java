@@ -24,9 +24,10 @@ public final class VaeMidBlock extends Part {
     /** Inputs: {@code x [B, C, H, W]}. Output: same shape. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
-        NDArray h = resnet0.forward(ctx, inputs.head());
+        NDArray x = inputs.head();
+        NDArray h = resnet0.forward(ctx, x);
         if (attention != null) {
-            h = attention.forward(ctx, h);
+            h = Intermediates.advance(ctx, x, h, attention.forward(ctx, h));
         }
         return new NDList(resnet1.forward(ctx, h));
     }

@@ -2,7 +2,6 @@ package io.github.sdm.unet.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import io.github.sdm.unet.nn.Activations;
 import io.github.sdm.unet.nn.Conv2d;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.GroupNorm;
@@ -34,9 +33,35 @@ public final class VaeResnetBlock extends Part {
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
         NDArray x = inputs.head();
-        NDArray h = conv1.forward(ctx, Activations.silu(norm1.forward(ctx, x)));
-        h = conv2.forward(ctx, Activations.silu(norm2.forward(ctx, h)));
+        NDArray h = convolveActivated(ctx, norm1, conv1, x);
+        NDArray h2 = convolveActivated(ctx, norm2, conv2, h);
+        Intermediates.release(ctx, h, h2);
         NDArray shortcut = convShortcut != null ? convShortcut.forward(ctx, x) : x;
-        return new NDList(shortcut.add(h));
+        NDArray out = shortcut.add(h2);
+        Intermediates.release(ctx, h2, out);
+        if (shortcut != x) {
+            Intermediates.release(ctx, shortcut, out);
+        }
+        return new NDList(out);
+    }
+
+    /**
+     * {@code x * sigmoid(x)} in one new array (the sigmoid, multiplied in place) instead of two: every
+     * fresh large array costs page faults as well as its memory.
+     */
+    static NDArray silu(NDArray x) {
+        NDArray out = x.getNDArrayInternal().sigmoid();
+        out.muli(x);
+        return out;
+    }
+
+    /** {@code conv(silu(norm(x)))}, freeing each intermediate as soon as it is used. */
+    private static NDArray convolveActivated(ForwardContext ctx, GroupNorm norm, Conv2d conv, NDArray x) {
+        NDArray normed = norm.forward(ctx, x);
+        NDArray activated = silu(normed);
+        Intermediates.release(ctx, normed, x);
+        NDArray out = conv.forward(ctx, activated);
+        Intermediates.release(ctx, activated, out);
+        return out;
     }
 }

@@ -24,6 +24,9 @@ public final class VaeUpsample extends Part {
     protected NDList compute(ForwardContext ctx, NDList inputs) {
         NDArray x = inputs.head();
         long[] size = {2 * x.getShape().get(2), 2 * x.getShape().get(3)};
-        return new NDList(conv.forward(ctx, JniUtils.interpolate((PtNDArray) x, size, NEAREST, false)));
+        NDArray doubled = JniUtils.interpolate((PtNDArray) x, size, NEAREST, false);
+        NDArray out = conv.forward(ctx, doubled);
+        Intermediates.release(ctx, doubled, out);
+        return new NDList(out);
     }
 }
