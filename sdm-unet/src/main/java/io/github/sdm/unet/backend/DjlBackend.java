@@ -11,9 +11,14 @@ import io.github.sdm.core.Precision;
 import io.github.sdm.core.SdmException;
 import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.core.spi.ModelBackend;
+import io.github.sdm.unet.clip.CLIPTextConfig;
 import io.github.sdm.unet.clip.CLIPTextModel;
+import io.github.sdm.unet.ldm.LdmCheckpoint;
+import io.github.sdm.unet.ldm.LdmUNetLayout;
 import io.github.sdm.unet.unet.UNet2DConditionModel;
+import io.github.sdm.unet.unet.UNetConfig;
 import io.github.sdm.unet.vae.AutoencoderKL;
+import io.github.sdm.unet.vae.AutoencoderKLConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,7 +32,7 @@ public final class DjlBackend implements ModelBackend {
 
     @Override
     public boolean canLoad(ModelLocation location) {
-        return !location.isSingleFile() && Files.isDirectory(location.folder().resolve("unet"));
+        return location.isSingleFile() || Files.isDirectory(location.folder().resolve("unet"));
     }
 
     @Override
@@ -42,13 +47,28 @@ public final class DjlBackend implements ModelBackend {
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
         try {
             Path folder = location.folder();
-            return new DjlNetworks(manager,
+            return location.isSingleFile() ? loadSingleFile(location.checkpoint(), folder, manager, options)
+                    : new DjlNetworks(manager,
                             CLIPTextModel.load(component(folder, "text_encoder"), manager),
                             UNet2DConditionModel.load(component(folder, "unet"), manager),
                             AutoencoderKL.load(component(folder, "vae"), manager), options);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    /** A single-file LDM checkpoint supplies the weights; the diffusers folder supplies the configs. */
+    private static DjlNetworks loadSingleFile(Path checkpoint, Path folder, NDManager manager, LoadOptions options) {
+        Path unetConfig = component(folder, "unet").resolve("config.json");
+        AutoencoderKLConfig vaeConfig = AutoencoderKLConfig.read(component(folder, "vae").resolve("config.json"));
+        CLIPTextConfig clipConfig = CLIPTextConfig.read(component(folder, "text_encoder").resolve("config.json"));
+        try (LdmCheckpoint file = LdmCheckpoint.open(checkpoint)) {
+            return new DjlNetworks(manager,
+                    CLIPTextModel.load(clipConfig, file.textEncoder(clipConfig), manager),
+                    UNet2DConditionModel.load(UNetConfig.read(unetConfig), file.unet(LdmUNetLayout.read(unetConfig)),
+                            manager),
+                    AutoencoderKL.load(vaeConfig, file.vae(vaeConfig), manager), options);
         }
     }
 

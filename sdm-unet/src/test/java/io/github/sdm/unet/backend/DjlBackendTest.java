@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.engine.Engine;
 import io.github.sdm.core.GenerationResult;
 import io.github.sdm.core.LoadOptions;
+import io.github.sdm.core.ModelLocation;
 import io.github.sdm.core.Precision;
 import io.github.sdm.core.SdmException;
 import io.github.sdm.core.StableDiffusion;
@@ -39,6 +40,22 @@ class DjlBackendTest {
             } finally {
                 pool.shutdownNow();
             }
+        }
+    }
+
+    @Test
+    void aSingleFileLdmCheckpointGeneratesWhatTheFolderGenerates() {
+        Path checkpoint = Path.of("src/test/resources/fixtures/ldm-single-file/tiny-sd15.safetensors");
+        float[] fromFolder;
+        try (StableDiffusion sd = StableDiffusion.load(MODEL)) {
+            fromFolder = sd.txt2img("a red apple").negativePrompt("blurry").steps(4).sampler("ddim").seed(3)
+                    .generate().decoded().data();
+        }
+        try (StableDiffusion sd = StableDiffusion.load(ModelLocation.singleFile(checkpoint, MODEL),
+                LoadOptions.defaults())) {
+            float[] fromFile = sd.txt2img("a red apple").negativePrompt("blurry").steps(4).sampler("ddim").seed(3)
+                    .generate().decoded().data();
+            assertArrayEquals(fromFolder, fromFile);
         }
     }
 
