@@ -29,6 +29,8 @@ public final class Samplers {
         CLASSES.put(DpmSolverMultistepSampler.NAME, DpmSolverMultistepSampler::new);
         CLASSES.put(EulerSampler.NAME, EulerSampler::new);
         CLASSES.put(EulerAncestralSampler.NAME, EulerAncestralSampler::new);
+        CLASSES.put(HeunSampler.NAME, HeunSampler::new);
+        CLASSES.put(LmsSampler.NAME, LmsSampler::new);
 
         alias("ddim", DdimSampler.NAME, Map.of());
         alias("dpmpp_2m", DpmSolverMultistepSampler.NAME, Map.of("algorithm_type", "dpmsolver++", "solver_order", 2));
@@ -44,6 +46,9 @@ public final class Samplers {
         alias("euler", EulerSampler.NAME, Map.of());
         alias("euler_karras", EulerSampler.NAME, Map.of("use_karras_sigmas", true));
         alias("euler_a", EulerAncestralSampler.NAME, Map.of());
+        alias("heun", HeunSampler.NAME, Map.of());
+        alias("lms", LmsSampler.NAME, Map.of());
+        alias("lms_karras", LmsSampler.NAME, Map.of("use_karras_sigmas", true));
     }
 
     private Samplers() {
