@@ -31,6 +31,10 @@ public final class Samplers {
         CLASSES.put(EulerAncestralSampler.NAME, EulerAncestralSampler::new);
         CLASSES.put(HeunSampler.NAME, HeunSampler::new);
         CLASSES.put(LmsSampler.NAME, LmsSampler::new);
+        CLASSES.put(PndmSampler.NAME, PndmSampler::new);
+        CLASSES.put(UniPcSampler.NAME, UniPcSampler::new);
+        CLASSES.put(DdpmSampler.NAME, DdpmSampler::new);
+        CLASSES.put(LcmSampler.NAME, LcmSampler::new);
 
         alias("ddim", DdimSampler.NAME, Map.of());
         alias("dpmpp_2m", DpmSolverMultistepSampler.NAME, Map.of("algorithm_type", "dpmsolver++", "solver_order", 2));
@@ -47,6 +51,10 @@ public final class Samplers {
         alias("euler_karras", EulerSampler.NAME, Map.of("use_karras_sigmas", true));
         alias("euler_a", EulerAncestralSampler.NAME, Map.of());
         alias("heun", HeunSampler.NAME, Map.of());
+        alias("pndm", PndmSampler.NAME, Map.of("skip_prk_steps", true));
+        alias("unipc", UniPcSampler.NAME, Map.of());
+        alias("ddpm", DdpmSampler.NAME, Map.of());
+        alias("lcm", LcmSampler.NAME, Map.of());
         alias("lms", LmsSampler.NAME, Map.of());
         alias("lms_karras", LmsSampler.NAME, Map.of("use_karras_sigmas", true));
     }
