@@ -1,5 +1,6 @@
 package io.github.sdm.samplers;
 
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -60,7 +61,7 @@ public final class LcmSampler extends AbstractSampler {
         if (!(strength > 0 && strength <= 1)) {
             throw new SamplerConfigException("strength", strength, "must lie in (0, 1]");
         }
-        java.util.Objects.requireNonNull(noise, "noise");
+        Objects.requireNonNull(noise, "noise");
         return new Run(timesteps(numInferenceSteps, strength), numInferenceSteps, noise);
     }
 

@@ -1,5 +1,6 @@
 package io.github.sdm.samplers;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,7 +99,7 @@ public final class Samplers {
 
     /** Short names, then diffusers class names. */
     public static List<String> names() {
-        List<String> out = new java.util.ArrayList<>(ALIASES.keySet());
+        List<String> out = new ArrayList<>(ALIASES.keySet());
         out.addAll(new TreeSet<>(CLASSES.keySet()));
         return Collections.unmodifiableList(out);
     }

@@ -1,5 +1,7 @@
 package io.github.sdm.samplers;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -53,7 +55,7 @@ public final class UniPcSampler extends AbstractSampler {
                 throw new SamplerConfigException("solver_type", solverType, "must be bh1 or bh2");
         }
         lowerOrderFinal = config.getBoolean("lower_order_final", true);
-        java.util.Set<Integer> disabled = new java.util.HashSet<>();
+        Set<Integer> disabled = new HashSet<>();
         for (int step : config.getIntArray("disable_corrector")) {
             disabled.add(step);
         }
@@ -239,7 +241,7 @@ public final class UniPcSampler extends AbstractSampler {
             if (order == 2) {
                 rhos = new float[] {0.5f};
             } else if (order > 2) {
-                rhos = SmallLinearSolver.solve(leading(c.r, order - 1), java.util.Arrays.copyOf(c.b, order - 1));
+                rhos = SmallLinearSolver.solve(leading(c.r, order - 1), Arrays.copyOf(c.b, order - 1));
             }
             float skip = predictX0 ? sigmaT / sigmaS0 : alphaT / alphaS0;
             float scale = predictX0 ? alphaT : sigmaT;
@@ -323,7 +325,7 @@ public final class UniPcSampler extends AbstractSampler {
     private static float[][] leading(float[][] m, int size) {
         float[][] out = new float[size][];
         for (int i = 0; i < size; i++) {
-            out[i] = java.util.Arrays.copyOf(m[i], size);
+            out[i] = Arrays.copyOf(m[i], size);
         }
         return out;
     }

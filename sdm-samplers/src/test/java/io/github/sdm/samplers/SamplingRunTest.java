@@ -158,12 +158,15 @@ class SamplingRunTest {
         assertNotEquals(a[0], filled(1, 43)[0]);
         double mean = 0;
         double square = 0;
+        double beyondTwo = 0;
         for (float v : a) {
             mean += v / (double) a.length;
             square += v * (double) v / a.length;
+            beyondTwo += Math.abs(v) > 2 ? 1.0 / a.length : 0;
         }
         assertEquals(0, mean, 0.01);
         assertEquals(1, square - mean * mean, 0.01);
+        assertEquals(0.0455, beyondTwo, 0.002); // P(|z| > 2) of a standard normal
         // samplers draw the same noise from the same seed
         Sampler eulerA = create("euler_a", Map.of());
         float[] start = filled(16, 1);
