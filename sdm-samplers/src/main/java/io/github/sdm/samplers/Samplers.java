@@ -67,6 +67,18 @@ public final class Samplers {
         ALIASES.put(name, new Alias(className, Collections.unmodifiableMap(new LinkedHashMap<>(overrides))));
     }
 
+    /**
+     * The sampler a model folder's {@code scheduler_config.json} asks for by its {@code _class_name}, configured from
+     * it (the default when the caller does not choose a sampler).
+     */
+    public static Sampler fromConfig(SamplerConfig modelConfig) {
+        if (!modelConfig.isSet("_class_name")) {
+            throw new SamplerConfigException("_class_name", "(missing)",
+                    "the scheduler configuration does not name its class; choose a sampler by name");
+        }
+        return create(modelConfig.getString("_class_name", null), modelConfig, Map.of());
+    }
+
     /** A sampler with the class defaults plus {@code name}'s overrides. */
     public static Sampler create(String name) {
         return create(name, SamplerConfig.empty(), Map.of());

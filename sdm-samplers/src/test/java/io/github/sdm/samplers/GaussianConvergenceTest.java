@@ -62,6 +62,15 @@ class GaussianConvergenceTest {
         assertTrue(slope >= 2.6 && slope <= 3.5, "UniPC (order 2 + corrector) error slope " + slope);
     }
 
+    @Test
+    void pndmConvergesAtSecondOrderWithAndWithoutRungeKuttaWarmUp() {
+        int[] steps = {10, 20, 25, 40, 50, 100};
+        double plms = convergenceSlope("pndm", Map.of(), steps);
+        assertTrue(plms >= 1.7 && plms <= 2.5, "PLMS error slope " + plms);
+        double prk = convergenceSlope("pndm", Map.of("skip_prk_steps", false), steps);
+        assertTrue(prk >= 1.7 && prk <= 2.5, "PNDM (Runge-Kutta warm-up) error slope " + prk);
+    }
+
     /** The least-squares slope of log(relative final error) against log(1 / steps). */
     private static double convergenceSlope(String sampler, Map<String, ?> overrides, int[] steps) {
         double[] logH = new double[steps.length];

@@ -48,6 +48,17 @@ class SamplersRegistryTest {
     }
 
     @Test
+    void aModelFolderConfigNamesItsOwnSampler() {
+        Sampler sampler = Samplers.fromConfig(TestResources.modelFolderConfig());
+        assertEquals("PNDMScheduler", sampler.name());
+        // the folder's skip_prk_steps = true: PLMS repeats the second timestep
+        assertArrayEquals(new double[] {751, 501, 501, 251, 1}, sampler.start(4, NoiseSource.none()).timesteps());
+        SamplerConfigException e = assertThrows(SamplerConfigException.class,
+                () -> Samplers.fromConfig(SamplerConfig.parse("{\"beta_start\": 0.001}")));
+        assertEquals("_class_name", e.field());
+    }
+
+    @Test
     void unknownNameListsTheKnownOnes() {
         SamplerConfigException e = assertThrows(SamplerConfigException.class, () -> Samplers.create("dpmpp_9m"));
         assertEquals("sampler", e.field());
