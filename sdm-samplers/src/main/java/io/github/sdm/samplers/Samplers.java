@@ -1,5 +1,6 @@
 package io.github.sdm.samplers;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,12 @@ public final class Samplers {
         CLASSES.put(DpmSolverMultistepSampler.NAME, DpmSolverMultistepSampler::new);
         CLASSES.put(EulerSampler.NAME, EulerSampler::new);
         CLASSES.put(EulerAncestralSampler.NAME, EulerAncestralSampler::new);
+        CLASSES.put(HeunSampler.NAME, HeunSampler::new);
+        CLASSES.put(LmsSampler.NAME, LmsSampler::new);
+        CLASSES.put(PndmSampler.NAME, PndmSampler::new);
+        CLASSES.put(UniPcSampler.NAME, UniPcSampler::new);
+        CLASSES.put(DdpmSampler.NAME, DdpmSampler::new);
+        CLASSES.put(LcmSampler.NAME, LcmSampler::new);
 
         alias("ddim", DdimSampler.NAME, Map.of());
         alias("dpmpp_2m", DpmSolverMultistepSampler.NAME, Map.of("algorithm_type", "dpmsolver++", "solver_order", 2));
@@ -44,6 +51,13 @@ public final class Samplers {
         alias("euler", EulerSampler.NAME, Map.of());
         alias("euler_karras", EulerSampler.NAME, Map.of("use_karras_sigmas", true));
         alias("euler_a", EulerAncestralSampler.NAME, Map.of());
+        alias("heun", HeunSampler.NAME, Map.of());
+        alias("pndm", PndmSampler.NAME, Map.of("skip_prk_steps", true));
+        alias("unipc", UniPcSampler.NAME, Map.of());
+        alias("ddpm", DdpmSampler.NAME, Map.of());
+        alias("lcm", LcmSampler.NAME, Map.of());
+        alias("lms", LmsSampler.NAME, Map.of());
+        alias("lms_karras", LmsSampler.NAME, Map.of("use_karras_sigmas", true));
     }
 
     private Samplers() {
@@ -51,6 +65,18 @@ public final class Samplers {
 
     private static void alias(String name, String className, Map<String, Object> overrides) {
         ALIASES.put(name, new Alias(className, Collections.unmodifiableMap(new LinkedHashMap<>(overrides))));
+    }
+
+    /**
+     * The sampler a model folder's {@code scheduler_config.json} asks for by its {@code _class_name}, configured from
+     * it (the default when the caller does not choose a sampler).
+     */
+    public static Sampler fromConfig(SamplerConfig modelConfig) {
+        if (!modelConfig.isSet("_class_name")) {
+            throw new SamplerConfigException("_class_name", "(missing)",
+                    "the scheduler configuration does not name its class; choose a sampler by name");
+        }
+        return create(modelConfig.getString("_class_name", null), modelConfig, Map.of());
     }
 
     /** A sampler with the class defaults plus {@code name}'s overrides. */
@@ -85,7 +111,7 @@ public final class Samplers {
 
     /** Short names, then diffusers class names. */
     public static List<String> names() {
-        List<String> out = new java.util.ArrayList<>(ALIASES.keySet());
+        List<String> out = new ArrayList<>(ALIASES.keySet());
         out.addAll(new TreeSet<>(CLASSES.keySet()));
         return Collections.unmodifiableList(out);
     }

@@ -2,15 +2,15 @@ package io.github.sdm.samplers;
 
 /**
  * Standard Gaussian noise from a seed: a SplitMix64 stream of 64-bit integers (Steele, Lea and Flood 2014), turned
- * into uniform doubles in (0, 1] from their top 53 bits and into Gaussian pairs by the Box-Muller transform, evaluated
- * with {@link StrictMath} so that a seed gives the same floats on every JVM and platform. It does not reproduce
- * torch's Mersenne-Twister generator; feed recorded noise through {@link NoiseSource#replaying} for that.
+ * into uniform doubles in [-1, 1) from their top 53 bits and into Gaussian pairs by Marsaglia's polar method, whose
+ * only transcendental function is evaluated with {@link StrictMath} so that a seed gives the same floats on every JVM
+ * and platform. It does not reproduce torch's Mersenne-Twister generator; feed recorded noise through
+ * {@link NoiseSource#replaying} for that.
  *
  * <p>Not thread-safe: one instance per sampling run.
  */
 public final class SeededGaussianNoise implements NoiseSource {
 
-    private static final double TWO_PI = 2.0 * Math.PI;
     private static final double INV_2_POW_53 = 1.0 / (1L << 53);
 
     private long state;
@@ -34,18 +34,23 @@ public final class SeededGaussianNoise implements NoiseSource {
             hasSpare = false;
             return spare;
         }
-        double u1 = nextUniformOpenZero();
-        double u2 = nextUniformOpenZero();
-        double radius = StrictMath.sqrt(-2.0 * StrictMath.log(u1));
-        double angle = TWO_PI * u2;
-        spare = radius * StrictMath.sin(angle);
+        double u;
+        double v;
+        double radiusSquared;
+        do {
+            u = nextSignedUniform();
+            v = nextSignedUniform();
+            radiusSquared = u * u + v * v;
+        } while (radiusSquared >= 1 || radiusSquared == 0);
+        double scale = Math.sqrt(-2.0 * StrictMath.log(radiusSquared) / radiusSquared);
+        spare = v * scale;
         hasSpare = true;
-        return radius * StrictMath.cos(angle);
+        return u * scale;
     }
 
-    /** Uniform in (0, 1]: never 0, so the logarithm above stays finite. */
-    private double nextUniformOpenZero() {
-        return ((nextLong() >>> 11) + 1) * INV_2_POW_53;
+    /** Uniform in [-1, 1), a multiple of 2^-52. */
+    private double nextSignedUniform() {
+        return (nextLong() >>> 11) * INV_2_POW_53 * 2.0 - 1.0;
     }
 
     private long nextLong() {
