@@ -151,6 +151,20 @@ class PartReuseTest {
     }
 
     @Test
+    void reusingEveryDeepLayerEqualsDeepCacheAtDepthThree() {
+        // layer:deep keeps up_blocks.2's upsampler output, the very feature DeepCache keeps at depth 3
+        // (everything but conv_in, down_blocks.0's layers and up_blocks.3 is deep there)
+        try (DenoisingStrategy layers = strategy("layer:deep:interval=3", 4);
+                DenoisingStrategy block = strategy("block:3:interval=3", 4)) {
+            for (int i = 0; i < 4; i++) {
+                assertArrayEquals(block.predict(unet, samples.get(i), timesteps.get(i), context, i, CTX).toFloatArray(),
+                        layers.predict(unet, samples.get(i), timesteps.get(i), context, i, CTX).toFloatArray(), 0f,
+                        "call " + i);
+            }
+        }
+    }
+
+    @Test
     void batchesOfAnySizeWork() {
         NDArray context4 = TinyUNet.context(manager, 4, 5);
         NDArray a = TinyUNet.sample(manager, 4, 6);
