@@ -14,10 +14,14 @@ public enum InheritancePreset {
     DEEPCACHE_GENTLE("block:2:interval=2", "DeepCache, deep branch every 2nd call"),
     /** Faster, larger deviation. */
     DEEPCACHE_FAST("block:2:interval=5", "DeepCache, deep branch every 5th call"),
+    /** Depth 1: between key steps only conv_in, the last up layer and the head run. */
+    DEEPCACHE_SHALLOW("block:1:interval=3", "DeepCache at depth 1 (fastest per call), every 3rd call"),
     /** DeepCache with key steps packed around 30% of the calls (its non-uniform 1:N). */
-    DEEPCACHE_QUADRATIC("block:2:quadratic=3", "DeepCache, 1:3 non-uniform (denser early)"),
-    /** Every layer below the full-resolution level reused on every other call. */
-    LAYER_DEEP("layer:deep:interval=2", "layers below the top level reused every 2nd call"),
+    DEEPCACHE_QUADRATIC("block:2:quadratic=3", "DeepCache, 1:3 non-uniform (densest at 30% of the calls)"),
+    /** Every layer below the full-resolution level reused on every other call (the same as block:3). */
+    LAYER_DEEP("layer:deep:interval=2", "layers below the top level reused, key every 2nd call"),
+    /** Self-attention, the costliest unit at full resolution, reused on every other call: smallest deviation. */
+    UNIT_ATTN1("unit:attn1:interval=2", "self-attention reused, key every 2nd call"),
     /** Cross-attention and feed-forward units reused between key steps every 3rd call. */
     UNIT_ATTN2_FF("unit:attn2,ff:interval=3", "cross-attention and feed-forward reused, key every 3rd call");
 

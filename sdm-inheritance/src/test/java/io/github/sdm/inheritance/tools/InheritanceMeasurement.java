@@ -39,7 +39,8 @@ public final class InheritanceMeasurement {
     private static final List<String> SPEED_SPECS = List.of("block:2:interval=2", "block:2:interval=3",
             "block:2:interval=5", "block:3:interval=3", "layer:deep:interval=2", "unit:attn2,ff:interval=3",
             "unit:attn1:interval=2");
-    private static final List<String> DEVIATION_SPECS = List.of("block:1:interval=2", "block:2:interval=2",
+    private static final List<String> DEVIATION_SPECS = List.of("block:1:interval=2", "block:1:interval=3",
+            "block:1:interval=5", "block:2:interval=2",
             "block:2:interval=3", "block:2:interval=5", "block:3:interval=3", "block:2:quadratic=3",
             "block:2:bands=2,2,interval=4", "layer:deep:interval=2", "layer:deep:interval=3", "layer:mid:interval=3",
             "unit:attn1:interval=2", "unit:attn2:interval=3", "unit:attn2,ff:interval=3", "unit:attn1,attn2,ff:interval=2");
