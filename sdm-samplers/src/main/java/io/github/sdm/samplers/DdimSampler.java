@@ -79,39 +79,14 @@ public final class DdimSampler extends AbstractSampler {
             float sqrtAlpha = (float) Math.sqrt(alphaProd);
             float sqrtBeta = (float) Math.sqrt(betaProd);
             int n = sample.length;
-
-            float[] x0 = new float[n];
-            float[] eps = new float[n];
-            switch (predictionType) {
-                case EPSILON:
-                    for (int i = 0; i < n; i++) {
-                        x0[i] = (sample[i] - sqrtBeta * modelOutput[i]) / sqrtAlpha;
-                        eps[i] = modelOutput[i];
-                    }
-                    break;
-                case SAMPLE:
-                    for (int i = 0; i < n; i++) {
-                        x0[i] = modelOutput[i];
-                        eps[i] = (sample[i] - sqrtAlpha * x0[i]) / sqrtBeta;
-                    }
-                    break;
-                case V_PREDICTION:
-                    for (int i = 0; i < n; i++) {
-                        x0[i] = sqrtAlpha * sample[i] - sqrtBeta * modelOutput[i];
-                        eps[i] = sqrtAlpha * modelOutput[i] + sqrtBeta * sample[i];
-                    }
-                    break;
-                default:
-                    throw new AssertionError(predictionType);
-            }
+            float[] x0 = predictionType.predictedSample(modelOutput, sample, sqrtAlpha, sqrtBeta);
+            float[] eps = predictionType.predictedNoise(modelOutput, sample, sqrtAlpha, sqrtBeta);
             clipping.apply(x0, batchSize);
 
             float variance = ((1f - alphaProdPrev) / betaProd) * (1f - alphaProd / alphaProdPrev);
             float stdDev = eta * (float) Math.sqrt(variance);
             if (useClippedModelOutput) {
-                for (int i = 0; i < n; i++) {
-                    eps[i] = (sample[i] - sqrtAlpha * x0[i]) / sqrtBeta;
-                }
+                eps = PredictionType.SAMPLE.predictedNoise(x0, sample, sqrtAlpha, sqrtBeta);
             }
             float directionCoeff = (float) Math.sqrt(1f - alphaProdPrev - stdDev * stdDev);
             float sqrtAlphaPrev = (float) Math.sqrt(alphaProdPrev);

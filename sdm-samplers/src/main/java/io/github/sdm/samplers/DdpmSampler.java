@@ -98,20 +98,7 @@ public final class DdpmSampler extends AbstractSampler {
             float sqrtAlpha = (float) Math.sqrt(alphaProd);
             float sqrtBeta = (float) Math.sqrt(betaProd);
             int n = sample.length;
-            float[] x0 = new float[n];
-            for (int i = 0; i < n; i++) {
-                switch (predictionType) {
-                    case EPSILON:
-                        x0[i] = (sample[i] - sqrtBeta * modelOutput[i]) / sqrtAlpha;
-                        break;
-                    case V_PREDICTION:
-                        x0[i] = sqrtAlpha * sample[i] - sqrtBeta * modelOutput[i];
-                        break;
-                    default:
-                        x0[i] = modelOutput[i];
-                        break;
-                }
-            }
+            float[] x0 = predictionType.predictedSample(modelOutput, sample, sqrtAlpha, sqrtBeta);
             clipping.apply(x0, batchSize);
             // formula (7) of the DDPM paper: the posterior mean
             float x0Coeff = ((float) Math.sqrt(alphaProdPrev) * currentBeta) / betaProd;

@@ -243,57 +243,18 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
             float sigma = sigmas[index];
             float alphaT = ScheduleMath.vpAlpha(sigma);
             float sigmaT = sigma * alphaT;
-            int n = sample.length;
-            float[] out = new float[n];
             if (algorithm.dataPrediction) {
-                switch (predictionType) {
-                    case EPSILON:
-                        for (int i = 0; i < n; i++) {
-                            out[i] = (sample[i] - sigmaT * modelOutput[i]) / alphaT;
-                        }
-                        break;
-                    case SAMPLE:
-                        System.arraycopy(modelOutput, 0, out, 0, n);
-                        break;
-                    case V_PREDICTION:
-                        for (int i = 0; i < n; i++) {
-                            out[i] = alphaT * sample[i] - sigmaT * modelOutput[i];
-                        }
-                        break;
-                    default:
-                        throw new AssertionError(predictionType);
-                }
-                thresholding.apply(out, batchSize);
-                return out;
-            }
-            switch (predictionType) {
-                case EPSILON:
-                    System.arraycopy(modelOutput, 0, out, 0, n);
-                    break;
-                case SAMPLE:
-                    for (int i = 0; i < n; i++) {
-                        out[i] = (sample[i] - alphaT * modelOutput[i]) / sigmaT;
-                    }
-                    break;
-                case V_PREDICTION:
-                    for (int i = 0; i < n; i++) {
-                        out[i] = alphaT * modelOutput[i] + sigmaT * sample[i];
-                    }
-                    break;
-                default:
-                    throw new AssertionError(predictionType);
-            }
-            if (!thresholding.isIdentity()) {
-                float[] x0 = new float[n];
-                for (int i = 0; i < n; i++) {
-                    x0[i] = (sample[i] - sigmaT * out[i]) / alphaT;
-                }
+                float[] x0 = predictionType.predictedSample(modelOutput, sample, alphaT, sigmaT);
                 thresholding.apply(x0, batchSize);
-                for (int i = 0; i < n; i++) {
-                    out[i] = (sample[i] - alphaT * x0[i]) / sigmaT;
-                }
+                return x0;
             }
-            return out;
+            float[] eps = predictionType.predictedNoise(modelOutput, sample, alphaT, sigmaT);
+            if (!thresholding.isIdentity()) {
+                float[] x0 = PredictionType.EPSILON.predictedSample(eps, sample, alphaT, sigmaT);
+                thresholding.apply(x0, batchSize);
+                eps = PredictionType.SAMPLE.predictedNoise(x0, sample, alphaT, sigmaT);
+            }
+            return eps;
         }
 
         private float[] firstOrder(float[] m0, int index, float[] sample, float[] z) {

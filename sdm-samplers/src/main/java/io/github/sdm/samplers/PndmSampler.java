@@ -228,15 +228,8 @@ public final class PndmSampler extends AbstractSampler {
             float alphaProdPrev = prevTimestep >= 0 ? noiseSchedule.alphaCumprod(prevTimestep) : finalAlphaCumprod;
             float betaProd = 1 - alphaProd;
             float betaProdPrev = 1 - alphaProdPrev;
-            float[] eps = output;
-            if (predictionType == PredictionType.V_PREDICTION) {
-                float sqrtAlpha = (float) Math.sqrt(alphaProd);
-                float sqrtBeta = (float) Math.sqrt(betaProd);
-                eps = new float[n];
-                for (int i = 0; i < n; i++) {
-                    eps[i] = sqrtAlpha * output[i] + sqrtBeta * sample[i];
-                }
-            }
+            float[] eps = predictionType.predictedNoise(output, sample, (float) Math.sqrt(alphaProd),
+                    (float) Math.sqrt(betaProd));
             float sampleCoeff = (float) Math.sqrt(alphaProdPrev / alphaProd);
             float denominator = alphaProd * (float) Math.sqrt(betaProdPrev)
                     + (float) Math.sqrt(alphaProd * betaProd * alphaProdPrev);

@@ -149,47 +149,13 @@ public final class UniPcSampler extends AbstractSampler {
             float sigma = sigmas[index];
             float alphaT = ScheduleMath.vpAlpha(sigma);
             float sigmaT = sigma * alphaT;
-            int n = sample.length;
-            float[] out = new float[n];
             if (predictX0) {
-                switch (predictionType) {
-                    case EPSILON:
-                        for (int i = 0; i < n; i++) {
-                            out[i] = (sample[i] - sigmaT * modelOutput[i]) / alphaT;
-                        }
-                        break;
-                    case SAMPLE:
-                        System.arraycopy(modelOutput, 0, out, 0, n);
-                        break;
-                    case V_PREDICTION:
-                        for (int i = 0; i < n; i++) {
-                            out[i] = alphaT * sample[i] - sigmaT * modelOutput[i];
-                        }
-                        break;
-                    default:
-                        throw new AssertionError(predictionType);
-                }
-                thresholding.apply(out, batchSize);
-                return out;
+                float[] x0 = predictionType.predictedSample(modelOutput, sample, alphaT, sigmaT);
+                thresholding.apply(x0, batchSize);
+                return x0;
             }
-            switch (predictionType) {
-                case EPSILON:
-                    System.arraycopy(modelOutput, 0, out, 0, n);
-                    break;
-                case SAMPLE:
-                    for (int i = 0; i < n; i++) {
-                        out[i] = (sample[i] - alphaT * modelOutput[i]) / sigmaT;
-                    }
-                    break;
-                case V_PREDICTION:
-                    for (int i = 0; i < n; i++) {
-                        out[i] = alphaT * modelOutput[i] + sigmaT * sample[i];
-                    }
-                    break;
-                default:
-                    throw new AssertionError(predictionType);
-            }
-            return out;
+            // unlike DPM-Solver, diffusers' UniPC does not threshold a noise prediction
+            return predictionType.predictedNoise(modelOutput, sample, alphaT, sigmaT);
         }
 
         /** The B(h) update's scalars: {@code h * phi_1(h)}, {@code B(h)} and the right-hand side of the fit. */
