@@ -86,7 +86,7 @@ abstract class AbstractRun implements SamplingRun {
         return this;
     }
 
-    /** The full sigma allTimesteps of the sigma-based samplers (empty for the others); for parity tests. */
+    /** The run's sigmas by global index, for parity tests; empty for the samplers that have none. */
     float[] sigmas() {
         return new float[0];
     }
@@ -128,25 +128,6 @@ abstract class AbstractRun implements SamplingRun {
         float[] out = new float[original.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = sqrtAlpha * original[i] + sqrtOneMinusAlpha * noise[i];
-        }
-        return out;
-    }
-
-    /** {@code original + noise * sigma}: the variance-exploding form of the sigma-based samplers. */
-    static float[] noisedBySigma(float[] original, float[] noise, float sigma) {
-        float[] out = new float[original.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = original[i] + noise[i] * sigma;
-        }
-        return out;
-    }
-
-    /** {@code sample / sqrt(sigma^2 + 1)}: the input scaling of the sigma-based samplers. */
-    static float[] scaledBySigma(float[] sample, float sigma) {
-        float divisor = (float) Math.sqrt(sigma * sigma + 1f);
-        float[] out = new float[sample.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = sample[i] / divisor;
         }
         return out;
     }

@@ -67,16 +67,4 @@ final class DiscreteSigmaSchedule {
         }
         return new DiscreteSigmaSchedule(timesteps, withFinal);
     }
-
-    /**
-     * The scale of the starting noise: the largest sigma, or {@code sqrt(max^2 + 1)} for leading spacing (whose
-     * schedule does not start at the last training timestep).
-     */
-    static float initNoiseSigma(float[] sigmas, TimestepSpacing spacing) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float s : sigmas) {
-            max = Math.max(max, s);
-        }
-        return spacing == TimestepSpacing.LEADING ? (float) Math.sqrt(max * max + 1f) : max;
-    }
 }

@@ -44,28 +44,10 @@ public final class EulerAncestralSampler extends AbstractSampler {
         return new Run(schedule, beginIndex, numInferenceSteps, noise);
     }
 
-    private final class Run extends AbstractRun {
-
-        private final float[] sigmas;
+    private final class Run extends SigmaRun {
 
         Run(DiscreteSigmaSchedule schedule, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(schedule.timesteps, begin, numInferenceSteps, 1, noise);
-            this.sigmas = schedule.sigmas;
-        }
-
-        @Override
-        float[] sigmas() {
-            return sigmas.clone();
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return DiscreteSigmaSchedule.initNoiseSigma(sigmas, spacing);
-        }
-
-        @Override
-        float[] scale(float[] sample, int index) {
-            return scaledBySigma(sample, sigmas[index]);
+            super(schedule.timesteps, schedule.sigmas, spacing, begin, numInferenceSteps, 1, noise);
         }
 
         @Override
@@ -76,28 +58,13 @@ public final class EulerAncestralSampler extends AbstractSampler {
             float sigmaUp = (float) Math.sqrt(
                     sigmaTo * sigmaTo * (sigmaFrom * sigmaFrom - sigmaTo * sigmaTo) / (sigmaFrom * sigmaFrom));
             float sigmaDown = (float) Math.sqrt(sigmaTo * sigmaTo - sigmaUp * sigmaUp);
-            float dt = sigmaDown - sigma;
-            float vScale = -sigma / (float) Math.sqrt(sigma * sigma + 1f);
-            float vSkip = sigma * sigma + 1f;
-            int n = sample.length;
-            float[] out = new float[n];
-            for (int i = 0; i < n; i++) {
-                float x0 = predictionType == PredictionType.EPSILON
-                        ? sample[i] - sigma * modelOutput[i]
-                        : modelOutput[i] * vScale + sample[i] / vSkip;
-                float derivative = (sample[i] - x0) / sigma;
-                out[i] = sample[i] + derivative * dt;
-            }
-            float[] z = drawNoise(n);
-            for (int i = 0; i < n; i++) {
+            float[] x0 = predictionType.predictedSampleAtSigma(modelOutput, sample, sigma);
+            float[] out = eulerStep(sample, derivative(sample, x0, sigma), sigmaDown - sigma);
+            float[] z = drawNoise(sample.length);
+            for (int i = 0; i < out.length; i++) {
                 out[i] = out[i] + z[i] * sigmaUp;
             }
             return out;
-        }
-
-        @Override
-        float[] noised(float[] original, float[] noise, int index) {
-            return noisedBySigma(original, noise, sigmas[index]);
         }
     }
 }

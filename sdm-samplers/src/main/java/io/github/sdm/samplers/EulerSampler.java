@@ -88,28 +88,10 @@ public final class EulerSampler extends AbstractSampler {
         return new Run(timesteps, schedule.sigmas, beginIndex, numInferenceSteps, noise);
     }
 
-    private final class Run extends AbstractRun {
-
-        private final float[] sigmas;
+    private final class Run extends SigmaRun {
 
         Run(double[] timesteps, float[] sigmas, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(timesteps, begin, numInferenceSteps, 1, noise);
-            this.sigmas = sigmas;
-        }
-
-        @Override
-        float[] sigmas() {
-            return sigmas.clone();
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return DiscreteSigmaSchedule.initNoiseSigma(sigmas, spacing);
-        }
-
-        @Override
-        float[] scale(float[] sample, int index) {
-            return scaledBySigma(sample, sigmas[index]);
+            super(timesteps, sigmas, spacing, begin, numInferenceSteps, 1, noise);
         }
 
         @Override
@@ -130,32 +112,10 @@ public final class EulerSampler extends AbstractSampler {
                     }
                 }
             }
-            float vScale = -sigma / (float) Math.sqrt(sigma * sigma + 1f);
-            float vSkip = sigma * sigma + 1f;
-            float dt = sigmas[index + 1] - sigmaHat;
-            float[] out = new float[n];
-            for (int i = 0; i < n; i++) {
-                float x0;
-                switch (predictionType) {
-                    case EPSILON:
-                        x0 = x[i] - sigmaHat * modelOutput[i];
-                        break;
-                    case V_PREDICTION:
-                        x0 = modelOutput[i] * vScale + x[i] / vSkip;
-                        break;
-                    default:
-                        x0 = modelOutput[i];
-                        break;
-                }
-                float derivative = (x[i] - x0) / sigmaHat;
-                out[i] = x[i] + derivative * dt;
-            }
-            return out;
-        }
-
-        @Override
-        float[] noised(float[] original, float[] noise, int index) {
-            return noisedBySigma(original, noise, sigmas[index]);
+            // as diffusers: sigma_hat converts an epsilon prediction, the unchurned sigma a v-prediction
+            float[] x0 = predictionType.predictedSampleAtSigma(modelOutput, x,
+                    predictionType == PredictionType.EPSILON ? sigmaHat : sigma);
+            return eulerStep(x, derivative(x, x0, sigmaHat), sigmas[index + 1] - sigmaHat);
         }
     }
 }
