@@ -13,26 +13,18 @@ public final class DdimSampler extends AbstractSampler {
 
     public static final String NAME = "DDIMScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS, PredictedSampleClipping.CLIP_FIELDS,
-            PredictedSampleClipping.THRESHOLD_FIELDS, Set.of("set_alpha_to_one", "steps_offset", "prediction_type",
-                    "timestep_spacing", "rescale_betas_zero_snr", "eta", "use_clipped_model_output"));
+    private static final Set<String> FIELDS = fields(PredictedSampleClipping.CLIP_FIELDS,
+            PredictedSampleClipping.THRESHOLD_FIELDS, Set.of("set_alpha_to_one", "eta", "use_clipped_model_output"));
 
-    private final NoiseSchedule schedule;
     private final float finalAlphaCumprod;
-    private final TimestepSpacing spacing;
-    private final int stepsOffset;
-    private final PredictionType predictionType;
     private final PredictedSampleClipping clipping;
     private final float eta;
     private final boolean useClippedModelOutput;
 
     public DdimSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        schedule = NoiseSchedule.read(config, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE);
-        finalAlphaCumprod = config.getBoolean("set_alpha_to_one", true) ? 1.0f : schedule.alphaCumprod(0);
-        spacing = TimestepSpacing.read(config, TimestepSpacing.LEADING);
-        stepsOffset = InferenceTimesteps.readStepsOffset(config);
-        predictionType = PredictionType.read(config);
+        super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE,
+                TimestepSpacing.LEADING);
+        finalAlphaCumprod = config.getBoolean("set_alpha_to_one", true) ? 1.0f : noiseSchedule.alphaCumprod(0);
         clipping = PredictedSampleClipping.read(config, true, true);
         double etaValue = config.getDouble("eta", 0.0);
         if (!(etaValue >= 0)) {
@@ -43,13 +35,8 @@ public final class DdimSampler extends AbstractSampler {
     }
 
     @Override
-    int numTrainTimesteps() {
-        return schedule.numTrainTimesteps();
-    }
-
-    @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
-        int[] timesteps = InferenceTimesteps.ddimFamily(spacing, numInferenceSteps, numTrainTimesteps(), stepsOffset);
+        int[] timesteps = inferenceTimesteps.ddimFamily(numInferenceSteps, numTrainTimesteps());
         return new Run(timesteps, beginIndex, numInferenceSteps, noise);
     }
 
@@ -73,8 +60,8 @@ public final class DdimSampler extends AbstractSampler {
         float[] advance(float[] modelOutput, int index, float[] sample) {
             int t = timesteps[index];
             int prev = t - stride;
-            float alphaProd = schedule.alphaCumprod(t);
-            float alphaProdPrev = prev >= 0 ? schedule.alphaCumprod(prev) : finalAlphaCumprod;
+            float alphaProd = noiseSchedule.alphaCumprod(t);
+            float alphaProdPrev = prev >= 0 ? noiseSchedule.alphaCumprod(prev) : finalAlphaCumprod;
             float betaProd = 1f - alphaProd;
             float sqrtAlpha = (float) Math.sqrt(alphaProd);
             float sqrtBeta = (float) Math.sqrt(betaProd);
@@ -105,7 +92,7 @@ public final class DdimSampler extends AbstractSampler {
 
         @Override
         float[] noised(float[] original, float[] noise, int index) {
-            return noisedByAlphaCumprod(original, noise, schedule.alphaCumprod(timesteps[index]));
+            return noisedByAlphaCumprod(original, noise, noiseSchedule.alphaCumprod(timesteps[index]));
         }
     }
 }

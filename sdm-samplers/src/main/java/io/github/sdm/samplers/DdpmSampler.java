@@ -14,22 +14,17 @@ public final class DdpmSampler extends AbstractSampler {
 
     public static final String NAME = "DDPMScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS, PredictedSampleClipping.CLIP_FIELDS,
-            PredictedSampleClipping.THRESHOLD_FIELDS, Set.of("variance_type", "prediction_type", "timestep_spacing",
-                    "steps_offset", "rescale_betas_zero_snr"));
+    private static final Set<String> FIELDS = fields(PredictedSampleClipping.CLIP_FIELDS,
+            PredictedSampleClipping.THRESHOLD_FIELDS, Set.of("variance_type"));
 
     private enum Variance { FIXED_SMALL, FIXED_SMALL_LOG, FIXED_LARGE }
 
-    private final NoiseSchedule noiseSchedule;
     private final Variance variance;
-    private final PredictionType predictionType;
     private final PredictedSampleClipping clipping;
-    private final TimestepSpacing spacing;
-    private final int stepsOffset;
 
     public DdpmSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        noiseSchedule = NoiseSchedule.read(config, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE);
+        super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE,
+                TimestepSpacing.LEADING);
         String varianceType = config.getString("variance_type", "fixed_small");
         switch (varianceType) {
             case "fixed_small":
@@ -52,20 +47,12 @@ public final class DdpmSampler extends AbstractSampler {
                 throw new SamplerConfigException("variance_type", varianceType,
                         "must be one of fixed_small, fixed_small_log, fixed_large");
         }
-        predictionType = PredictionType.read(config);
         clipping = PredictedSampleClipping.read(config, true, true);
-        spacing = TimestepSpacing.read(config, TimestepSpacing.LEADING);
-        stepsOffset = InferenceTimesteps.readStepsOffset(config);
-    }
-
-    @Override
-    int numTrainTimesteps() {
-        return noiseSchedule.numTrainTimesteps();
     }
 
     @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
-        int[] timesteps = InferenceTimesteps.ddimFamily(spacing, numInferenceSteps, numTrainTimesteps(), stepsOffset);
+        int[] timesteps = inferenceTimesteps.ddimFamily(numInferenceSteps, numTrainTimesteps());
         return new Run(timesteps, beginIndex, numInferenceSteps, noise);
     }
 

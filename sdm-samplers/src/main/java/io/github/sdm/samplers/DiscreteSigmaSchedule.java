@@ -32,9 +32,9 @@ final class DiscreteSigmaSchedule {
         }
     }
 
-    static DiscreteSigmaSchedule build(NoiseSchedule noise, TimestepSpacing spacing, int steps, int stepsOffset,
+    static DiscreteSigmaSchedule build(NoiseSchedule noise, InferenceTimesteps inferenceTimesteps, int steps,
             Options options) {
-        double[] timesteps = InferenceTimesteps.eulerFamily(spacing, steps, noise.numTrainTimesteps(), stepsOffset);
+        double[] timesteps = inferenceTimesteps.eulerFamily(steps, noise.numTrainTimesteps());
         float[] training = noise.trainingSigmas();
         float[] logSigmas = ScheduleMath.logs(training);
         double[] sigmas;

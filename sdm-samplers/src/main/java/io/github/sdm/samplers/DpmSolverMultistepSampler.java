@@ -13,11 +13,10 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
 
     public static final String NAME = "DPMSolverMultistepScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS, PredictedSampleClipping.THRESHOLD_FIELDS,
-            Set.of("solver_order", "prediction_type", "algorithm_type", "solver_type", "lower_order_final",
-                    "euler_at_final", "use_karras_sigmas", "use_lu_lambdas", "final_sigmas_type",
-                    "lambda_min_clipped", "variance_type", "timestep_spacing", "steps_offset",
-                    "rescale_betas_zero_snr"));
+    private static final Set<String> FIELDS = fields(PredictedSampleClipping.THRESHOLD_FIELDS,
+            Set.of("solver_order", "algorithm_type", "solver_type", "lower_order_final", "euler_at_final",
+                    "use_karras_sigmas", "use_lu_lambdas", "final_sigmas_type", "lambda_min_clipped",
+                    "variance_type"));
 
     private enum Algorithm {
         DPMSOLVER("dpmsolver", false, false),
@@ -36,9 +35,7 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
         }
     }
 
-    private final NoiseSchedule noiseSchedule;
     private final int solverOrder;
-    private final PredictionType predictionType;
     private final PredictedSampleClipping thresholding;
     private final Algorithm algorithm;
     private final boolean midpoint;
@@ -48,18 +45,14 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
     private final boolean luLambdas;
     private final boolean finalSigmaZero;
     private final int lastTimestep;
-    private final TimestepSpacing spacing;
-    private final int stepsOffset;
 
     public DpmSolverMultistepSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        noiseSchedule = NoiseSchedule.read(config, NoiseSchedule.DIFFUSERS_DEFAULTS,
-                NoiseSchedule.ZeroSnr.RESCALE_AND_CLAMP_LAST);
+        super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE_AND_CLAMP_LAST,
+                TimestepSpacing.LINSPACE);
         solverOrder = config.getInt("solver_order", 2);
         if (solverOrder < 1 || solverOrder > 3) {
             throw new SamplerConfigException("solver_order", solverOrder, "must be 1, 2 or 3");
         }
-        predictionType = PredictionType.read(config);
         thresholding = PredictedSampleClipping.read(config, null, true);
         algorithm = readAlgorithm(config);
         if (algorithm.stochastic && solverOrder == 3) {
@@ -106,8 +99,6 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
                     "learned variance (a model output with extra variance channels) is not supported");
         }
         lastTimestep = lastTimestep(config.getDouble("lambda_min_clipped", Double.NEGATIVE_INFINITY));
-        spacing = TimestepSpacing.read(config, TimestepSpacing.LINSPACE);
-        stepsOffset = InferenceTimesteps.readStepsOffset(config);
     }
 
     private static Algorithm readAlgorithm(SamplerConfig config) {
@@ -126,7 +117,7 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
 
     /** {@code num_train_timesteps} minus the count of timesteps whose log-SNR is below {@code lambda_min_clipped}. */
     private int lastTimestep(double lambdaMinClipped) {
-        int n = noiseSchedule.numTrainTimesteps();
+        int n = numTrainTimesteps();
         int clipped = 0;
         // lambda decreases with t; searchsorted on the flipped (ascending) table counts the values below the bound
         for (int t = n - 1; t >= 0; t--) {
@@ -145,14 +136,8 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
     }
 
     @Override
-    int numTrainTimesteps() {
-        return noiseSchedule.numTrainTimesteps();
-    }
-
-    @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
-        int[] timesteps = InferenceTimesteps.dpmFamily(spacing, numInferenceSteps, lastTimestep, numTrainTimesteps(),
-                stepsOffset);
+        int[] timesteps = inferenceTimesteps.dpmFamily(numInferenceSteps, lastTimestep, numTrainTimesteps());
         float[] training = noiseSchedule.trainingSigmas();
         double[] sigmas;
         if (karrasSigmas || luLambdas) {

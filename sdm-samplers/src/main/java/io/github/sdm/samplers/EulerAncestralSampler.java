@@ -11,43 +11,26 @@ public final class EulerAncestralSampler extends AbstractSampler {
 
     public static final String NAME = "EulerAncestralDiscreteScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS,
-            Set.of("prediction_type", "timestep_spacing", "steps_offset", "rescale_betas_zero_snr"));
-
-    private final NoiseSchedule noiseSchedule;
-    private final PredictionType predictionType;
-    private final TimestepSpacing spacing;
-    private final int stepsOffset;
-
     public EulerAncestralSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        noiseSchedule = NoiseSchedule.read(config, NoiseSchedule.DIFFUSERS_DEFAULTS,
-                NoiseSchedule.ZeroSnr.RESCALE_AND_CLAMP_LAST);
-        predictionType = PredictionType.read(config);
+        super(NAME, config, Set.of(), NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE_AND_CLAMP_LAST,
+                TimestepSpacing.LINSPACE);
         if (predictionType == PredictionType.SAMPLE) {
             throw new SamplerConfigException("prediction_type", "sample",
                     "is not implemented by " + NAME + " (diffusers neither); use epsilon or v_prediction");
         }
-        spacing = TimestepSpacing.read(config, TimestepSpacing.LINSPACE);
-        stepsOffset = InferenceTimesteps.readStepsOffset(config);
-    }
-
-    @Override
-    int numTrainTimesteps() {
-        return noiseSchedule.numTrainTimesteps();
     }
 
     @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
-        DiscreteSigmaSchedule schedule = DiscreteSigmaSchedule.build(noiseSchedule, spacing, numInferenceSteps,
-                stepsOffset, DiscreteSigmaSchedule.Options.plain());
+        DiscreteSigmaSchedule schedule = DiscreteSigmaSchedule.build(noiseSchedule, inferenceTimesteps, numInferenceSteps,
+                DiscreteSigmaSchedule.Options.plain());
         return new Run(schedule, beginIndex, numInferenceSteps, noise);
     }
 
     private final class Run extends SigmaRun {
 
         Run(DiscreteSigmaSchedule schedule, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(schedule.timesteps, schedule.sigmas, spacing, begin, numInferenceSteps, 1, noise);
+            super(schedule.timesteps, schedule.sigmas, inferenceTimesteps.spacing(), begin, numInferenceSteps, 1, noise);
         }
 
         @Override

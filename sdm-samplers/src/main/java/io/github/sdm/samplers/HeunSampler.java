@@ -11,27 +11,18 @@ public final class HeunSampler extends AbstractSampler {
 
     public static final String NAME = "HeunDiscreteScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS, PredictedSampleClipping.CLIP_FIELDS,
-            Set.of("prediction_type", "use_karras_sigmas", "timestep_spacing", "steps_offset"));
+    private static final Set<String> FIELDS = fields(PredictedSampleClipping.CLIP_FIELDS, Set.of("use_karras_sigmas"));
 
     /** diffusers' HeunDiscreteScheduler defaults: the SD betas, but a linear schedule; also the "exp" schedule. */
     private static final NoiseSchedule.BetaDefaults BETA_DEFAULTS =
             new NoiseSchedule.BetaDefaults(0.00085, 0.012, "linear", true);
 
-    private final NoiseSchedule noiseSchedule;
-    private final PredictionType predictionType;
     private final PredictedSampleClipping clipping;
-    private final TimestepSpacing spacing;
-    private final int stepsOffset;
     private final boolean karrasSigmas;
 
     public HeunSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        noiseSchedule = NoiseSchedule.read(config, BETA_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED);
-        predictionType = PredictionType.read(config);
+        super(NAME, config, FIELDS, BETA_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED, TimestepSpacing.LINSPACE);
         clipping = PredictedSampleClipping.read(config, false, false);
-        spacing = TimestepSpacing.read(config, TimestepSpacing.LINSPACE);
-        stepsOffset = InferenceTimesteps.readStepsOffset(config);
         karrasSigmas = config.getBoolean("use_karras_sigmas", false);
     }
 
@@ -41,15 +32,10 @@ public final class HeunSampler extends AbstractSampler {
     }
 
     @Override
-    int numTrainTimesteps() {
-        return noiseSchedule.numTrainTimesteps();
-    }
-
-    @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
         // diffusers keeps Heun's Karras timesteps in float64
-        DiscreteSigmaSchedule schedule = DiscreteSigmaSchedule.build(noiseSchedule, spacing, numInferenceSteps,
-                stepsOffset, DiscreteSigmaSchedule.Options.karras(karrasSigmas, false));
+        DiscreteSigmaSchedule schedule = DiscreteSigmaSchedule.build(noiseSchedule, inferenceTimesteps, numInferenceSteps,
+                DiscreteSigmaSchedule.Options.karras(karrasSigmas, false));
         int n = schedule.timesteps.length;
         double[] timesteps = new double[2 * n - 1];
         float[] sigmas = new float[2 * n];
@@ -73,7 +59,7 @@ public final class HeunSampler extends AbstractSampler {
         private float[] predictorStart;
 
         Run(double[] timesteps, float[] sigmas, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(timesteps, sigmas, spacing, begin, numInferenceSteps, 2, noise);
+            super(timesteps, sigmas, inferenceTimesteps.spacing(), begin, numInferenceSteps, 2, noise);
         }
 
         @Override

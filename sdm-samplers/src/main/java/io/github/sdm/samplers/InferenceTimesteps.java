@@ -1,16 +1,23 @@
 package io.github.sdm.samplers;
 
 /**
- * The inference timestep lists of diffusers' {@code set_timesteps}, which differ slightly between scheduler families.
- * All are returned in descending (sampling) order.
+ * Where a sampler places its inference timesteps ({@code timestep_spacing}, {@code steps_offset}), and the lists
+ * diffusers' {@code set_timesteps} makes from them, which differ slightly between scheduler families. All lists are
+ * descending (sampling order).
  */
-final class InferenceTimesteps {
+record InferenceTimesteps(TimestepSpacing spacing, int stepsOffset) {
 
-    private InferenceTimesteps() {
+    static InferenceTimesteps read(SamplerConfig config, TimestepSpacing defaultSpacing) {
+        TimestepSpacing spacing = TimestepSpacing.read(config, defaultSpacing);
+        int offset = config.getInt("steps_offset", 0);
+        if (offset < 0) {
+            throw new SamplerConfigException("steps_offset", offset, "must not be negative");
+        }
+        return new InferenceTimesteps(spacing, offset);
     }
 
     /** DDIM, DDPM: integer timesteps. */
-    static int[] ddimFamily(TimestepSpacing spacing, int steps, int numTrain, int stepsOffset) {
+    int[] ddimFamily(int steps, int numTrain) {
         int[] out = new int[steps];
         switch (spacing) {
             case LINSPACE: {
@@ -38,14 +45,14 @@ final class InferenceTimesteps {
             default:
                 throw new AssertionError(spacing);
         }
-        return checkRange(out, numTrain, stepsOffset);
+        return checkRange(out, numTrain);
     }
 
     /**
      * DPM-Solver and UniPC: {@code steps + 1} points with the last dropped, so the schedule ends above 0;
      * {@code lastTimestep} is lowered by {@code lambda_min_clipped}.
      */
-    static int[] dpmFamily(TimestepSpacing spacing, int steps, int lastTimestep, int numTrain, int stepsOffset) {
+    int[] dpmFamily(int steps, int lastTimestep, int numTrain) {
         int[] out;
         switch (spacing) {
             case LINSPACE: {
@@ -75,11 +82,11 @@ final class InferenceTimesteps {
             default:
                 throw new AssertionError(spacing);
         }
-        return checkRange(out, numTrain, stepsOffset);
+        return checkRange(out, numTrain);
     }
 
     /** Euler, Euler ancestral, Heun, LMS: float32 timesteps (fractional for linspace). */
-    static double[] eulerFamily(TimestepSpacing spacing, int steps, int numTrain, int stepsOffset) {
+    double[] eulerFamily(int steps, int numTrain) {
         double[] out = new double[steps];
         switch (spacing) {
             case LINSPACE: {
@@ -116,7 +123,7 @@ final class InferenceTimesteps {
         return out;
     }
 
-    private static int[] checkRange(int[] timesteps, int numTrain, int stepsOffset) {
+    private int[] checkRange(int[] timesteps, int numTrain) {
         for (int t : timesteps) {
             if (t < 0 || t > numTrain - 1) {
                 throw new SamplerConfigException("steps_offset", stepsOffset,
@@ -132,13 +139,5 @@ final class InferenceTimesteps {
             out[i] = timesteps[i];
         }
         return out;
-    }
-
-    static int readStepsOffset(SamplerConfig config) {
-        int offset = config.getInt("steps_offset", 0);
-        if (offset < 0) {
-            throw new SamplerConfigException("steps_offset", offset, "must not be negative");
-        }
-        return offset;
     }
 }

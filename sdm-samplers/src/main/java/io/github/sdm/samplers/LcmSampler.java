@@ -16,43 +16,31 @@ public final class LcmSampler extends AbstractSampler {
 
     public static final String NAME = "LCMScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS, PredictedSampleClipping.CLIP_FIELDS,
-            PredictedSampleClipping.THRESHOLD_FIELDS, Set.of("original_inference_steps", "set_alpha_to_one",
-                    "steps_offset", "prediction_type", "timestep_spacing", "timestep_scaling",
-                    "rescale_betas_zero_snr"));
+    private static final Set<String> FIELDS = fields(PredictedSampleClipping.CLIP_FIELDS,
+            PredictedSampleClipping.THRESHOLD_FIELDS,
+            Set.of("original_inference_steps", "set_alpha_to_one", "timestep_scaling"));
 
     private static final NoiseSchedule.BetaDefaults BETA_DEFAULTS =
             new NoiseSchedule.BetaDefaults(0.00085, 0.012, "scaled_linear", false);
     /** The data standard deviation of the consistency-model boundary condition. */
     private static final float SIGMA_DATA = 0.5f;
 
-    private final NoiseSchedule noiseSchedule;
     private final int originalSteps;
     private final float finalAlphaCumprod;
-    private final PredictionType predictionType;
     private final PredictedSampleClipping clipping;
     private final float timestepScaling;
 
     public LcmSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        noiseSchedule = NoiseSchedule.read(config, BETA_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE);
+        // timestep_spacing and steps_offset are read but, as in diffusers, unused: LCM has its own timestep grid
+        super(NAME, config, FIELDS, BETA_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE, TimestepSpacing.LEADING);
         originalSteps = config.getInt("original_inference_steps", 50);
-        if (originalSteps < 1 || originalSteps > noiseSchedule.numTrainTimesteps()) {
+        if (originalSteps < 1 || originalSteps > numTrainTimesteps()) {
             throw new SamplerConfigException("original_inference_steps", originalSteps,
-                    "must lie in 1..num_train_timesteps = " + noiseSchedule.numTrainTimesteps());
+                    "must lie in 1..num_train_timesteps = " + numTrainTimesteps());
         }
         finalAlphaCumprod = config.getBoolean("set_alpha_to_one", true) ? 1.0f : noiseSchedule.alphaCumprod(0);
-        predictionType = PredictionType.read(config);
         clipping = PredictedSampleClipping.read(config, false, true);
         timestepScaling = (float) config.getDouble("timestep_scaling", 10.0);
-        // LCM has its own timestep grid; the field is accepted but, as in diffusers, unused
-        TimestepSpacing.read(config, TimestepSpacing.LEADING);
-        InferenceTimesteps.readStepsOffset(config);
-    }
-
-    @Override
-    int numTrainTimesteps() {
-        return noiseSchedule.numTrainTimesteps();
     }
 
     @Override

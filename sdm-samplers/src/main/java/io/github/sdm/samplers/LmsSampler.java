@@ -15,22 +15,14 @@ public final class LmsSampler extends AbstractSampler {
 
     public static final String NAME = "LMSDiscreteScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS,
-            Set.of("use_karras_sigmas", "prediction_type", "timestep_spacing", "steps_offset", "order"));
+    private static final Set<String> FIELDS = Set.of("use_karras_sigmas", "order");
 
-    private final NoiseSchedule noiseSchedule;
-    private final PredictionType predictionType;
-    private final TimestepSpacing spacing;
-    private final int stepsOffset;
     private final boolean karrasSigmas;
     private final int maxOrder;
 
     public LmsSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        noiseSchedule = NoiseSchedule.read(config, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED);
-        predictionType = PredictionType.read(config);
-        spacing = TimestepSpacing.read(config, TimestepSpacing.LINSPACE);
-        stepsOffset = InferenceTimesteps.readStepsOffset(config);
+        super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED,
+                TimestepSpacing.LINSPACE);
         karrasSigmas = config.getBoolean("use_karras_sigmas", false);
         maxOrder = config.getInt("order", 4);
         if (maxOrder < 1) {
@@ -39,15 +31,10 @@ public final class LmsSampler extends AbstractSampler {
     }
 
     @Override
-    int numTrainTimesteps() {
-        return noiseSchedule.numTrainTimesteps();
-    }
-
-    @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
         // diffusers keeps LMS's Karras timesteps in float64
-        DiscreteSigmaSchedule schedule = DiscreteSigmaSchedule.build(noiseSchedule, spacing, numInferenceSteps,
-                stepsOffset, DiscreteSigmaSchedule.Options.karras(karrasSigmas, false));
+        DiscreteSigmaSchedule schedule = DiscreteSigmaSchedule.build(noiseSchedule, inferenceTimesteps, numInferenceSteps,
+                DiscreteSigmaSchedule.Options.karras(karrasSigmas, false));
         return new Run(schedule, beginIndex, numInferenceSteps, noise);
     }
 
@@ -74,7 +61,7 @@ public final class LmsSampler extends AbstractSampler {
         private final Deque<float[]> derivatives = new ArrayDeque<>();
 
         Run(DiscreteSigmaSchedule schedule, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(schedule.timesteps, schedule.sigmas, spacing, begin, numInferenceSteps, 1, noise);
+            super(schedule.timesteps, schedule.sigmas, inferenceTimesteps.spacing(), begin, numInferenceSteps, 1, noise);
         }
 
         @Override

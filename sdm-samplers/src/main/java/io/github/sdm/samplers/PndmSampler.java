@@ -13,36 +13,23 @@ public final class PndmSampler extends AbstractSampler {
 
     public static final String NAME = "PNDMScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS,
-            Set.of("skip_prk_steps", "set_alpha_to_one", "prediction_type", "timestep_spacing", "steps_offset"));
+    private static final Set<String> FIELDS = Set.of("skip_prk_steps", "set_alpha_to_one");
 
     /** Runge-Kutta warm-up steps, as diffusers' {@code pndm_order}. */
     private static final int PRK_STEPS = 4;
 
-    private final NoiseSchedule noiseSchedule;
     private final boolean skipPrkSteps;
     private final float finalAlphaCumprod;
-    private final PredictionType predictionType;
-    private final TimestepSpacing spacing;
-    private final int stepsOffset;
 
     public PndmSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        noiseSchedule = NoiseSchedule.read(config, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED);
+        super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED,
+                TimestepSpacing.LEADING);
         skipPrkSteps = config.getBoolean("skip_prk_steps", false);
         finalAlphaCumprod = config.getBoolean("set_alpha_to_one", false) ? 1.0f : noiseSchedule.alphaCumprod(0);
-        predictionType = PredictionType.read(config);
         if (predictionType == PredictionType.SAMPLE) {
             throw new SamplerConfigException("prediction_type", "sample",
                     "is not supported by " + NAME + "; use epsilon or v_prediction");
         }
-        spacing = TimestepSpacing.read(config, TimestepSpacing.LEADING);
-        stepsOffset = InferenceTimesteps.readStepsOffset(config);
-    }
-
-    @Override
-    int numTrainTimesteps() {
-        return noiseSchedule.numTrainTimesteps();
     }
 
     @Override
@@ -52,7 +39,7 @@ public final class PndmSampler extends AbstractSampler {
                     "PNDM's Runge-Kutta warm-up needs at least " + PRK_STEPS + " steps (or set skip_prk_steps)");
         }
         // ascending, as diffusers' _timesteps
-        int[] base = InferenceTimesteps.ddimFamily(spacing, numInferenceSteps, numTrainTimesteps(), stepsOffset);
+        int[] base = inferenceTimesteps.ddimFamily(numInferenceSteps, numTrainTimesteps());
         int n = base.length;
         int[] ascending = new int[n];
         for (int i = 0; i < n; i++) {

@@ -13,30 +13,25 @@ public final class UniPcSampler extends AbstractSampler {
 
     public static final String NAME = "UniPCMultistepScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS, PredictedSampleClipping.THRESHOLD_FIELDS,
-            Set.of("solver_order", "prediction_type", "predict_x0", "solver_type", "lower_order_final",
-                    "disable_corrector", "solver_p", "use_karras_sigmas", "timestep_spacing", "steps_offset"));
+    private static final Set<String> FIELDS = fields(PredictedSampleClipping.THRESHOLD_FIELDS,
+            Set.of("solver_order", "predict_x0", "solver_type", "lower_order_final", "disable_corrector", "solver_p",
+                    "use_karras_sigmas"));
 
-    private final NoiseSchedule noiseSchedule;
     private final int solverOrder;
-    private final PredictionType predictionType;
     private final PredictedSampleClipping thresholding;
     private final boolean predictX0;
     private final boolean bh2;
     private final boolean lowerOrderFinal;
     private final Set<Integer> disabledCorrectorSteps;
     private final boolean karrasSigmas;
-    private final TimestepSpacing spacing;
-    private final int stepsOffset;
 
     public UniPcSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        noiseSchedule = NoiseSchedule.read(config, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED);
+        super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED,
+                TimestepSpacing.LINSPACE);
         solverOrder = config.getInt("solver_order", 2);
         if (solverOrder < 1 || solverOrder > 3) {
             throw new SamplerConfigException("solver_order", solverOrder, "must be 1, 2 or 3");
         }
-        predictionType = PredictionType.read(config);
         thresholding = PredictedSampleClipping.read(config, null, true);
         predictX0 = config.getBoolean("predict_x0", true);
         String solverType = config.getString("solver_type", "bh2");
@@ -65,19 +60,12 @@ public final class UniPcSampler extends AbstractSampler {
                     "an external predictor scheduler is not supported");
         }
         karrasSigmas = config.getBoolean("use_karras_sigmas", false);
-        spacing = TimestepSpacing.read(config, TimestepSpacing.LINSPACE);
-        stepsOffset = InferenceTimesteps.readStepsOffset(config);
-    }
-
-    @Override
-    int numTrainTimesteps() {
-        return noiseSchedule.numTrainTimesteps();
     }
 
     @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
         int numTrain = numTrainTimesteps();
-        int[] timesteps = InferenceTimesteps.dpmFamily(spacing, numInferenceSteps, numTrain, numTrain, stepsOffset);
+        int[] timesteps = inferenceTimesteps.dpmFamily(numInferenceSteps, numTrain, numTrain);
         float[] training = noiseSchedule.trainingSigmas();
         float[] sigmas;
         if (karrasSigmas) {
