@@ -16,36 +16,9 @@ record InferenceTimesteps(TimestepSpacing spacing, int stepsOffset) {
         return new InferenceTimesteps(spacing, offset);
     }
 
-    /** DDIM, DDPM: integer timesteps. */
+    /** DDIM, DDPM, PNDM: {@code steps} integer timesteps. */
     int[] ddimFamily(int steps, int numTrain) {
-        int[] out = new int[steps];
-        switch (spacing) {
-            case LINSPACE: {
-                double[] grid = ScheduleMath.numpyLinspace(0, numTrain - 1, steps, true);
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (int) ScheduleMath.round(grid[steps - 1 - i]);
-                }
-                break;
-            }
-            case LEADING: {
-                int ratio = numTrain / steps;
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (steps - 1 - i) * ratio + stepsOffset;
-                }
-                break;
-            }
-            case TRAILING: {
-                double[] grid = ScheduleMath.numpyArange(numTrain, 0, -((double) numTrain / steps));
-                out = new int[grid.length];
-                for (int i = 0; i < grid.length; i++) {
-                    out[i] = (int) ScheduleMath.round(grid[i]) - 1;
-                }
-                break;
-            }
-            default:
-                throw new AssertionError(spacing);
-        }
-        return checkRange(out, numTrain);
+        return evenlySpaced(steps, steps, numTrain, numTrain);
     }
 
     /**
@@ -53,84 +26,62 @@ record InferenceTimesteps(TimestepSpacing spacing, int stepsOffset) {
      * {@code lastTimestep} is lowered by {@code lambda_min_clipped}.
      */
     int[] dpmFamily(int steps, int lastTimestep, int numTrain) {
+        return evenlySpaced(steps + 1, steps, lastTimestep, numTrain);
+    }
+
+    /**
+     * Euler, Euler ancestral, Heun, LMS: float32 timesteps, fractional for linspace; leading and trailing give the
+     * DDIM family's integers (exact in float32, as {@code num_train_timesteps} stays far below 2^24).
+     */
+    double[] eulerFamily(int steps, int numTrain) {
+        if (spacing != TimestepSpacing.LINSPACE) {
+            return toDouble(ddimFamily(steps, numTrain));
+        }
+        double[] grid = ScheduleMath.numpyLinspace(0, numTrain - 1, steps, true);
+        double[] out = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            out[i] = (float) grid[steps - 1 - i];
+        }
+        return out;
+    }
+
+    /**
+     * The first {@code kept} of {@code points} descending integer timesteps spread below {@code end} (trailing spacing
+     * steps by {@code numTrain / kept} and keeps every point).
+     */
+    private int[] evenlySpaced(int points, int kept, int end, int numTrain) {
         int[] out;
         switch (spacing) {
-            case LINSPACE: {
-                double[] grid = ScheduleMath.numpyLinspace(0, lastTimestep - 1, steps + 1, true);
-                out = new int[steps];
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (int) ScheduleMath.round(grid[steps - i]);
+            case LINSPACE -> {
+                double[] grid = ScheduleMath.numpyLinspace(0, end - 1, points, true);
+                out = new int[kept];
+                for (int i = 0; i < kept; i++) {
+                    out[i] = (int) ScheduleMath.round(grid[points - 1 - i]);
                 }
-                break;
             }
-            case LEADING: {
-                int ratio = lastTimestep / (steps + 1);
-                out = new int[steps];
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (steps - i) * ratio + stepsOffset;
+            case LEADING -> {
+                int ratio = end / points;
+                out = new int[kept];
+                for (int i = 0; i < kept; i++) {
+                    out[i] = (points - 1 - i) * ratio + stepsOffset;
                 }
-                break;
             }
-            case TRAILING: {
-                double[] grid = ScheduleMath.numpyArange(lastTimestep, 0, -((double) numTrain / steps));
+            case TRAILING -> {
+                double[] grid = ScheduleMath.numpyArange(end, 0, -((double) numTrain / kept));
                 out = new int[grid.length];
                 for (int i = 0; i < grid.length; i++) {
                     out[i] = (int) ScheduleMath.round(grid[i]) - 1;
                 }
-                break;
             }
-            default:
-                throw new AssertionError(spacing);
+            default -> throw new AssertionError(spacing);
         }
-        return checkRange(out, numTrain);
-    }
-
-    /** Euler, Euler ancestral, Heun, LMS: float32 timesteps (fractional for linspace). */
-    double[] eulerFamily(int steps, int numTrain) {
-        double[] out = new double[steps];
-        switch (spacing) {
-            case LINSPACE: {
-                double[] grid = ScheduleMath.numpyLinspace(0, numTrain - 1, steps, true);
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (float) grid[steps - 1 - i];
-                }
-                break;
-            }
-            case LEADING: {
-                int ratio = numTrain / steps;
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (float) ((steps - 1 - i) * ratio) + (float) stepsOffset;
-                }
-                break;
-            }
-            case TRAILING: {
-                double[] grid = ScheduleMath.numpyArange(numTrain, 0, -((double) numTrain / steps));
-                out = new double[grid.length];
-                for (int i = 0; i < grid.length; i++) {
-                    out[i] = (float) ScheduleMath.round(grid[i]) - 1f;
-                }
-                break;
-            }
-            default:
-                throw new AssertionError(spacing);
-        }
-        for (double t : out) {
+        for (int t : out) {
             if (t < 0 || t > numTrain - 1) {
                 throw new SamplerConfigException("steps_offset", stepsOffset,
                         "puts timestep " + t + " outside 0.." + (numTrain - 1));
             }
         }
         return out;
-    }
-
-    private int[] checkRange(int[] timesteps, int numTrain) {
-        for (int t : timesteps) {
-            if (t < 0 || t > numTrain - 1) {
-                throw new SamplerConfigException("steps_offset", stepsOffset,
-                        "puts timestep " + t + " outside 0.." + (numTrain - 1));
-            }
-        }
-        return timesteps;
     }
 
     static double[] toDouble(int[] timesteps) {
