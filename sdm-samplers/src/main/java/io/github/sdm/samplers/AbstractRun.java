@@ -120,15 +120,4 @@ abstract class AbstractRun implements SamplingRun {
                     nameA + " has " + a.length + " values but " + nameB + " has " + b.length);
         }
     }
-
-    /** {@code original * sqrt(alphaCumprod) + noise * sqrt(1 - alphaCumprod)}, in float32 as diffusers. */
-    static float[] noisedByAlphaCumprod(float[] original, float[] noise, float alphaCumprod) {
-        float sqrtAlpha = (float) Math.sqrt(alphaCumprod);
-        float sqrtOneMinusAlpha = (float) Math.sqrt(1f - alphaCumprod);
-        float[] out = new float[original.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = sqrtAlpha * original[i] + sqrtOneMinusAlpha * noise[i];
-        }
-        return out;
-    }
 }

@@ -40,28 +40,21 @@ public final class DdimSampler extends AbstractSampler {
         return new Run(timesteps, beginIndex, numInferenceSteps, noise);
     }
 
-    private final class Run extends AbstractRun {
+    private final class Run extends AlphaCumprodRun {
 
-        private final int[] timesteps;
         private final int stride;
 
         Run(int[] timesteps, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(InferenceTimesteps.toDouble(timesteps), begin, numInferenceSteps, 1, noise);
-            this.timesteps = timesteps;
+            super(timesteps, noiseSchedule, finalAlphaCumprod, begin, numInferenceSteps, noise);
             this.stride = numTrainTimesteps() / numInferenceSteps;
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return 1.0f;
         }
 
         @Override
         float[] advance(float[] modelOutput, int index, float[] sample) {
             int t = timesteps[index];
             int prev = t - stride;
-            float alphaProd = noiseSchedule.alphaCumprod(t);
-            float alphaProdPrev = prev >= 0 ? noiseSchedule.alphaCumprod(prev) : finalAlphaCumprod;
+            float alphaProd = alphaCumprod(t);
+            float alphaProdPrev = alphaCumprod(prev);
             float betaProd = 1f - alphaProd;
             float sqrtAlpha = (float) Math.sqrt(alphaProd);
             float sqrtBeta = (float) Math.sqrt(betaProd);
@@ -88,11 +81,6 @@ public final class DdimSampler extends AbstractSampler {
                 }
             }
             return out;
-        }
-
-        @Override
-        float[] noised(float[] original, float[] noise, int index) {
-            return noisedByAlphaCumprod(original, noise, noiseSchedule.alphaCumprod(timesteps[index]));
         }
     }
 }

@@ -56,28 +56,22 @@ public final class DdpmSampler extends AbstractSampler {
         return new Run(timesteps, beginIndex, numInferenceSteps, noise);
     }
 
-    private final class Run extends AbstractRun {
+    private final class Run extends AlphaCumprodRun {
 
-        private final int[] timesteps;
         private final int stride;
 
         Run(int[] timesteps, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(InferenceTimesteps.toDouble(timesteps), begin, numInferenceSteps, 1, noise);
-            this.timesteps = timesteps;
+            // diffusers' DDPM has no set_alpha_to_one: 1 before timestep 0
+            super(timesteps, noiseSchedule, 1.0f, begin, numInferenceSteps, noise);
             this.stride = numTrainTimesteps() / numInferenceSteps;
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return 1.0f;
         }
 
         @Override
         float[] advance(float[] modelOutput, int index, float[] sample) {
             int t = timesteps[index];
             int prev = t - stride;
-            float alphaProd = noiseSchedule.alphaCumprod(t);
-            float alphaProdPrev = prev >= 0 ? noiseSchedule.alphaCumprod(prev) : 1.0f;
+            float alphaProd = alphaCumprod(t);
+            float alphaProdPrev = alphaCumprod(prev);
             float betaProd = 1 - alphaProd;
             float betaProdPrev = 1 - alphaProdPrev;
             float currentAlpha = alphaProd / alphaProdPrev;
@@ -116,11 +110,6 @@ public final class DdpmSampler extends AbstractSampler {
                 default:
                     throw new AssertionError(variance);
             }
-        }
-
-        @Override
-        float[] noised(float[] original, float[] noise, int index) {
-            return noisedByAlphaCumprod(original, noise, noiseSchedule.alphaCumprod(timesteps[index]));
         }
     }
 }

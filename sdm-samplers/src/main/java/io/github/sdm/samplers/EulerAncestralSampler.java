@@ -22,15 +22,16 @@ public final class EulerAncestralSampler extends AbstractSampler {
 
     @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
-        DiscreteSigmaSchedule schedule = DiscreteSigmaSchedule.build(noiseSchedule, inferenceTimesteps, numInferenceSteps,
-                DiscreteSigmaSchedule.Options.plain());
+        DiscreteSigmaSchedule schedule = DiscreteSigmaSchedule.build(noiseSchedule, inferenceTimesteps,
+                numInferenceSteps, DiscreteSigmaSchedule.Options.plain());
         return new Run(schedule, beginIndex, numInferenceSteps, noise);
     }
 
     private final class Run extends SigmaRun {
 
         Run(DiscreteSigmaSchedule schedule, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(schedule.timesteps, schedule.sigmas, inferenceTimesteps.spacing(), begin, numInferenceSteps, 1, noise);
+            super(schedule.timesteps, schedule.sigmas, inferenceTimesteps.spacing(), begin, numInferenceSteps, 1,
+                    noise);
         }
 
         @Override

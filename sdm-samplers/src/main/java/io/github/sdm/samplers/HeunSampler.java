@@ -34,8 +34,8 @@ public final class HeunSampler extends AbstractSampler {
     @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
         // diffusers keeps Heun's Karras timesteps in float64
-        DiscreteSigmaSchedule schedule = DiscreteSigmaSchedule.build(noiseSchedule, inferenceTimesteps, numInferenceSteps,
-                DiscreteSigmaSchedule.Options.karras(karrasSigmas, false));
+        DiscreteSigmaSchedule schedule = DiscreteSigmaSchedule.build(noiseSchedule, inferenceTimesteps,
+                numInferenceSteps, DiscreteSigmaSchedule.Options.karras(karrasSigmas, false));
         int n = schedule.timesteps.length;
         double[] timesteps = new double[2 * n - 1];
         float[] sigmas = new float[2 * n];

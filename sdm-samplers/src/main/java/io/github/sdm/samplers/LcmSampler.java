@@ -80,26 +80,18 @@ public final class LcmSampler extends AbstractSampler {
         return out;
     }
 
-    private final class Run extends AbstractRun {
-
-        private final int[] timesteps;
+    private final class Run extends AlphaCumprodRun {
 
         Run(int[] timesteps, int numInferenceSteps, NoiseSource noise) {
-            super(InferenceTimesteps.toDouble(timesteps), 0, numInferenceSteps, 1, noise);
-            this.timesteps = timesteps;
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return 1.0f;
+            super(timesteps, noiseSchedule, finalAlphaCumprod, 0, numInferenceSteps, noise);
         }
 
         @Override
         float[] advance(float[] modelOutput, int index, float[] sample) {
             int t = timesteps[index];
             int prev = index + 1 < timesteps.length ? timesteps[index + 1] : t;
-            float alphaProd = noiseSchedule.alphaCumprod(t);
-            float alphaProdPrev = prev >= 0 ? noiseSchedule.alphaCumprod(prev) : finalAlphaCumprod;
+            float alphaProd = alphaCumprod(t);
+            float alphaProdPrev = alphaCumprod(prev);
             float betaProd = 1 - alphaProd;
             float betaProdPrev = 1 - alphaProdPrev;
             float scaled = (float) t * timestepScaling;
@@ -125,11 +117,6 @@ public final class LcmSampler extends AbstractSampler {
                 out[i] = sqrtAlphaPrev * denoised[i] + sqrtBetaPrev * z[i];
             }
             return out;
-        }
-
-        @Override
-        float[] noised(float[] original, float[] noise, int index) {
-            return noisedByAlphaCumprod(original, noise, noiseSchedule.alphaCumprod(timesteps[index]));
         }
     }
 }

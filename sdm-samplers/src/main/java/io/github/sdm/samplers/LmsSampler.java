@@ -33,8 +33,8 @@ public final class LmsSampler extends AbstractSampler {
     @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
         // diffusers keeps LMS's Karras timesteps in float64
-        DiscreteSigmaSchedule schedule = DiscreteSigmaSchedule.build(noiseSchedule, inferenceTimesteps, numInferenceSteps,
-                DiscreteSigmaSchedule.Options.karras(karrasSigmas, false));
+        DiscreteSigmaSchedule schedule = DiscreteSigmaSchedule.build(noiseSchedule, inferenceTimesteps,
+                numInferenceSteps, DiscreteSigmaSchedule.Options.karras(karrasSigmas, false));
         return new Run(schedule, beginIndex, numInferenceSteps, noise);
     }
 
@@ -61,7 +61,8 @@ public final class LmsSampler extends AbstractSampler {
         private final Deque<float[]> derivatives = new ArrayDeque<>();
 
         Run(DiscreteSigmaSchedule schedule, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(schedule.timesteps, schedule.sigmas, inferenceTimesteps.spacing(), begin, numInferenceSteps, 1, noise);
+            super(schedule.timesteps, schedule.sigmas, inferenceTimesteps.spacing(), begin, numInferenceSteps, 1,
+                    noise);
         }
 
         @Override

@@ -91,9 +91,8 @@ public final class PndmSampler extends AbstractSampler {
         return new Run(timesteps, prk.size(), beginIndex, numInferenceSteps, noise);
     }
 
-    private final class Run extends AbstractRun {
+    private final class Run extends AlphaCumprodRun {
 
-        private final int[] timesteps;
         private final int prkCalls;
         private final int stride;
         /** Model calls handled so far (diffusers' {@code counter}). */
@@ -103,15 +102,9 @@ public final class PndmSampler extends AbstractSampler {
         private float[] heldSample;
 
         Run(int[] timesteps, int prkCalls, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(InferenceTimesteps.toDouble(timesteps), begin, numInferenceSteps, 1, noise);
-            this.timesteps = timesteps;
+            super(timesteps, noiseSchedule, finalAlphaCumprod, begin, numInferenceSteps, noise);
             this.prkCalls = prkCalls;
             this.stride = numTrainTimesteps() / numInferenceSteps;
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return 1.0f;
         }
 
         @Override
@@ -211,8 +204,8 @@ public final class PndmSampler extends AbstractSampler {
 
         /** Formula (9) of the PNDM paper: the transfer from {@code timestep} to {@code prevTimestep}. */
         private float[] previousSample(float[] sample, int timestep, int prevTimestep, float[] output, int n) {
-            float alphaProd = noiseSchedule.alphaCumprod(timestep);
-            float alphaProdPrev = prevTimestep >= 0 ? noiseSchedule.alphaCumprod(prevTimestep) : finalAlphaCumprod;
+            float alphaProd = alphaCumprod(timestep);
+            float alphaProdPrev = alphaCumprod(prevTimestep);
             float betaProd = 1 - alphaProd;
             float betaProdPrev = 1 - alphaProdPrev;
             float[] eps = predictionType.predictedNoise(output, sample, (float) Math.sqrt(alphaProd),
@@ -226,11 +219,6 @@ public final class PndmSampler extends AbstractSampler {
                 out[i] = sampleCoeff * sample[i] - difference * eps[i] / denominator;
             }
             return out;
-        }
-
-        @Override
-        float[] noised(float[] original, float[] noise, int index) {
-            return noisedByAlphaCumprod(original, noise, noiseSchedule.alphaCumprod(timesteps[index]));
         }
     }
 }
