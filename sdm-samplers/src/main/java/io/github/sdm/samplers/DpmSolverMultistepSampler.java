@@ -175,26 +175,10 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
         return out;
     }
 
-    private final class Run extends AbstractRun {
-
-        private final float[] sigmas;
-        /** Converted model outputs, oldest first; the newest is at {@code solverOrder - 1}. */
-        private final float[][] history = new float[solverOrder][];
-        private int lowerOrderNums;
+    private final class Run extends MultistepRun {
 
         Run(int[] timesteps, float[] sigmas, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(InferenceTimesteps.toDouble(timesteps), begin, numInferenceSteps, 1, noise);
-            this.sigmas = sigmas;
-        }
-
-        @Override
-        float[] sigmas() {
-            return sigmas.clone();
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return 1.0f;
+            super(timesteps, sigmas, solverOrder, begin, numInferenceSteps, noise);
         }
 
         @Override
@@ -204,30 +188,25 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
                     && (eulerAtFinal || (lowerOrderFinal && count < 15) || finalSigmaZero);
             boolean secondLowerOrder = index == count - 2 && lowerOrderFinal && count < 15;
 
-            float[] converted = convert(modelOutput, index, sample);
-            System.arraycopy(history, 1, history, 0, solverOrder - 1);
-            history[solverOrder - 1] = converted;
+            remember(convert(modelOutput, index, sample));
 
             float[] z = algorithm.stochastic ? drawNoise(sample.length) : null;
             float[] out;
             if (solverOrder == 1 || lowerOrderNums < 1 || finalLowerOrder) {
-                out = firstOrder(converted, index, sample, z);
+                out = firstOrder(index, sample, z);
             } else if (solverOrder == 2 || lowerOrderNums < 2 || secondLowerOrder) {
                 out = secondOrder(index, sample, z);
             } else {
                 out = thirdOrder(index, sample);
             }
-            if (lowerOrderNums < solverOrder) {
-                lowerOrderNums++;
-            }
+            warmUp();
             return out;
         }
 
         /** The data prediction x0 (DPM-Solver++) or noise prediction (DPM-Solver) the updates integrate. */
         private float[] convert(float[] modelOutput, int index, float[] sample) {
-            float sigma = sigmas[index];
-            float alphaT = ScheduleMath.vpAlpha(sigma);
-            float sigmaT = sigma * alphaT;
+            float alphaT = alphaAt(index);
+            float sigmaT = sigmaAt(index);
             if (algorithm.dataPrediction) {
                 float[] x0 = predictionType.predictedSample(modelOutput, sample, alphaT, sigmaT);
                 thresholding.apply(x0, batchSize);
@@ -242,86 +221,57 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
             return eps;
         }
 
-        private float[] firstOrder(float[] m0, int index, float[] sample, float[] z) {
-            float sigmaNext = sigmas[index + 1];
-            float sigmaNow = sigmas[index];
-            float alphaT = ScheduleMath.vpAlpha(sigmaNext);
-            float sigmaT = sigmaNext * alphaT;
-            float alphaS = ScheduleMath.vpAlpha(sigmaNow);
-            float sigmaS = sigmaNow * alphaS;
-            float h = lambda(alphaT, sigmaT) - lambda(alphaS, sigmaS);
-            int n = sample.length;
-            float[] out = new float[n];
-            switch (algorithm) {
-                case DPMSOLVER_PP: {
-                    float a = sigmaT / sigmaS;
-                    float b = alphaT * (exp(-h) - 1.0f);
-                    for (int i = 0; i < n; i++) {
-                        out[i] = a * sample[i] - b * m0[i];
-                    }
-                    break;
+        /**
+         * The first-order update from {@code index} to the next sigma; the higher orders add their difference terms
+         * to it.
+         */
+        private FirstOrderUpdate firstOrderUpdate(int index) {
+            float alphaT = alphaAt(index + 1);
+            float sigmaT = sigmaAt(index + 1);
+            float alphaS = alphaAt(index);
+            float sigmaS = sigmaAt(index);
+            float h = lambdaAt(index + 1) - lambdaAt(index);
+            return switch (algorithm) {
+                case DPMSOLVER_PP -> new FirstOrderUpdate(sigmaT / sigmaS, alphaT * (exp(-h) - 1.0f), true, 0f);
+                case DPMSOLVER -> new FirstOrderUpdate(alphaT / alphaS, sigmaT * (exp(h) - 1.0f), true, 0f);
+                case SDE_DPMSOLVER_PP -> new FirstOrderUpdate(sigmaT / sigmaS * exp(-h),
+                        alphaT * (1 - exp(-2.0f * h)), false, sigmaT * sqrt(1.0f - exp(-2 * h)));
+                case SDE_DPMSOLVER -> new FirstOrderUpdate(alphaT / alphaS, 2.0f * (sigmaT * (exp(h) - 1.0f)), true,
+                        sigmaT * sqrt(exp(2 * h) - 1.0f));
+            };
+        }
+
+        private float[] firstOrder(int index, float[] sample, float[] z) {
+            FirstOrderUpdate update = firstOrderUpdate(index);
+            float[] m0 = newest(0);
+            float[] out = new float[sample.length];
+            for (int i = 0; i < out.length; i++) {
+                float x = update.apply(sample[i], m0[i]);
+                if (z != null) {
+                    x = x + update.noise() * z[i];
                 }
-                case DPMSOLVER: {
-                    float a = alphaT / alphaS;
-                    float b = sigmaT * (exp(h) - 1.0f);
-                    for (int i = 0; i < n; i++) {
-                        out[i] = a * sample[i] - b * m0[i];
-                    }
-                    break;
-                }
-                case SDE_DPMSOLVER_PP: {
-                    float a = sigmaT / sigmaS * exp(-h);
-                    float b = alphaT * (1 - exp(-2.0f * h));
-                    float c = sigmaT * sqrt(1.0f - exp(-2 * h));
-                    for (int i = 0; i < n; i++) {
-                        out[i] = a * sample[i] + b * m0[i] + c * z[i];
-                    }
-                    break;
-                }
-                case SDE_DPMSOLVER: {
-                    float a = alphaT / alphaS;
-                    float b = 2.0f * (sigmaT * (exp(h) - 1.0f));
-                    float c = sigmaT * sqrt(exp(2 * h) - 1.0f);
-                    for (int i = 0; i < n; i++) {
-                        out[i] = a * sample[i] - b * m0[i] + c * z[i];
-                    }
-                    break;
-                }
-                default:
-                    throw new AssertionError(algorithm);
+                out[i] = x;
             }
             return out;
         }
 
         private float[] secondOrder(int index, float[] sample, float[] z) {
-            float alphaT = ScheduleMath.vpAlpha(sigmas[index + 1]);
-            float sigmaT = sigmas[index + 1] * alphaT;
-            float alphaS0 = ScheduleMath.vpAlpha(sigmas[index]);
-            float sigmaS0 = sigmas[index] * alphaS0;
-            float alphaS1 = ScheduleMath.vpAlpha(sigmas[index - 1]);
-            float sigmaS1 = sigmas[index - 1] * alphaS1;
-            float lambdaT = lambda(alphaT, sigmaT);
-            float lambdaS0 = lambda(alphaS0, sigmaS0);
-            float lambdaS1 = lambda(alphaS1, sigmaS1);
-            float[] m0 = history[solverOrder - 1];
-            float[] m1 = history[solverOrder - 2];
+            FirstOrderUpdate update = firstOrderUpdate(index);
+            float alphaT = alphaAt(index + 1);
+            float sigmaT = sigmaAt(index + 1);
+            float lambdaT = lambdaAt(index + 1);
+            float lambdaS0 = lambdaAt(index);
+            float lambdaS1 = lambdaAt(index - 1);
+            float[] m0 = newest(0);
+            float[] m1 = newest(1);
             float h = lambdaT - lambdaS0;
             float h0 = lambdaS0 - lambdaS1;
             float r0 = h0 / h;
             float invR0 = 1.0f / r0;
-            int n = sample.length;
-            float[] out = new float[n];
-            float a;
-            float b;
             float c;
-            float d = 0f;
-            boolean minusB;
             boolean minusC;
             switch (algorithm) {
                 case DPMSOLVER_PP:
-                    a = sigmaT / sigmaS0;
-                    b = alphaT * (exp(-h) - 1.0f);
-                    minusB = true;
                     if (midpoint) {
                         c = 0.5f * (alphaT * (exp(-h) - 1.0f));
                         minusC = true;
@@ -331,39 +281,28 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
                     }
                     break;
                 case DPMSOLVER:
-                    a = alphaT / alphaS0;
-                    b = sigmaT * (exp(h) - 1.0f);
-                    minusB = true;
                     c = midpoint ? 0.5f * (sigmaT * (exp(h) - 1.0f)) : sigmaT * ((exp(h) - 1.0f) / h - 1.0f);
                     minusC = true;
                     break;
                 case SDE_DPMSOLVER_PP:
-                    a = sigmaT / sigmaS0 * exp(-h);
-                    b = alphaT * (1 - exp(-2.0f * h));
-                    minusB = false;
                     c = midpoint ? 0.5f * (alphaT * (1 - exp(-2.0f * h)))
                             : alphaT * ((1.0f - exp(-2.0f * h)) / (-2.0f * h) + 1.0f);
                     minusC = false;
-                    d = sigmaT * sqrt(1.0f - exp(-2 * h));
                     break;
                 case SDE_DPMSOLVER:
-                    a = alphaT / alphaS0;
-                    b = 2.0f * (sigmaT * (exp(h) - 1.0f));
-                    minusB = true;
                     c = midpoint ? sigmaT * (exp(h) - 1.0f) : 2.0f * (sigmaT * ((exp(h) - 1.0f) / h - 1.0f));
                     minusC = true;
-                    d = sigmaT * sqrt(exp(2 * h) - 1.0f);
                     break;
                 default:
                     throw new AssertionError(algorithm);
             }
-            for (int i = 0; i < n; i++) {
+            float[] out = new float[sample.length];
+            for (int i = 0; i < out.length; i++) {
                 float d1 = invR0 * (m0[i] - m1[i]);
-                float x = a * sample[i];
-                x = minusB ? x - b * m0[i] : x + b * m0[i];
+                float x = update.apply(sample[i], m0[i]);
                 x = minusC ? x - c * d1 : x + c * d1;
                 if (z != null) {
-                    x = x + d * z[i];
+                    x = x + update.noise() * z[i];
                 }
                 out[i] = x;
             }
@@ -371,21 +310,16 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
         }
 
         private float[] thirdOrder(int index, float[] sample) {
-            float alphaT = ScheduleMath.vpAlpha(sigmas[index + 1]);
-            float sigmaT = sigmas[index + 1] * alphaT;
-            float alphaS0 = ScheduleMath.vpAlpha(sigmas[index]);
-            float sigmaS0 = sigmas[index] * alphaS0;
-            float alphaS1 = ScheduleMath.vpAlpha(sigmas[index - 1]);
-            float sigmaS1 = sigmas[index - 1] * alphaS1;
-            float alphaS2 = ScheduleMath.vpAlpha(sigmas[index - 2]);
-            float sigmaS2 = sigmas[index - 2] * alphaS2;
-            float lambdaT = lambda(alphaT, sigmaT);
-            float lambdaS0 = lambda(alphaS0, sigmaS0);
-            float lambdaS1 = lambda(alphaS1, sigmaS1);
-            float lambdaS2 = lambda(alphaS2, sigmaS2);
-            float[] m0 = history[solverOrder - 1];
-            float[] m1 = history[solverOrder - 2];
-            float[] m2 = history[solverOrder - 3];
+            FirstOrderUpdate update = firstOrderUpdate(index);
+            float alphaT = alphaAt(index + 1);
+            float sigmaT = sigmaAt(index + 1);
+            float lambdaT = lambdaAt(index + 1);
+            float lambdaS0 = lambdaAt(index);
+            float lambdaS1 = lambdaAt(index - 1);
+            float lambdaS2 = lambdaAt(index - 2);
+            float[] m0 = newest(0);
+            float[] m1 = newest(1);
+            float[] m2 = newest(2);
             float h = lambdaT - lambdaS0;
             float h0 = lambdaS0 - lambdaS1;
             float h1 = lambdaS1 - lambdaS2;
@@ -395,50 +329,34 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
             float invR1 = 1.0f / r1;
             float d1Weight = r0 / (r0 + r1);
             float d2Weight = 1.0f / (r0 + r1);
-            float a;
-            float b;
-            float c;
-            float e;
-            boolean dataPrediction = algorithm == Algorithm.DPMSOLVER_PP;
-            if (dataPrediction) {
-                a = sigmaT / sigmaS0;
-                b = alphaT * (exp(-h) - 1.0f);
-                c = alphaT * ((exp(-h) - 1.0f) / h + 1.0f);
-                e = alphaT * ((exp(-h) - 1.0f + h) / (h * h) - 0.5f);
-            } else {
-                a = alphaT / alphaS0;
-                b = sigmaT * (exp(h) - 1.0f);
-                c = sigmaT * ((exp(h) - 1.0f) / h - 1.0f);
-                e = sigmaT * ((exp(h) - 1.0f - h) / (h * h) - 0.5f);
-            }
-            int n = sample.length;
-            float[] out = new float[n];
-            for (int i = 0; i < n; i++) {
+            // no SDE form: DPM-Solver++ or DPM-Solver
+            boolean dataPrediction = algorithm.dataPrediction;
+            float c = dataPrediction
+                    ? alphaT * ((exp(-h) - 1.0f) / h + 1.0f)
+                    : sigmaT * ((exp(h) - 1.0f) / h - 1.0f);
+            float e = dataPrediction
+                    ? alphaT * ((exp(-h) - 1.0f + h) / (h * h) - 0.5f)
+                    : sigmaT * ((exp(h) - 1.0f - h) / (h * h) - 0.5f);
+            float[] out = new float[sample.length];
+            for (int i = 0; i < out.length; i++) {
                 float d10 = invR0 * (m0[i] - m1[i]);
                 float d11 = invR1 * (m1[i] - m2[i]);
                 float d1 = d10 + d1Weight * (d10 - d11);
                 float d2 = d2Weight * (d10 - d11);
-                out[i] = dataPrediction
-                        ? a * sample[i] - b * m0[i] + c * d1 - e * d2
-                        : a * sample[i] - b * m0[i] - c * d1 - e * d2;
-            }
-            return out;
-        }
-
-        @Override
-        float[] noised(float[] original, float[] noise, int index) {
-            float alphaT = ScheduleMath.vpAlpha(sigmas[index]);
-            float sigmaT = sigmas[index] * alphaT;
-            float[] out = new float[original.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = alphaT * original[i] + sigmaT * noise[i];
+                float x = update.apply(sample[i], m0[i]);
+                out[i] = (dataPrediction ? x + c * d1 : x - c * d1) - e * d2;
             }
             return out;
         }
     }
 
-    private static float lambda(float alpha, float sigma) {
-        return (float) Math.log(alpha) - (float) Math.log(sigma);
+    /** {@code a * x - b * m0} (or {@code + b * m0}), plus {@code noise * z} in the SDE forms. */
+    private record FirstOrderUpdate(float a, float b, boolean minusB, float noise) {
+
+        float apply(float x, float m0) {
+            float ax = a * x;
+            return minusB ? ax - b * m0 : ax + b * m0;
+        }
     }
 
     private static float exp(float x) {
