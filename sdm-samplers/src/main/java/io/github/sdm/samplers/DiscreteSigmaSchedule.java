@@ -46,10 +46,7 @@ final class DiscreteSigmaSchedule {
                 sigmas[i] = (float) Math.exp(logs[i]);
             }
         } else {
-            sigmas = new double[timesteps.length];
-            for (int i = 0; i < sigmas.length; i++) {
-                sigmas[i] = ScheduleMath.interp(timesteps[i], training);
-            }
+            sigmas = ScheduleMath.interp(timesteps, training);
         }
         if (options.karras()) {
             double sigmaMin = options.sigmaMin().orElse(sigmas[sigmas.length - 1]);
@@ -61,10 +58,6 @@ final class DiscreteSigmaSchedule {
                 timesteps[i] = options.karrasTimestepsAsFloat32() ? (float) t : t;
             }
         }
-        float[] withFinal = new float[sigmas.length + 1];
-        for (int i = 0; i < sigmas.length; i++) {
-            withFinal[i] = (float) sigmas[i];
-        }
-        return new DiscreteSigmaSchedule(timesteps, withFinal);
+        return new DiscreteSigmaSchedule(timesteps, ScheduleMath.float32WithFinal(sigmas, 0f));
     }
 }

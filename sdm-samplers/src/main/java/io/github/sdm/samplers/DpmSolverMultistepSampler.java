@@ -49,10 +49,7 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
     public DpmSolverMultistepSampler(SamplerConfig config) {
         super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE_AND_CLAMP_LAST,
                 TimestepSpacing.LINSPACE);
-        solverOrder = config.getInt("solver_order", 2);
-        if (solverOrder < 1 || solverOrder > 3) {
-            throw new SamplerConfigException("solver_order", solverOrder, "must be 1, 2 or 3");
-        }
+        solverOrder = MultistepRun.readSolverOrder(config);
         thresholding = PredictedSampleClipping.read(config, null, true);
         algorithm = readAlgorithm(config);
         if (algorithm.stochastic && solverOrder == 3) {
@@ -142,26 +139,14 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
         double[] sigmas;
         if (karrasSigmas || luLambdas) {
             float[] logSigmas = ScheduleMath.logs(training);
-            if (karrasSigmas) {
-                sigmas = ScheduleMath.karrasSigmas(training[0], training[training.length - 1], numInferenceSteps);
-            } else {
-                sigmas = uniformLogSigmas(logSigmas[0], logSigmas[logSigmas.length - 1], numInferenceSteps);
-            }
-            timesteps = new int[sigmas.length];
-            for (int i = 0; i < sigmas.length; i++) {
-                timesteps[i] = (int) ScheduleMath.round(ScheduleMath.sigmaToTimestep(sigmas[i], logSigmas));
-            }
+            sigmas = karrasSigmas
+                    ? ScheduleMath.karrasSigmas(training[0], training[training.length - 1], numInferenceSteps)
+                    : uniformLogSigmas(logSigmas[0], logSigmas[logSigmas.length - 1], numInferenceSteps);
+            timesteps = ScheduleMath.roundedTimesteps(sigmas, logSigmas);
         } else {
-            sigmas = new double[timesteps.length];
-            for (int i = 0; i < sigmas.length; i++) {
-                sigmas[i] = ScheduleMath.interp(timesteps[i], training);
-            }
+            sigmas = ScheduleMath.interp(InferenceTimesteps.toDouble(timesteps), training);
         }
-        float[] runSigmas = new float[sigmas.length + 1];
-        for (int i = 0; i < sigmas.length; i++) {
-            runSigmas[i] = (float) sigmas[i];
-        }
-        runSigmas[sigmas.length] = finalSigmaZero ? 0f : training[0];
+        float[] runSigmas = ScheduleMath.float32WithFinal(sigmas, finalSigmaZero ? 0f : training[0]);
         return new Run(timesteps, runSigmas, beginIndex, numInferenceSteps, noise);
     }
 

@@ -23,6 +23,15 @@ abstract class MultistepRun extends AbstractRun {
         this.history = new float[solverOrder][];
     }
 
+    /** {@code solver_order} as both solvers take it: 1, 2 or 3, by default 2. */
+    static int readSolverOrder(SamplerConfig config) {
+        int solverOrder = config.getInt("solver_order", 2);
+        if (solverOrder < 1 || solverOrder > 3) {
+            throw new SamplerConfigException("solver_order", solverOrder, "must be 1, 2 or 3");
+        }
+        return solverOrder;
+    }
+
     @Override
     final float[] sigmas() {
         return sigmas.clone();

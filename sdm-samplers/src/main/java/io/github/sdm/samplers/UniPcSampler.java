@@ -28,10 +28,7 @@ public final class UniPcSampler extends AbstractSampler {
     public UniPcSampler(SamplerConfig config) {
         super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED,
                 TimestepSpacing.LINSPACE);
-        solverOrder = config.getInt("solver_order", 2);
-        if (solverOrder < 1 || solverOrder > 3) {
-            throw new SamplerConfigException("solver_order", solverOrder, "must be 1, 2 or 3");
-        }
+        solverOrder = MultistepRun.readSolverOrder(config);
         thresholding = PredictedSampleClipping.read(config, null, true);
         predictX0 = config.getBoolean("predict_x0", true);
         String solverType = config.getString("solver_type", "bh2");
@@ -67,25 +64,18 @@ public final class UniPcSampler extends AbstractSampler {
         int numTrain = numTrainTimesteps();
         int[] timesteps = inferenceTimesteps.dpmFamily(numInferenceSteps, numTrain, numTrain);
         float[] training = noiseSchedule.trainingSigmas();
-        float[] sigmas;
+        double[] sigmas;
+        float finalSigma;
         if (karrasSigmas) {
-            float[] logSigmas = ScheduleMath.logs(training);
-            double[] karras = ScheduleMath.karrasSigmas(training[0], training[numTrain - 1], numInferenceSteps);
-            timesteps = new int[karras.length];
-            sigmas = new float[karras.length + 1];
-            for (int i = 0; i < karras.length; i++) {
-                timesteps[i] = (int) ScheduleMath.round(ScheduleMath.sigmaToTimestep(karras[i], logSigmas));
-                sigmas[i] = (float) karras[i];
-            }
-            sigmas[karras.length] = (float) karras[karras.length - 1];
+            sigmas = ScheduleMath.karrasSigmas(training[0], training[numTrain - 1], numInferenceSteps);
+            timesteps = ScheduleMath.roundedTimesteps(sigmas, ScheduleMath.logs(training));
+            finalSigma = (float) sigmas[sigmas.length - 1]; // diffusers' UniPC repeats the last Karras sigma
         } else {
-            sigmas = new float[timesteps.length + 1];
-            for (int i = 0; i < timesteps.length; i++) {
-                sigmas[i] = (float) ScheduleMath.interp(timesteps[i], training);
-            }
-            sigmas[timesteps.length] = training[0];
+            sigmas = ScheduleMath.interp(InferenceTimesteps.toDouble(timesteps), training);
+            finalSigma = training[0];
         }
-        return new Run(timesteps, sigmas, beginIndex, numInferenceSteps, noise);
+        return new Run(timesteps, ScheduleMath.float32WithFinal(sigmas, finalSigma), beginIndex, numInferenceSteps,
+                noise);
     }
 
     private final class Run extends MultistepRun {
