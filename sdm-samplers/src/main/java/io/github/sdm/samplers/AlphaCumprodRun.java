@@ -8,6 +8,8 @@ abstract class AlphaCumprodRun extends AbstractRun {
 
     /** The integer timesteps by global index. */
     final int[] timesteps;
+    /** {@code num_train_timesteps // num_inference_steps}: the DDIM family's distance between timesteps. */
+    final int stride;
     private final NoiseSchedule noiseSchedule;
     private final float finalAlphaCumprod;
 
@@ -16,6 +18,7 @@ abstract class AlphaCumprodRun extends AbstractRun {
             int numInferenceSteps, NoiseSource noise) {
         super(InferenceTimesteps.toDouble(timesteps), begin, numInferenceSteps, 1, noise);
         this.timesteps = timesteps;
+        this.stride = noiseSchedule.numTrainTimesteps() / numInferenceSteps;
         this.noiseSchedule = noiseSchedule;
         this.finalAlphaCumprod = finalAlphaCumprod;
     }

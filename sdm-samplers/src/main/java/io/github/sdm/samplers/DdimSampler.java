@@ -42,11 +42,8 @@ public final class DdimSampler extends AbstractSampler {
 
     private final class Run extends AlphaCumprodRun {
 
-        private final int stride;
-
         Run(int[] timesteps, int begin, int numInferenceSteps, NoiseSource noise) {
             super(timesteps, noiseSchedule, finalAlphaCumprod, begin, numInferenceSteps, noise);
-            this.stride = numTrainTimesteps() / numInferenceSteps;
         }
 
         @Override

@@ -58,12 +58,9 @@ public final class DdpmSampler extends AbstractSampler {
 
     private final class Run extends AlphaCumprodRun {
 
-        private final int stride;
-
         Run(int[] timesteps, int begin, int numInferenceSteps, NoiseSource noise) {
             // diffusers' DDPM has no set_alpha_to_one: 1 before timestep 0
             super(timesteps, noiseSchedule, 1.0f, begin, numInferenceSteps, noise);
-            this.stride = numTrainTimesteps() / numInferenceSteps;
         }
 
         @Override

@@ -94,7 +94,6 @@ public final class PndmSampler extends AbstractSampler {
     private final class Run extends AlphaCumprodRun {
 
         private final int prkCalls;
-        private final int stride;
         /** Model calls handled so far (diffusers' {@code counter}). */
         private int counter;
         private final List<float[]> ets = new ArrayList<>();
@@ -104,7 +103,6 @@ public final class PndmSampler extends AbstractSampler {
         Run(int[] timesteps, int prkCalls, int begin, int numInferenceSteps, NoiseSource noise) {
             super(timesteps, noiseSchedule, finalAlphaCumprod, begin, numInferenceSteps, noise);
             this.prkCalls = prkCalls;
-            this.stride = numTrainTimesteps() / numInferenceSteps;
         }
 
         @Override
