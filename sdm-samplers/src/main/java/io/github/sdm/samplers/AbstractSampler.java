@@ -89,9 +89,7 @@ abstract class AbstractSampler implements Sampler {
 
     /** diffusers' {@code get_timesteps}: how many inference steps img2img at this strength skips. */
     static int skippedSteps(int numInferenceSteps, double strength) {
-        if (!(strength > 0 && strength <= 1)) {
-            throw new SamplerConfigException("strength", strength, "must lie in (0, 1]");
-        }
+        checkStrength(strength);
         int initTimestep = Math.min((int) (numInferenceSteps * strength), numInferenceSteps);
         int skipped = Math.max(numInferenceSteps - initTimestep, 0);
         if (numInferenceSteps - skipped < 1) {
@@ -99,6 +97,12 @@ abstract class AbstractSampler implements Sampler {
                     "leaves no step to run with num_inference_steps = " + numInferenceSteps);
         }
         return skipped;
+    }
+
+    static void checkStrength(double strength) {
+        if (!(strength > 0 && strength <= 1)) {
+            throw new SamplerConfigException("strength", strength, "must lie in (0, 1]");
+        }
     }
 
     void checkSteps(int numInferenceSteps) {

@@ -46,9 +46,7 @@ public final class LcmSampler extends AbstractSampler {
     @Override
     public SamplingRun startAtStrength(int numInferenceSteps, double strength, NoiseSource noise) {
         checkSteps(numInferenceSteps);
-        if (!(strength > 0 && strength <= 1)) {
-            throw new SamplerConfigException("strength", strength, "must lie in (0, 1]");
-        }
+        checkStrength(strength);
         Objects.requireNonNull(noise, "noise");
         return new Run(timesteps(numInferenceSteps, strength), numInferenceSteps, noise);
     }

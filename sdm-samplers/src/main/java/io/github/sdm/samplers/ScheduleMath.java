@@ -142,16 +142,6 @@ final class ScheduleMath {
         return out;
     }
 
-    /** The float32 sigma table {@code ((1 - alphas_cumprod) / alphas_cumprod) ** 0.5} indexed by training timestep. */
-    static float[] trainingSigmas(float[] alphasCumprod) {
-        float[] out = new float[alphasCumprod.length];
-        for (int i = 0; i < out.length; i++) {
-            float a = alphasCumprod[i];
-            out[i] = (float) Math.sqrt((1f - a) / a);
-        }
-        return out;
-    }
-
     /** {@code np.log} of a float32 array, kept in float32 with numpy's own rounding. */
     static float[] logs(float[] values) {
         float[] out = new float[values.length];
