@@ -53,9 +53,8 @@ public final class HeunSampler extends AbstractSampler {
 
     private final class Run extends SigmaRun {
 
-        /** The Euler predictor's derivative, step size and starting sample, while a corrector call is pending. */
+        /** The Euler predictor's derivative and starting sample, while a corrector call is pending. */
         private float[] predictorDerivative;
-        private float predictorDt;
         private float[] predictorStart;
 
         Run(double[] timesteps, float[] sigmas, int begin, int numInferenceSteps, NoiseSource noise) {
@@ -69,19 +68,19 @@ public final class HeunSampler extends AbstractSampler {
             float sigmaNext = predictor ? sigmas[index + 1] : sigmas[index];
             float sigmaHat = sigma; // no churn: gamma = 0
             float sigmaInput = predictor ? sigmaHat : sigmaNext;
+            float dt = sigmaNext - sigmaHat;
             float[] x0 = predictionType.predictedSampleAtSigma(modelOutput, sample, sigmaInput);
             clipping.apply(x0, batchSize);
             if (predictor) {
                 predictorDerivative = derivative(sample, x0, sigmaHat);
-                predictorDt = sigmaNext - sigmaHat;
                 predictorStart = sample.clone();
-                return eulerStep(sample, predictorDerivative, predictorDt);
+                return eulerStep(sample, predictorDerivative, dt);
             }
             float[] derivative = derivative(sample, x0, sigmaNext);
             for (int i = 0; i < derivative.length; i++) {
                 derivative[i] = (predictorDerivative[i] + derivative[i]) / 2;
             }
-            float[] out = eulerStep(predictorStart, derivative, predictorDt);
+            float[] out = eulerStep(predictorStart, derivative, dt);
             predictorDerivative = null;
             predictorStart = null;
             return out;
