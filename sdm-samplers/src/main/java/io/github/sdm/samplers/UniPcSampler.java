@@ -1,8 +1,8 @@
 package io.github.sdm.samplers;
 
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * UniPC (Zhao et al., arXiv 2302.04867), diffusers' {@code UniPCMultistepScheduler}: a multistep predictor (UniP)
@@ -47,11 +47,8 @@ public final class UniPcSampler extends AbstractSampler {
                 throw new SamplerConfigException("solver_type", solverType, "must be bh1 or bh2");
         }
         lowerOrderFinal = config.getBoolean("lower_order_final", true);
-        Set<Integer> disabled = new HashSet<>();
-        for (int step : config.getIntArray("disable_corrector")) {
-            disabled.add(step);
-        }
-        disabledCorrectorSteps = Set.copyOf(disabled);
+        disabledCorrectorSteps = Arrays.stream(config.getIntArray("disable_corrector")).boxed()
+                .collect(Collectors.toUnmodifiableSet());
         if (config.isSet("solver_p")) {
             throw new SamplerConfigException("solver_p", config.toJson().get("solver_p"),
                     "an external predictor scheduler is not supported");
