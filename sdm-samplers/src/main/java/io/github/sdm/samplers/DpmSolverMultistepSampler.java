@@ -119,6 +119,7 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
         // lambda decreases with t; searchsorted on the flipped (ascending) table counts the values below the bound
         for (int t = n - 1; t >= 0; t--) {
             float a = noiseSchedule.alphaCumprod(t);
+            // from alphas_cumprod as diffusers' lambda_t table; ScheduleMath.vpLambda of the sigma rounds differently
             float lambda = (float) Math.log((float) Math.sqrt(a)) - (float) Math.log((float) Math.sqrt(1f - a));
             if (lambda < lambdaMinClipped) {
                 clipped++;

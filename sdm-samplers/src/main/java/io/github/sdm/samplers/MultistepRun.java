@@ -42,7 +42,10 @@ abstract class MultistepRun extends AbstractRun {
         return 1.0f;
     }
 
-    /** {@code alpha_t * original + sigma_t * noise}. */
+    /**
+     * {@code alpha_t * original + sigma_t * noise} at the run's sigma, as diffusers' DPM-Solver and UniPC add noise
+     * (the {@code sqrt(alphas_cumprod)} of {@link AlphaCumprodRun} would round differently).
+     */
     @Override
     final float[] noised(float[] original, float[] noise, int index) {
         float alphaT = alphaAt(index);

@@ -90,6 +90,7 @@ public enum PredictionType {
                 }
             }
             case V_PREDICTION -> {
+                // diffusers' c_out / c_skip form; predictedSample at alpha_t = 1 / sqrt(sigma^2 + 1) rounds differently
                 float vScale = -sigma / (float) Math.sqrt(sigma * sigma + 1f);
                 float vSkip = sigma * sigma + 1f;
                 for (int i = 0; i < x0.length; i++) {

@@ -146,6 +146,7 @@ public final class UniPcSampler extends AbstractSampler {
                 rks[order - 1] = 1.0f;
 
                 float hh = predictX0 ? -h : h;
+                // torch.expm1, where DPM-Solver computes exp(h) - 1: the last bits differ
                 float hPhi1 = (float) Math.expm1(hh);
                 float hPhiK = hPhi1 / hh - 1;
                 float bh = bh2 ? (float) Math.expm1(hh) : hh;
