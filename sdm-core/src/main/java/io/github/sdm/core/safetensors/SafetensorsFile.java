@@ -2,15 +2,12 @@ package io.github.sdm.core.safetensors;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.github.sdm.core.ModelFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -26,7 +23,8 @@ import java.util.Set;
  * than 2 GiB (one mapping's limit) work as long as each tensor is below it.
  */
 public final class SafetensorsFile implements AutoCloseable {
-    private static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+    /** The limit of the reference implementation, which refuses larger headers as a denial-of-service guard. */
+    private static final long MAX_HEADER_BYTES = 100_000_000L;
 
     private final Path path;
     private final FileChannel channel;
@@ -72,33 +70,24 @@ public final class SafetensorsFile implements AutoCloseable {
         ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         readFully(channel, lengthBytes, 0);
         long headerLength = lengthBytes.flip().getLong();
-        if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || 8 + headerLength > fileSize) {
-            throw new ModelFormatException(path + ": header length " + headerLength
-                    + " runs past the end of the file (" + fileSize + " bytes); the file is truncated or not safetensors");
+        if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
+            throw new ModelFormatException(path + ": header length " + Long.toUnsignedString(headerLength)
+                    + " is not plausible (2 to " + MAX_HEADER_BYTES + " bytes); the file is not safetensors");
+        }
+        if (8 + headerLength > fileSize) {
+            throw new ModelFormatException(path + ": header length " + headerLength + " runs past the end of the file ("
+                    + fileSize + " bytes); the file is truncated or not safetensors");
         }
         ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
         readFully(channel, headerBytes, 8);
-        String headerText = new String(headerBytes.array(), StandardCharsets.UTF_8);
-        JsonObject header;
-        try {
-            JsonElement parsed = JsonParser.parseString(headerText);
-            if (!parsed.isJsonObject()) {
-                throw new ModelFormatException(path + ": malformed header, expected a JSON object");
-            }
-            header = parsed.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new ModelFormatException(path + ": malformed JSON header: " + e.getMessage(), e);
-        }
+        JsonObject header = SafetensorsHeader.parse(path, headerBytes.flip());
         long dataStart = 8 + headerLength;
         long dataLength = fileSize - dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> entry : header.entrySet()) {
-            if (entry.getKey().equals("__metadata__")) {
-                if (entry.getValue().isJsonObject()) {
-                    entry.getValue().getAsJsonObject().entrySet()
-                            .forEach(m -> metadata.put(m.getKey(), m.getValue().getAsString()));
-                }
+            if (entry.getKey().equals(SafetensorsHeader.METADATA_KEY)) {
+                metadata.putAll(SafetensorsHeader.metadata(path, entry.getValue()));
                 continue;
             }
             TensorInfo info = HeaderEntry.parse(path, entry.getKey(), entry.getValue(), dataLength);
@@ -137,11 +126,17 @@ public final class SafetensorsFile implements AutoCloseable {
         return info;
     }
 
-    /** The tensor's raw little-endian bytes, mapped read-only from the file. */
+    /**
+     * The tensor's raw little-endian bytes, mapped read-only from the file. Each call maps anew, so a
+     * tensor of a file over 2 GiB can be read as long as the tensor itself is below 2 GiB.
+     */
     public ByteBuffer bytes(String name) {
         TensorInfo info = info(name);
         if (info.byteLength() > Integer.MAX_VALUE) {
             throw new ModelFormatException(path + ": tensor '" + name + "' is larger than 2 GiB");
+        }
+        if (!channel.isOpen()) {
+            throw new ModelFormatException(path + ": cannot read tensor '" + name + "', the file has been closed");
         }
         try {
             MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(),
@@ -152,13 +147,13 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
-    /** The tensor converted to float32, whatever its floating-point dtype. */
+    /** The tensor converted to float32 from F32, F16, BF16, F64 or float8 storage. */
     public float[] floats(String name) {
         TensorInfo info = info(name);
         return Dtypes.toFloats(info, bytes(name), path);
     }
 
-    /** The tensor as 64-bit integers (I64 or I32 storage). */
+    /** The tensor as 64-bit integers, from any integer or BOOL storage. */
     public long[] longs(String name) {
         TensorInfo info = info(name);
         return Dtypes.toLongs(info, bytes(name), path);

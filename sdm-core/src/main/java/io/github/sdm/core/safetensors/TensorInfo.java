@@ -8,6 +8,20 @@ import java.util.Arrays;
  */
 public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
 
+    public TensorInfo {
+        shape = shape.clone();
+    }
+
+    @Override
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    /** The product of the dimensions; callers have checked it does not overflow (the header parser does). */
     public long elementCount() {
         long n = 1;
         for (long d : shape) {
@@ -26,6 +40,17 @@ public record TensorInfo(String name, DType dtype, long[] shape, long begin, lon
             s[i] = Math.toIntExact(shape[i]);
         }
         return s;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TensorInfo t && name.equals(t.name) && dtype == t.dtype && Arrays.equals(shape, t.shape)
+                && begin == t.begin && end == t.end;
+    }
+
+    @Override
+    public int hashCode() {
+        return (name.hashCode() * 31 + dtype.hashCode()) * 31 + Arrays.hashCode(shape);
     }
 
     @Override

@@ -1,0 +1,127 @@
+package io.github.sdm.core.image;
+
+import io.github.sdm.core.SdmException;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.Raster;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Conversions between RGB images and NCHW float tensors, with the arithmetic of diffusers'
+ * {@code VaeImageProcessor} so that pixels match exactly.
+ */
+public final class ImageTensors {
+    private ImageTensors() {
+    }
+
+    /**
+     * Images from an {@code [batch, 3, height, width]} tensor in [0, 1], as {@code numpy_to_pil}: clamp to
+     * [0, 1], then {@code round(x * 255)} with ties to even (float32 arithmetic, as numpy).
+     *
+     * @throws SdmException if a value is NaN (a diverged sampler or an fp16 VAE overflow), which diffusers
+     *     would silently turn into black pixels
+     */
+    public static List<BufferedImage> toImages(float[] nchw, int batch, int height, int width) {
+        long expected = (long) batch * 3 * height * width;
+        if (batch <= 0 || height <= 0 || width <= 0 || nchw.length != expected) {
+            throw new SdmException("Image tensor of " + nchw.length + " values does not have shape [" + batch + ", 3, "
+                    + height + ", " + width + "]");
+        }
+        List<BufferedImage> images = new ArrayList<>(batch);
+        int plane = height * width;
+        for (int n = 0; n < batch; n++) {
+            BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            int base = n * 3 * plane;
+            int[] rgb = new int[plane];
+            for (int i = 0; i < plane; i++) {
+                int r = toByte(nchw[base + i], n, i);
+                int g = toByte(nchw[base + plane + i], n, i);
+                int b = toByte(nchw[base + 2 * plane + i], n, i);
+                rgb[i] = (r << 16) | (g << 8) | b;
+            }
+            image.setRGB(0, 0, width, height, rgb, 0, width);
+            images.add(image);
+        }
+        return images;
+    }
+
+    /** One image from a {@code [3, height, width]} (or {@code [1, 3, height, width]}) tensor in [0, 1]. */
+    public static BufferedImage toImage(float[] chw, int height, int width) {
+        return toImages(chw, 1, height, width).get(0);
+    }
+
+    /**
+     * The decoder's output in [-1, 1] to [0, 1], as {@code VaeImageProcessor.denormalize}: {@code x / 2 + 0.5},
+     * clamped. Returns a new array.
+     */
+    public static float[] denormalize(float[] minusOneToOne) {
+        float[] out = new float[minusOneToOne.length];
+        for (int i = 0; i < out.length; i++) {
+            float v = minusOneToOne[i] / 2f + 0.5f;
+            out[i] = v < 0f ? 0f : v > 1f ? 1f : v; // NaN passes through, for toImages to report
+        }
+        return out;
+    }
+
+    /** {@code [1, 3, height, width]} in [0, 1]: {@code byte / 255} in float32, as {@code pil_to_numpy}. */
+    public static float[] toUnitRange(BufferedImage image) {
+        int[] rgb = rgbPixels(image);
+        int plane = rgb.length;
+        float[] out = new float[3 * plane];
+        for (int i = 0; i < plane; i++) {
+            out[i] = ((rgb[i] >> 16) & 0xff) / 255f;
+            out[plane + i] = ((rgb[i] >> 8) & 0xff) / 255f;
+            out[2 * plane + i] = (rgb[i] & 0xff) / 255f;
+        }
+        return out;
+    }
+
+    /**
+     * {@code [1, 3, height, width]} in [-1, 1] for the VAE encoder: {@code 2 * (byte / 255) - 1} in float32, as
+     * {@code VaeImageProcessor.preprocess} computes it.
+     */
+    public static float[] toSignedUnitRange(BufferedImage image) {
+        float[] out = toUnitRange(image);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = 2f * out[i] - 1f;
+        }
+        return out;
+    }
+
+    /**
+     * The image's pixels as 0xRRGGBB, row-major, the way PIL's {@code convert("RGB")} sees them: alpha is
+     * dropped (not composited) and 8-bit grey is replicated into R, G and B. (Java's {@code getRGB} would
+     * treat 8-bit grey as linear and brighten it.)
+     */
+    static int[] rgbPixels(BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        int[] rgb = new int[width * height];
+        ColorModel cm = image.getColorModel();
+        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY
+                || (cm.getNumComponents() <= 2 && cm.getComponentSize(0) == 8 && cm.getColorSpace().getNumComponents() == 1)) {
+            Raster raster = image.getRaster();
+            int[] grey = raster.getSamples(0, 0, width, height, 0, (int[]) null);
+            for (int i = 0; i < grey.length; i++) {
+                int g = grey[i] & 0xff;
+                rgb[i] = (g << 16) | (g << 8) | g;
+            }
+            return rgb;
+        }
+        image.getRGB(0, 0, width, height, rgb, 0, width);
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] &= 0xffffff;
+        }
+        return rgb;
+    }
+
+    private static int toByte(float v, int imageIndex, int pixel) {
+        if (Float.isNaN(v)) {
+            throw new SdmException("Image " + imageIndex + " has NaN at pixel " + pixel
+                    + " (row-major); the sampler or the VAE diverged (an fp16 VAE overflowing is a common cause)");
+        }
+        float clamped = v < 0f ? 0f : v > 1f ? 1f : v;
+        return (int) Math.rint(clamped * 255f);
+    }
+}
