@@ -1,0 +1,17 @@
+package io.github.sdm.bench.pipeline;
+
+/**
+ * One configuration of a generation to time. The prompt, image size and seed are common to a whole
+ * bench run (see {@link BenchSettings}); a scenario says what varies between compared configurations.
+ *
+ * @param label how tables name it, e.g. {@code DPM-Solver++ 20}
+ * @param sampler a sampler short name as {@code sdm generate --sampler} takes it, e.g. {@code dpmpp_2m}
+ * @param guidance classifier-free guidance scale; at 1 or below the UNet runs once per step at batch 1
+ */
+public record BenchScenario(String label, String sampler, int steps, double guidance) {
+    public BenchScenario {
+        if (steps < 1) {
+            throw new IllegalArgumentException("scenario '" + label + "': steps must be >= 1, got " + steps);
+        }
+    }
+}
