@@ -126,7 +126,9 @@ final class UNetBenchCommand implements Callable<Integer> {
                 + ", 768]. GFLOP/s and the fraction of the ceiling count the matmul FLOPs only. diffusers: its CPU "
                 + "time per call on the reference machine (measured separately, batch 2).");
         out.println();
-        out.print(UNetReport.callTable(results, ceiling).render());
+        out.print(UNetReport.callTable(results).render());
+        out.println();
+        out.print(UNetReport.flopTable(results, ceiling).render());
         for (UNetCallBench.Result r : results) {
             out.println();
             out.println("### Where the time goes at " + r.settings().imageSize() + "x" + r.settings().imageSize()

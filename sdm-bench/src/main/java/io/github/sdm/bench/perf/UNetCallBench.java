@@ -45,9 +45,10 @@ public final class UNetCallBench {
 
     /**
      * @param calls the measured calls' wall times
+     * @param cpu the CPU time of the measured calls together (all threads of the process)
      * @param profile the parts over all measured calls
      */
-    public record Result(Settings settings, Durations calls, PartProfile profile) {
+    public record Result(Settings settings, Durations calls, CpuTimes cpu, PartProfile profile) {
         /** One call's operations. */
         public Flops flopsPerCall() {
             Flops total = profile.totalFlops();
@@ -63,6 +64,7 @@ public final class UNetCallBench {
         ForwardContext plain = ForwardContext.DEFAULT.withAttentionSliceSize(settings.attentionSliceSize());
         ForwardContext profiled = plain.withInterceptor(profiler);
         List<Long> nanos = new ArrayList<>();
+        CpuTimes cpu = new CpuTimes(0, 0);
         try (NDManager scope = manager.newSubManager()) {
             scope.getEngine().setRandomSeed((int) settings.seed());
             NDArray sample = scope.randomNormal(new Shape(settings.batch(), unet.config().inChannels(), latent, latent));
@@ -72,12 +74,14 @@ public final class UNetCallBench {
                 unet.forward(sample, timestep, text, plain).close();
             }
             for (int i = 0; i < settings.runs(); i++) {
+                CpuTimes cpuStart = CpuTimes.now();
                 long start = System.nanoTime();
                 NDArray out = unet.forward(sample, timestep, text, profiled);
                 nanos.add(System.nanoTime() - start);
+                cpu = cpu.plus(CpuTimes.now().minus(cpuStart));
                 out.close();
             }
         }
-        return new Result(settings, Durations.ofNanos(nanos), profiler.profile());
+        return new Result(settings, Durations.ofNanos(nanos), cpu, profiler.profile());
     }
 }

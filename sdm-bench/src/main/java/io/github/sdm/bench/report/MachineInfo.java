@@ -10,17 +10,30 @@ import java.util.List;
  * Linux files are read where present; elsewhere the fields say {@code n/a}.
  *
  * @param loadAverage the 1, 5 and 15 minute load averages of {@code /proc/loadavg}, as written there
+ * @param threading the OpenMP environment variables, set or not
  */
-public record MachineInfo(int cores, String cpuModel, String loadAverage, String javaVersion) {
+public record MachineInfo(int cores, String cpuModel, String loadAverage, String javaVersion, String threading) {
+    /** The OpenMP settings PyTorch's CPU kernels obey; they change timings on a shared machine a lot. */
+    private static final List<String> THREADING_VARIABLES = List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY");
 
     public static MachineInfo current() {
+        StringBuilder threading = new StringBuilder();
+        for (String name : THREADING_VARIABLES) {
+            String value = System.getenv(name);
+            threading.append(threading.length() == 0 ? "" : " ").append(name).append('=')
+                    .append(value == null ? "(unset)" : value);
+        }
         return new MachineInfo(Runtime.getRuntime().availableProcessors(), readCpuModel(), readLoadAverage(),
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), threading.toString());
     }
 
-    /** One Markdown line: {@code 2 cores (AMD EPYC), load average 2.94 2.91 2.12, OpenJDK 64-Bit Server VM 17.0.15}. */
+    /**
+     * One Markdown line: {@code 2 cores (AMD EPYC), load average 2.94 2.91 2.12 (1/5/15 min), OpenJDK 64-Bit
+     * Server VM 17.0.15, OMP_NUM_THREADS=(unset) OMP_WAIT_POLICY=PASSIVE}.
+     */
     public String describe() {
-        return cores + " cores (" + cpuModel + "), load average " + loadAverage + " (1/5/15 min), " + javaVersion;
+        return cores + " cores (" + cpuModel + "), load average " + loadAverage + " (1/5/15 min), " + javaVersion
+                + ", " + threading;
     }
 
     private static String readLoadAverage() {

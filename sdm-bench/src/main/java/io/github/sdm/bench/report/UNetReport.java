@@ -22,34 +22,56 @@ public final class UNetReport {
     }
 
     public static MarkdownTable ceilingTable(List<MatmulCeiling.Measurement> measurements) {
-        MarkdownTable t = new MarkdownTable("float32 product", "GFLOP", "runs", "median", "min - max", "GFLOP/s")
-                .alignRight(1, 2, 3, 5);
+        MarkdownTable t = new MarkdownTable("float32 product", "GFLOP", "runs", "median", "min - max",
+                "GFLOP/s (median)", "GFLOP/s (best)").alignRight(1, 2, 3, 5, 6);
         for (MatmulCeiling.Measurement m : measurements) {
             t.row(m.shape(), Format.giga(m.shape().flops()), m.times().count(), Format.duration(m.times().median()),
                     Format.range(m.times().min(), m.times().max()),
-                    Format.gigaPerSecond(m.shape().flops(), m.times().median().toNanos()));
+                    Format.gigaPerSecond(m.shape().flops(), m.times().median().toNanos()),
+                    Format.gigaPerSecond(m.shape().flops(), m.times().min().toNanos()));
         }
         return t;
     }
 
     /**
-     * One row per image size: call time, operations, throughput, fraction of the ceiling, and the
-     * diffusers reference where there is one.
+     * One row per image size: wall time of the calls, and the CPU time they used. {@code cores busy} is
+     * CPU time over wall time: below the core count, the process waited (for other processes on a shared
+     * machine, or in single-threaded stretches); a large kernel share means page faults.
+     */
+    public static MarkdownTable callTable(List<UNetCallBench.Result> results) {
+        MarkdownTable t = new MarkdownTable("image", "latents x batch", "runs", "median call", "min - max",
+                "CPU/call (user + kernel)", "cores busy").alignRight(2, 3, 5, 6);
+        for (UNetCallBench.Result r : results) {
+            UNetCallBench.Settings s = r.settings();
+            long runs = s.runs();
+            long wall = r.calls().values().stream().mapToLong(Duration::toNanos).sum();
+            t.row(s.imageSize() + "x" + s.imageSize(), s.latentSize() + "x" + s.latentSize() + " x " + s.batch(),
+                    r.calls().count(), Format.duration(r.calls().median()),
+                    Format.range(r.calls().min(), r.calls().max()),
+                    Format.duration(Duration.ofNanos(r.cpu().userNanos() / runs)) + " + "
+                            + Format.duration(Duration.ofNanos(r.cpu().systemNanos() / runs)),
+                    String.format(Locale.ROOT, "%.2f", r.cpu().totalNanos() / (double) wall));
+        }
+        return t;
+    }
+
+    /**
+     * One row per image size: operations per call, throughput at the median call time, the fraction of
+     * the matmul ceiling that is, and the diffusers reference where there is one.
      *
      * @param ceilingGflops the ceiling measured in the same run, or NaN when not measured
      */
-    public static MarkdownTable callTable(List<UNetCallBench.Result> results, double ceilingGflops) {
-        MarkdownTable t = new MarkdownTable("image", "latents x batch", "runs", "median call", "min - max",
-                "GFLOP/call (matmul + elementwise)", "GFLOP/sample", "GFLOP/s", "of ceiling", "diffusers",
-                "sdm / diffusers").alignRight(2, 3, 5, 6, 7, 8, 9, 10);
+    public static MarkdownTable flopTable(List<UNetCallBench.Result> results, double ceilingGflops) {
+        MarkdownTable t = new MarkdownTable("image", "batch", "GFLOP/call (matmul + elementwise)", "GFLOP/sample",
+                "GFLOP/s (matmul, median call)", "of ceiling", "diffusers call", "sdm / diffusers")
+                .alignRight(1, 2, 3, 4, 5, 6, 7);
         for (UNetCallBench.Result r : results) {
             UNetCallBench.Settings s = r.settings();
             Flops f = r.flopsPerCall();
             Duration median = r.calls().median();
             double rate = f.matmul() / (double) median.toNanos();
             Optional<Duration> reference = DiffusersReference.unetCall(s.imageSize(), s.batch());
-            t.row(s.imageSize() + "x" + s.imageSize(), s.latentSize() + "x" + s.latentSize() + " x " + s.batch(),
-                    r.calls().count(), Format.duration(median), Format.range(r.calls().min(), r.calls().max()),
+            t.row(s.imageSize() + "x" + s.imageSize(), s.batch(),
                     Format.giga(f.matmul()) + " + " + Format.giga(f.elementwise()),
                     Format.giga(f.total() / s.batch()),
                     String.format(Locale.ROOT, "%.1f", rate),
