@@ -4,7 +4,8 @@ package io.github.sdm.core;
  * How to load and run a model.
  *
  * @param device {@code "cpu"} or {@code "gpu"}/{@code "gpu:N"}
- * @param threads intra-op threads for the networks; 0 leaves the engine's default (all cores)
+ * @param threads intra-op threads for the networks; 0 leaves the engine's default (all cores). PyTorch keeps one
+ *     pool per process, so this applies to every model loaded in the JVM
  * @param precision compute precision (FP16/BF16 need a GPU)
  * @param backend a backend name ({@code "djl"}), or null to take the first that can load the model
  * @param attentionSliceSize attention rows computed at once (bounds the attention map's memory); 0 = all

@@ -1,0 +1,160 @@
+package io.github.sdm.bench.cli;
+
+import io.github.sdm.core.GenerationBuilder;
+import io.github.sdm.core.GenerationResult;
+import io.github.sdm.core.InvalidRequestException;
+import io.github.sdm.core.LoadOptions;
+import io.github.sdm.core.ModelLocation;
+import io.github.sdm.core.StableDiffusion;
+import io.github.sdm.core.image.PngFiles;
+import io.github.sdm.core.safetensors.DType;
+import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.core.safetensors.SafetensorsWriter;
+import io.github.sdm.core.safetensors.TensorSource;
+import io.github.sdm.core.tensor.FloatTensor;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sdm generate}: one txt2img or img2img generation, written as PNG with its settings embedded. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate images from a prompt (txt2img), or from an init image and a prompt (img2img).")
+final class GenerateCommand implements Callable<Integer> {
+
+    @Option(names = "--model", description = "Diffusers model folder (default: the embedded tiny model).")
+    Path model;
+
+    @Option(names = "--checkpoint", description = "Single-file checkpoint with LDM key names; --model gives the configs.")
+    Path checkpoint;
+
+    @Option(names = "--prompt", required = true, description = "What to draw.")
+    String prompt;
+
+    @Option(names = "--negative", defaultValue = "", description = "What to avoid (classifier-free guidance).")
+    String negative;
+
+    @Option(names = "--steps", defaultValue = "20", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--guidance", defaultValue = "7.5", description = "Guidance scale; <= 1 turns guidance off (default: ${DEFAULT-VALUE}).")
+    double guidance;
+
+    @Option(names = "--sampler", defaultValue = "dpmpp_2m",
+            description = "Sampler: ddim, dpmpp_2m, dpmpp_2m_karras, dpmpp_3m, dpmpp_2m_sde, dpm_2m, lcm, euler, "
+                    + "euler_karras, euler_a, pndm, lms, unipc, heun, ddpm, or a diffusers class name (default: ${DEFAULT-VALUE}).")
+    String sampler;
+
+    @Option(names = "--sampler-option", description = "Scheduler config override, FIELD=VALUE (repeatable), e.g. use_karras_sigmas=true.")
+    Map<String, String> samplerOptions = new LinkedHashMap<>();
+
+    @Option(names = "--seed", description = "Seed of the noise (default: random, printed).")
+    Long seed;
+
+    @Option(names = "--width", defaultValue = "0", description = "Width in pixels, a multiple of 8 (default: the model's).")
+    int width;
+
+    @Option(names = "--height", defaultValue = "0", description = "Height in pixels, a multiple of 8 (default: the model's).")
+    int height;
+
+    @Option(names = "--init-image", description = "img2img: the image to start from.")
+    Path initImage;
+
+    @Option(names = "--strength", defaultValue = "0.8", description = "img2img: how much to change the init image, 0..1 (default: ${DEFAULT-VALUE}).")
+    double strength;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Images per prompt (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--out", defaultValue = "sdm-out.png", description = "Output PNG; with --batch > 1, -N is added before .png (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--init-latents", description = "txt2img: start from the tensor 'latents' of this safetensors file.")
+    Path initLatents;
+
+    @Option(names = "--save-latents", description = "Write the final latents to this safetensors file (tensor 'latents').")
+    Path saveLatents;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Threads for the networks (default: all cores).")
+    int threads;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Override
+    public Integer call() throws IOException {
+        Path folder = model != null ? model : EmbeddedModel.folder();
+        ModelLocation location = checkpoint != null ? ModelLocation.singleFile(checkpoint, folder)
+                : ModelLocation.folder(folder);
+        LoadOptions options = LoadOptions.defaults().withThreads(threads).withDevice(device);
+        try (StableDiffusion sd = StableDiffusion.load(location, options)) {
+            GenerationBuilder builder = initImage != null ? sd.img2img(readImage(initImage), prompt).strength(strength)
+                    : sd.txt2img(prompt);
+            builder.negativePrompt(negative).steps(steps).guidance(guidance).sampler(sampler).batchSize(batch)
+                    .size(width, height).listener(new ProgressBar(System.err));
+            samplerOptions.forEach((field, value) -> builder.samplerOption(field, SamplerOptionValues.parse(value)));
+            if (seed != null) {
+                builder.seed(seed);
+            }
+            if (initLatents != null) {
+                builder.initialLatents(readLatents(initLatents));
+            }
+            GenerationResult result = builder.generate();
+            writeImages(result);
+            if (saveLatents != null) {
+                FloatTensor latents = result.finalLatents();
+                long[] shape = java.util.Arrays.stream(latents.shape()).asLongStream().toArray();
+                SafetensorsWriter.write(saveLatents,
+                        List.of(TensorSource.ofFloats("latents", DType.F32, latents.data(), shape)));
+            }
+            System.out.printf("seed %d, %d steps in %.2f s (UNet %.2f s)%n", result.seed(), result.timesteps().length,
+                    result.timings().total().toMillis() / 1000.0, result.timings().unetTotal().toMillis() / 1000.0);
+        }
+        return 0;
+    }
+
+    private void writeImages(GenerationResult result) throws IOException {
+        String settings = String.format("%s%nNegative prompt: %s%nSteps: %d, Sampler: %s, CFG scale: %s, Seed: %d, Size: %dx%d",
+                prompt, negative, steps, sampler, guidance, result.seed(), result.images().get(0).getWidth(),
+                result.images().get(0).getHeight());
+        for (int i = 0; i < result.images().size(); i++) {
+            Path target = result.images().size() == 1 ? out : numbered(out, i);
+            PngFiles.write(result.images().get(i), target, Map.of("parameters", settings));
+            System.out.println("wrote " + target.toAbsolutePath());
+        }
+    }
+
+    private static Path numbered(Path path, int index) {
+        String name = path.getFileName().toString();
+        String stem = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+        return path.resolveSibling(stem + "-" + index + ".png");
+    }
+
+    private static BufferedImage readImage(Path path) throws IOException {
+        if (!Files.isRegularFile(path)) {
+            throw new InvalidRequestException("--init-image: file not found: " + path);
+        }
+        BufferedImage image = ImageIO.read(path.toFile());
+        if (image == null) {
+            throw new InvalidRequestException("--init-image: not a readable image (PNG, JPEG, BMP, GIF): " + path);
+        }
+        return image;
+    }
+
+    private static FloatTensor readLatents(Path path) {
+        try (SafetensorsFile file = SafetensorsFile.open(path)) {
+            if (!file.contains("latents")) {
+                throw new InvalidRequestException("--init-latents: " + path + " has no tensor named 'latents' (found "
+                        + file.names() + ")");
+            }
+            return new FloatTensor(file.floats("latents"), file.info("latents").intShape());
+        }
+    }
+}

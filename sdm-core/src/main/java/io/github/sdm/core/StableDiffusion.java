@@ -1,0 +1,110 @@
+package io.github.sdm.core;
+
+import io.github.sdm.core.model.ModelFolder;
+import io.github.sdm.core.pipeline.DiffusionPipeline;
+import io.github.sdm.core.pipeline.PromptEncoder;
+import io.github.sdm.core.pipeline.SamplerFactory;
+import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.ModelBackend;
+import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.core.tokenizer.ClipTokenizer;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * A loaded Stable Diffusion model: load once (weights, tokenizer, scheduler config), generate many times.
+ *
+ * <pre>{@code
+ * try (StableDiffusion sd = StableDiffusion.load(Path.of("models/sd15"))) {
+ *     GenerationResult result = sd.txt2img("a red apple on a table").steps(20).sampler("dpmpp_2m").seed(42).generate();
+ *     ImageIO.write(result.images().get(0), "png", new File("apple.png"));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: generations may run concurrently from several threads (they share the weights and the
+ * cores). Close it to free the weights; generations must not run after that.
+ */
+public final class StableDiffusion implements AutoCloseable {
+    private final ModelLocation location;
+    private final DiffusionNetworks networks;
+    private final DiffusionPipeline pipeline;
+
+    private StableDiffusion(ModelLocation location, DiffusionNetworks networks, DiffusionPipeline pipeline) {
+        this.location = location;
+        this.networks = networks;
+        this.pipeline = pipeline;
+    }
+
+    /** Loads a diffusers model folder with default options (CPU, FP32). */
+    public static StableDiffusion load(Path folder) {
+        return load(ModelLocation.folder(folder), LoadOptions.defaults());
+    }
+
+    public static StableDiffusion load(Path folder, LoadOptions options) {
+        return load(ModelLocation.folder(folder), options);
+    }
+
+    /** Loads a diffusers folder, or a single-file LDM checkpoint with the folder giving configs and tokenizer. */
+    public static StableDiffusion load(ModelLocation location, LoadOptions options) {
+        location.requireExists();
+        ModelFolder folder = ModelFolder.open(location.folder());
+        ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizerPath());
+        SamplerFactory samplers = new SamplerFactory(folder.schedulerConfig().json());
+        DiffusionNetworks networks = backendFor(location, options).load(location, options);
+        PromptEncoder prompts = new PromptEncoder(tokenizer, networks.textEncoder());
+        return new StableDiffusion(location, networks, new DiffusionPipeline(networks, prompts, samplers));
+    }
+
+    private static ModelBackend backendFor(ModelLocation location, LoadOptions options) {
+        List<String> seen = new ArrayList<>();
+        for (ModelBackend backend : ServiceLoader.load(ModelBackend.class)) {
+            seen.add(backend.name());
+            boolean named = options.backend() == null || options.backend().equals(backend.name());
+            if (named && backend.canLoad(location)) {
+                return backend;
+            }
+        }
+        if (seen.isEmpty()) {
+            throw new SdmException("No network backend on the classpath: add the sdm-unet module (DJL/PyTorch)");
+        }
+        throw new SdmException("No backend " + (options.backend() == null ? "" : "named '" + options.backend() + "' ")
+                + "can load " + location.folder() + "; available backends: " + seen);
+    }
+
+    public ModelLocation location() {
+        return location;
+    }
+
+    public GenerationBuilder txt2img(String prompt) {
+        return new GenerationBuilder(this, Mode.TXT2IMG, prompt, null, null);
+    }
+
+    /** img2img from an image; with {@code size(w, h)} on the builder the image is resized to that size. */
+    public GenerationBuilder img2img(BufferedImage initImage, String prompt) {
+        if (initImage == null) {
+            throw new InvalidRequestException("img2img needs an init image, got null");
+        }
+        return new GenerationBuilder(this, Mode.IMG2IMG, prompt, initImage, null);
+    }
+
+    /** img2img from an image tensor {@code [1, 3, H, W]} in [0, 1] (no 8-bit rounding). */
+    public GenerationBuilder img2img(FloatTensor initImage, String prompt) {
+        if (initImage == null) {
+            throw new InvalidRequestException("img2img needs an init image, got null");
+        }
+        return new GenerationBuilder(this, Mode.IMG2IMG, prompt, null, initImage);
+    }
+
+    /** Runs a request built elsewhere (e.g. a request reused across models). */
+    public Generation newGeneration(GenerationRequest request) {
+        return new Generation(pipeline, request);
+    }
+
+    @Override
+    public void close() {
+        networks.close();
+    }
+}

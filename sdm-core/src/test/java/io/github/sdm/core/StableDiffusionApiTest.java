@@ -1,0 +1,185 @@
+package io.github.sdm.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sdm.core.tensor.FloatTensor;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutorService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The public API's behaviour around the networks, on plain-Java fake networks (see {@link FakeBackend}). */
+class StableDiffusionApiTest {
+    static final Path MODEL = Path.of("../models/tiny-sd");
+    private static StableDiffusion sd;
+
+    @BeforeAll
+    static void load() {
+        sd = StableDiffusion.load(MODEL);
+    }
+
+    @AfterAll
+    static void close() {
+        sd.close();
+    }
+
+    @AfterEach
+    void resetFakes() {
+        FakeBackend.nanFromCall = -1;
+    }
+
+    @Test
+    void sameSeedGivesSameLatentsAndOtherSeedDiffers() {
+        GenerationResult a = sd.txt2img("a cat").steps(4).sampler("euler_a").seed(7).generate();
+        GenerationResult b = sd.txt2img("a cat").steps(4).sampler("euler_a").seed(7).generate();
+        GenerationResult c = sd.txt2img("a cat").steps(4).sampler("euler_a").seed(8).generate();
+        assertArrayEquals(a.finalLatents().data(), b.finalLatents().data());
+        assertFalse(java.util.Arrays.equals(a.finalLatents().data(), c.finalLatents().data()));
+        assertEquals(7, a.seed());
+        assertArrayEquals(new int[] {1, 4, 8, 8}, a.finalLatents().shape());
+        assertEquals(64, a.images().get(0).getWidth());
+    }
+
+    @Test
+    void guidanceRunsNegativeThenPositiveBatchAndIsOffAtScaleOne() {
+        sd.txt2img("a cat").negativePrompt("blurry").steps(3).guidance(7.5).batchSize(2).seed(1).sampler("ddim")
+                .generate();
+        assertEquals(3, FakeBackend.CALLS.size());
+        assertArrayEquals(new int[] {4, 4}, FakeBackend.CALLS.get(0), "2 images x [uncond, cond]");
+        float[] markers = FakeBackend.CONTEXT_MARKERS.get(0);
+        assertEquals(markers[0], markers[1], "the negative prompt's embedding first, once per image");
+        assertEquals(markers[2], markers[3]);
+        assertTrue(markers[0] != markers[2], "negative and positive prompt embeddings differ");
+
+        sd.txt2img("a cat").steps(3).guidance(1.0).batchSize(2).seed(1).sampler("ddim").generate();
+        assertArrayEquals(new int[] {2, 2}, FakeBackend.CALLS.get(0), "no unconditional half without guidance");
+    }
+
+    @Test
+    void progressIsReportedEveryStepAndTimingsCoverEveryCall() {
+        List<Integer> seen = new ArrayList<>();
+        GenerationResult r = sd.txt2img("x").steps(5).sampler("dpmpp_2m").seed(3)
+                .listener(p -> seen.add(p.step() * 100 + p.totalSteps())).generate();
+        assertEquals(List.of(105, 205, 305, 405, 505), seen);
+        assertEquals(5, r.timings().unetCalls().size());
+        assertEquals(5, r.timesteps().length);
+        assertTrue(r.timings().total().compareTo(r.timings().unetTotal()) >= 0);
+    }
+
+    @Test
+    void cancellingFromTheListenerStopsBeforeTheNextStep() {
+        GenerationCancelledException e = assertThrows(GenerationCancelledException.class,
+                () -> sd.txt2img("x").steps(10).seed(3).sampler("ddim").listener(p -> {
+                    if (p.step() == 3) {
+                        p.generation().cancel();
+                    }
+                }).generate());
+        assertEquals(3, FakeBackend.CALLS.size());
+        assertTrue(e.getMessage().contains("3 of 10"), e.getMessage());
+    }
+
+    @Test
+    void generationsRunConcurrentlyWithTheSameResults() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<GenerationResult>> futures = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                futures.add(pool.submit(() -> sd.txt2img("a dog").steps(6).sampler("dpmpp_2m").seed(11).generate()));
+            }
+            float[] first = futures.get(0).get().finalLatents().data();
+            for (Future<GenerationResult> f : futures) {
+                assertArrayEquals(first, f.get().finalLatents().data());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void img2imgStartsFromTheImageAtTheStrengthsTimestep() {
+        BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        GenerationResult r = sd.img2img(image, "a house").steps(10).strength(0.5).sampler("ddim").seed(2).generate();
+        assertEquals(5, r.timesteps().length, "strength 0.5 of 10 steps");
+        assertArrayEquals(new int[] {1, 4, 6, 8}, r.finalLatents().shape());
+
+        InvalidRequestException odd = assertThrows(InvalidRequestException.class,
+                () -> sd.img2img(new BufferedImage(60, 48, BufferedImage.TYPE_INT_RGB), "a house").generate());
+        assertTrue(odd.getMessage().contains("60x48"), odd.getMessage());
+        GenerationResult resized = sd.img2img(new BufferedImage(60, 50, BufferedImage.TYPE_INT_RGB), "a house")
+                .size(64, 56).steps(4).sampler("ddim").seed(2).generate();
+        assertArrayEquals(new int[] {1, 4, 7, 8}, resized.finalLatents().shape());
+    }
+
+    @Test
+    void givenInitialLatentsAreUsedAndCheckedForShape() {
+        FloatTensor start = FloatTensor.zeros(1, 4, 8, 8);
+        GenerationResult r = sd.txt2img("x").steps(2).sampler("ddim").initialLatents(start).generate();
+        assertEquals(1, r.images().size());
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> sd.txt2img("x").steps(2).sampler("ddim").initialLatents(FloatTensor.zeros(1, 4, 9, 8)).generate());
+        assertTrue(e.getMessage().contains("[1, 4, 9, 8]"), e.getMessage());
+    }
+
+    @Test
+    void badRequestsNameTheParameterAndValue() {
+        assertMessage(() -> sd.txt2img("x").size(100, 64).generate(), "width", "100");
+        assertMessage(() -> sd.txt2img("x").size(64, 0 - 8).generate(), "height", "-8");
+        assertMessage(() -> sd.txt2img("x").steps(0).generate(), "steps", "0");
+        assertMessage(() -> sd.txt2img("x").steps(-3).generate(), "steps", "-3");
+        assertMessage(() -> sd.txt2img("x").guidance(Double.NaN).generate(), "guidance", "NaN");
+        assertMessage(() -> sd.txt2img("x").batchSize(0).generate(), "batch", "0");
+        assertMessage(() -> sd.txt2img(null).generate(), "prompt", "null");
+        BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        assertMessage(() -> sd.img2img(image, "x").strength(1.5).generate(), "strength", "1.5");
+        assertMessage(() -> sd.img2img(image, "x").strength(-0.1).generate(), "strength", "-0.1");
+        assertMessage(() -> sd.txt2img("x").sampler("warp_drive").generate(), "warp_drive");
+        assertMessage(() -> sd.txt2img("x").samplerOption("algorithm_type", "magic").sampler("dpmpp_2m").generate(),
+                "algorithm_type", "magic");
+    }
+
+    @Test
+    void aNanFromTheNetworksIsAnErrorNotABlackImage() {
+        FakeBackend.nanFromCall = 2;
+        SdmException e = assertThrows(SdmException.class,
+                () -> sd.txt2img("x").steps(4).sampler("ddim").seed(1).generate());
+        assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+        assertTrue(e.getMessage().contains("step 3"), e.getMessage());
+    }
+
+    @Test
+    void aTooLongPromptIsTruncatedNotRejected() {
+        String longPrompt = "a very detailed painting of a cat ".repeat(20);
+        GenerationResult r = sd.txt2img(longPrompt).steps(2).sampler("ddim").seed(1).generate();
+        assertEquals(1, r.images().size());
+    }
+
+    @Test
+    void missingOrEmptyModelFoldersAreNamed(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("nope");
+        ModelFormatException e1 = assertThrows(ModelFormatException.class, () -> StableDiffusion.load(missing));
+        assertTrue(e1.getMessage().contains(missing.toString()), e1.getMessage());
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        ModelFormatException e2 = assertThrows(ModelFormatException.class, () -> StableDiffusion.load(empty));
+        assertTrue(e2.getMessage().contains("model_index.json"), e2.getMessage());
+    }
+
+    private static void assertMessage(org.junit.jupiter.api.function.Executable call, String... fragments) {
+        SdmException e = assertThrows(SdmException.class, call);
+        for (String fragment : fragments) {
+            assertTrue(e.getMessage().contains(fragment), "'" + e.getMessage() + "' should name " + fragment);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.github.sdm.samplers;
+
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What every sampler shares: its name and configuration, unknown-field logging, step-count and strength checks. */
+abstract class AbstractSampler implements Sampler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sampler.class);
+
+    private final String name;
+    private final SamplerConfig config;
+
+    /**
+     * @param knownFields the fields the diffusers class accepts (constructor arguments) plus the step arguments this
+     *     sampler takes from its configuration; others are ignored with a debug log, as diffusers does
+     */
+    AbstractSampler(String name, SamplerConfig config, Set<String> knownFields) {
+        this.name = name;
+        this.config = Objects.requireNonNull(config, "config");
+        for (String field : config.fieldNames()) {
+            // "_class_name", "_diffusers_version" and friends are bookkeeping, not settings
+            if (!field.startsWith("_") && !knownFields.contains(field)) {
+                LOG.debug("{} ignores the config field '{}' it does not know", name, field);
+            }
+        }
+    }
+
+    @SafeVarargs
+    static Set<String> fields(Set<String>... groups) {
+        Set<String> out = new HashSet<>();
+        for (Set<String> g : groups) {
+            out.addAll(g);
+        }
+        return Set.copyOf(out);
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final SamplerConfig config() {
+        return config;
+    }
+
+    @Override
+    public int order() {
+        return 1;
+    }
+
+    /** The number of training timesteps, the upper bound on inference steps. */
+    abstract int numTrainTimesteps();
+
+    @Override
+    public SamplingRun startAtStrength(int numInferenceSteps, double strength, NoiseSource noise) {
+        checkSteps(numInferenceSteps);
+        Objects.requireNonNull(noise, "noise");
+        int skipped = skippedSteps(numInferenceSteps, strength);
+        return newRun(numInferenceSteps, skipped * order(), noise);
+    }
+
+    /** diffusers' {@code get_timesteps}: how many inference steps img2img at this strength skips. */
+    static int skippedSteps(int numInferenceSteps, double strength) {
+        if (!(strength > 0 && strength <= 1)) {
+            throw new SamplerConfigException("strength", strength, "must lie in (0, 1]");
+        }
+        int initTimestep = Math.min((int) (numInferenceSteps * strength), numInferenceSteps);
+        int skipped = Math.max(numInferenceSteps - initTimestep, 0);
+        if (numInferenceSteps - skipped < 1) {
+            throw new SamplerConfigException("strength", strength,
+                    "leaves no step to run with num_inference_steps = " + numInferenceSteps);
+        }
+        return skipped;
+    }
+
+    void checkSteps(int numInferenceSteps) {
+        if (numInferenceSteps < 1) {
+            throw new SamplerConfigException("num_inference_steps", numInferenceSteps, "must be at least 1");
+        }
+        if (numInferenceSteps > numTrainTimesteps()) {
+            throw new SamplerConfigException("num_inference_steps", numInferenceSteps,
+                    "cannot exceed num_train_timesteps = " + numTrainTimesteps());
+        }
+    }
+
+    /**
+     * A run over the schedule for {@code numInferenceSteps}, beginning at index {@code beginIndex} of the full list of
+     * model calls.
+     */
+    abstract SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise);
+
+    @Override
+    public String toString() {
+        return name + config.toJson();
+    }
+}

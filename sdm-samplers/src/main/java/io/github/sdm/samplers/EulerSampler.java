@@ -1,0 +1,161 @@
+package io.github.sdm.samplers;
+
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * Euler's method on the probability-flow ODE in sigma (Karras et al. 2022, algorithm 2), diffusers'
+ * {@code EulerDiscreteScheduler}; with the step arguments {@code s_churn}, {@code s_tmin}, {@code s_tmax},
+ * {@code s_noise} (read from the configuration) it adds noise before each step within the churn range.
+ *
+ * <p>diffusers draws a noise array in every step even when {@code s_churn = 0} leaves it unused; this sampler draws
+ * only when {@code s_churn > 0} (then in every step, like diffusers), so a deterministic run needs no noise source.
+ */
+public final class EulerSampler extends AbstractSampler {
+
+    public static final String NAME = "EulerDiscreteScheduler";
+
+    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS,
+            Set.of("prediction_type", "interpolation_type", "use_karras_sigmas", "sigma_min", "sigma_max",
+                    "timestep_spacing", "timestep_type", "steps_offset", "rescale_betas_zero_snr",
+                    "s_churn", "s_tmin", "s_tmax", "s_noise"));
+
+    private final NoiseSchedule noiseSchedule;
+    private final PredictionType predictionType;
+    private final TimestepSpacing spacing;
+    private final int stepsOffset;
+    private final DiscreteSigmaSchedule.Options options;
+    private final boolean continuousTimesteps;
+    private final double churn;
+    private final double churnMinSigma;
+    private final double churnMaxSigma;
+    private final float churnNoiseScale;
+
+    public EulerSampler(SamplerConfig config) {
+        super(NAME, config, FIELDS);
+        noiseSchedule = NoiseSchedule.read(config, NoiseSchedule.DIFFUSERS_DEFAULTS,
+                NoiseSchedule.ZeroSnr.RESCALE_AND_CLAMP_LAST);
+        predictionType = PredictionType.read(config);
+        spacing = TimestepSpacing.read(config, TimestepSpacing.LINSPACE);
+        stepsOffset = InferenceTimesteps.readStepsOffset(config);
+        String interpolation = config.getString("interpolation_type", "linear");
+        if (!interpolation.equals("linear") && !interpolation.equals("log_linear")) {
+            throw new SamplerConfigException("interpolation_type", interpolation, "must be linear or log_linear");
+        }
+        OptionalDouble sigmaMin = positive(config, "sigma_min");
+        OptionalDouble sigmaMax = positive(config, "sigma_max");
+        options = new DiscreteSigmaSchedule.Options(interpolation.equals("log_linear"),
+                config.getBoolean("use_karras_sigmas", false), sigmaMin, sigmaMax, true);
+        String timestepType = config.getString("timestep_type", "discrete");
+        if (!timestepType.equals("discrete") && !timestepType.equals("continuous")) {
+            throw new SamplerConfigException("timestep_type", timestepType, "must be discrete or continuous");
+        }
+        continuousTimesteps = timestepType.equals("continuous") && predictionType == PredictionType.V_PREDICTION;
+        churn = config.getDouble("s_churn", 0.0);
+        if (!(churn >= 0)) {
+            throw new SamplerConfigException("s_churn", churn, "must be zero or positive");
+        }
+        churnMinSigma = config.getDouble("s_tmin", 0.0);
+        churnMaxSigma = config.getDouble("s_tmax", Double.POSITIVE_INFINITY);
+        churnNoiseScale = (float) config.getDouble("s_noise", 1.0);
+    }
+
+    private static OptionalDouble positive(SamplerConfig config, String field) {
+        OptionalDouble value = config.getOptionalDouble(field);
+        if (value.isPresent() && !(value.getAsDouble() > 0)) {
+            throw new SamplerConfigException(field, value.getAsDouble(), "must be positive");
+        }
+        return value;
+    }
+
+    @Override
+    int numTrainTimesteps() {
+        return noiseSchedule.numTrainTimesteps();
+    }
+
+    @Override
+    SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
+        DiscreteSigmaSchedule schedule =
+                DiscreteSigmaSchedule.build(noiseSchedule, spacing, numInferenceSteps, stepsOffset, options);
+        double[] timesteps = schedule.timesteps;
+        if (continuousTimesteps) {
+            // the EDM preconditioning of v-prediction models trained on continuous time: t = log(sigma) / 4
+            timesteps = new double[schedule.sigmas.length - 1];
+            for (int i = 0; i < timesteps.length; i++) {
+                timesteps[i] = 0.25f * (float) Math.log(schedule.sigmas[i]);
+            }
+        }
+        return new Run(timesteps, schedule.sigmas, beginIndex, numInferenceSteps, noise);
+    }
+
+    private final class Run extends AbstractRun {
+
+        private final float[] sigmas;
+
+        Run(double[] timesteps, float[] sigmas, int begin, int numInferenceSteps, NoiseSource noise) {
+            super(timesteps, begin, numInferenceSteps, 1, noise);
+            this.sigmas = sigmas;
+        }
+
+        @Override
+        float[] sigmas() {
+            return sigmas.clone();
+        }
+
+        @Override
+        public float initNoiseSigma() {
+            return DiscreteSigmaSchedule.initNoiseSigma(sigmas, spacing);
+        }
+
+        @Override
+        float[] scale(float[] sample, int index) {
+            return scaledBySigma(sample, sigmas[index]);
+        }
+
+        @Override
+        float[] advance(float[] modelOutput, int index, float[] sample) {
+            float sigma = sigmas[index];
+            double gamma = churnMinSigma <= sigma && sigma <= churnMaxSigma
+                    ? Math.min(churn / (sigmas.length - 1), Math.sqrt(2) - 1) : 0.0;
+            float sigmaHat = sigma * (float) (gamma + 1);
+            int n = sample.length;
+            float[] x = sample;
+            if (churn > 0) {
+                float[] z = drawNoise(n);
+                if (gamma > 0) {
+                    float spread = (float) Math.sqrt(sigmaHat * sigmaHat - sigma * sigma);
+                    x = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        x[i] = sample[i] + (z[i] * churnNoiseScale) * spread;
+                    }
+                }
+            }
+            float vScale = -sigma / (float) Math.sqrt(sigma * sigma + 1f);
+            float vSkip = sigma * sigma + 1f;
+            float dt = sigmas[index + 1] - sigmaHat;
+            float[] out = new float[n];
+            for (int i = 0; i < n; i++) {
+                float x0;
+                switch (predictionType) {
+                    case EPSILON:
+                        x0 = x[i] - sigmaHat * modelOutput[i];
+                        break;
+                    case V_PREDICTION:
+                        x0 = modelOutput[i] * vScale + x[i] / vSkip;
+                        break;
+                    default:
+                        x0 = modelOutput[i];
+                        break;
+                }
+                float derivative = (x[i] - x0) / sigmaHat;
+                out[i] = x[i] + derivative * dt;
+            }
+            return out;
+        }
+
+        @Override
+        float[] noised(float[] original, float[] noise, int index) {
+            return noisedBySigma(original, noise, sigmas[index]);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.github.sdm.samplers;
+
+/**
+ * A sampler configuration or a run request that cannot be honoured: an unknown sampler name, a field of the wrong
+ * type, an unsupported value, an impossible step count. The message names the field (or parameter) and the value.
+ *
+ * <p>sdm-samplers does not depend on sdm-core, so this is a plain {@link RuntimeException}; callers in sdm-core wrap
+ * it into their own exception hierarchy where needed.
+ */
+public class SamplerConfigException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String field;
+    private final String value;
+
+    public SamplerConfigException(String field, Object value, String problem) {
+        super(format(field, value, problem));
+        this.field = field;
+        this.value = String.valueOf(value);
+    }
+
+    /** The configuration field or run parameter at fault, e.g. {@code beta_schedule} or {@code num_inference_steps}. */
+    public String field() {
+        return field;
+    }
+
+    /** The offending value as text. */
+    public String value() {
+        return value;
+    }
+
+    private static String format(String field, Object value, String problem) {
+        String shown = value instanceof CharSequence ? "\"" + value + "\"" : String.valueOf(value);
+        return "sampler setting '" + field + "' = " + shown + ": " + problem;
+    }
+}

@@ -1,0 +1,130 @@
+package io.github.sdm.samplers;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Creates samplers by name: a diffusers class name ({@code DPMSolverMultistepScheduler}) or a short name
+ * ({@code dpmpp_2m_karras}) that stands for a class plus overrides (here {@code algorithm_type = dpmsolver++},
+ * {@code solver_order = 2}, {@code use_karras_sigmas = true}).
+ *
+ * <p>The configuration is layered as in diffusers' {@code from_config}: the model folder's
+ * {@code scheduler_config.json} (whatever class it names), then the short name's overrides, then the caller's
+ * overrides; fields the chosen class does not know are ignored, missing ones take the class defaults.
+ */
+public final class Samplers {
+
+    private record Alias(String className, Map<String, Object> overrides) {
+    }
+
+    private static final Map<String, Function<SamplerConfig, Sampler>> CLASSES = new LinkedHashMap<>();
+    private static final Map<String, Alias> ALIASES = new LinkedHashMap<>();
+
+    static {
+        CLASSES.put(DdimSampler.NAME, DdimSampler::new);
+        CLASSES.put(DpmSolverMultistepSampler.NAME, DpmSolverMultistepSampler::new);
+        CLASSES.put(EulerSampler.NAME, EulerSampler::new);
+        CLASSES.put(EulerAncestralSampler.NAME, EulerAncestralSampler::new);
+        CLASSES.put(HeunSampler.NAME, HeunSampler::new);
+        CLASSES.put(LmsSampler.NAME, LmsSampler::new);
+        CLASSES.put(PndmSampler.NAME, PndmSampler::new);
+        CLASSES.put(UniPcSampler.NAME, UniPcSampler::new);
+        CLASSES.put(DdpmSampler.NAME, DdpmSampler::new);
+        CLASSES.put(LcmSampler.NAME, LcmSampler::new);
+
+        alias("ddim", DdimSampler.NAME, Map.of());
+        alias("dpmpp_2m", DpmSolverMultistepSampler.NAME, Map.of("algorithm_type", "dpmsolver++", "solver_order", 2));
+        alias("dpmpp_2m_karras", DpmSolverMultistepSampler.NAME,
+                Map.of("algorithm_type", "dpmsolver++", "solver_order", 2, "use_karras_sigmas", true));
+        alias("dpmpp_3m", DpmSolverMultistepSampler.NAME, Map.of("algorithm_type", "dpmsolver++", "solver_order", 3));
+        alias("dpmpp_2m_sde", DpmSolverMultistepSampler.NAME,
+                Map.of("algorithm_type", "sde-dpmsolver++", "solver_order", 2));
+        alias("dpmpp_2m_sde_karras", DpmSolverMultistepSampler.NAME,
+                Map.of("algorithm_type", "sde-dpmsolver++", "solver_order", 2, "use_karras_sigmas", true));
+        alias("dpm_2m", DpmSolverMultistepSampler.NAME,
+                Map.of("algorithm_type", "dpmsolver", "solver_order", 2, "final_sigmas_type", "sigma_min"));
+        alias("euler", EulerSampler.NAME, Map.of());
+        alias("euler_karras", EulerSampler.NAME, Map.of("use_karras_sigmas", true));
+        alias("euler_a", EulerAncestralSampler.NAME, Map.of());
+        alias("heun", HeunSampler.NAME, Map.of());
+        alias("pndm", PndmSampler.NAME, Map.of("skip_prk_steps", true));
+        alias("unipc", UniPcSampler.NAME, Map.of());
+        alias("ddpm", DdpmSampler.NAME, Map.of());
+        alias("lcm", LcmSampler.NAME, Map.of());
+        alias("lms", LmsSampler.NAME, Map.of());
+        alias("lms_karras", LmsSampler.NAME, Map.of("use_karras_sigmas", true));
+    }
+
+    private Samplers() {
+    }
+
+    private static void alias(String name, String className, Map<String, Object> overrides) {
+        ALIASES.put(name, new Alias(className, Collections.unmodifiableMap(new LinkedHashMap<>(overrides))));
+    }
+
+    /**
+     * The sampler a model folder's {@code scheduler_config.json} asks for by its {@code _class_name}, configured from
+     * it (the default when the caller does not choose a sampler).
+     */
+    public static Sampler fromConfig(SamplerConfig modelConfig) {
+        if (!modelConfig.isSet("_class_name")) {
+            throw new SamplerConfigException("_class_name", "(missing)",
+                    "the scheduler configuration does not name its class; choose a sampler by name");
+        }
+        return create(modelConfig.getString("_class_name", null), modelConfig, Map.of());
+    }
+
+    /** A sampler with the class defaults plus {@code name}'s overrides. */
+    public static Sampler create(String name) {
+        return create(name, SamplerConfig.empty(), Map.of());
+    }
+
+    /** A sampler configured from a model folder's scheduler configuration. */
+    public static Sampler create(String name, SamplerConfig baseConfig) {
+        return create(name, baseConfig, Map.of());
+    }
+
+    /**
+     * @param name a short name or diffusers class name, see {@link #names()}
+     * @param baseConfig the model folder's {@code scheduler_config.json}, or {@link SamplerConfig#empty()}
+     * @param overrides fields that win over both, e.g. {@code Map.of("eta", 0.5)}
+     * @throws SamplerConfigException for an unknown name (the message lists the known ones) or an invalid setting
+     */
+    public static Sampler create(String name, SamplerConfig baseConfig, Map<String, ?> overrides) {
+        Alias alias = ALIASES.get(name);
+        String className = alias != null ? alias.className() : name;
+        Function<SamplerConfig, Sampler> factory = CLASSES.get(className);
+        if (factory == null) {
+            throw new SamplerConfigException("sampler", name, "unknown sampler; known names: " + String.join(", ", names()));
+        }
+        SamplerConfig config = baseConfig;
+        if (alias != null) {
+            config = config.withOverrides(alias.overrides());
+        }
+        return factory.apply(config.withOverrides(overrides));
+    }
+
+    /** Short names, then diffusers class names. */
+    public static List<String> names() {
+        List<String> out = new ArrayList<>(ALIASES.keySet());
+        out.addAll(new TreeSet<>(CLASSES.keySet()));
+        return Collections.unmodifiableList(out);
+    }
+
+    /** The diffusers class a name stands for. */
+    public static String className(String name) {
+        Alias alias = ALIASES.get(name);
+        if (alias != null) {
+            return alias.className();
+        }
+        if (CLASSES.containsKey(name)) {
+            return name;
+        }
+        throw new SamplerConfigException("sampler", name, "unknown sampler; known names: " + String.join(", ", names()));
+    }
+}

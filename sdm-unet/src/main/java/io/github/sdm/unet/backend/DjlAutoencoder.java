@@ -1,0 +1,40 @@
+package io.github.sdm.unet.backend;
+
+import ai.djl.ndarray.NDManager;
+import io.github.sdm.core.spi.AutoencoderNetwork;
+import io.github.sdm.core.spi.LatentDistribution;
+import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.vae.AutoencoderKL;
+
+final class DjlAutoencoder implements AutoencoderNetwork {
+    private final AutoencoderKL model;
+    private final NDManager manager;
+    private final ForwardContext context;
+
+    DjlAutoencoder(AutoencoderKL model, NDManager manager, ForwardContext context) {
+        this.model = model;
+        this.manager = manager;
+        this.context = context;
+    }
+
+    @Override
+    public LatentDistribution encode(FloatTensor image) {
+        try (NDManager call = manager.newSubManager()) {
+            io.github.sdm.unet.vae.LatentDistribution d = model.encode(Tensors.toArray(image, call), context);
+            return new LatentDistribution(Tensors.toTensor(d.mean()), Tensors.toTensor(d.logvar()));
+        }
+    }
+
+    @Override
+    public FloatTensor decode(FloatTensor latents) {
+        try (NDManager call = manager.newSubManager()) {
+            return Tensors.toTensor(model.decode(Tensors.toArray(latents, call), context));
+        }
+    }
+
+    @Override
+    public float scalingFactor() {
+        return (float) model.config().scalingFactor();
+    }
+}

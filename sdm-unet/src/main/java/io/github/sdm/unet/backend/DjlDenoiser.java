@@ -1,0 +1,69 @@
+package io.github.sdm.unet.backend;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.github.sdm.core.spi.DenoiserNetwork;
+import io.github.sdm.core.spi.DenoiserSession;
+import io.github.sdm.core.spi.DenoiserSessionOptions;
+import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.unet.UNet2DConditionModel;
+
+final class DjlDenoiser implements DenoiserNetwork {
+    private final UNet2DConditionModel model;
+    private final NDManager manager;
+    private final ForwardContext context;
+
+    DjlDenoiser(UNet2DConditionModel model, NDManager manager, ForwardContext context) {
+        this.model = model;
+        this.manager = manager;
+        this.context = context;
+    }
+
+    @Override
+    public DenoiserSession openSession(DenoiserSessionOptions options) {
+        return new Session(manager.newSubManager());
+    }
+
+    @Override
+    public int inChannels() {
+        return model.config().inChannels();
+    }
+
+    @Override
+    public int sampleSize() {
+        return model.config().sampleSize();
+    }
+
+    /** One generation: the text context is converted once and kept until the session closes. */
+    private final class Session implements DenoiserSession {
+        private final NDManager sessionManager;
+        private FloatTensor lastContext;
+        private NDArray contextArray;
+
+        Session(NDManager sessionManager) {
+            this.sessionManager = sessionManager;
+        }
+
+        @Override
+        public FloatTensor predict(FloatTensor sample, double timestep, int callIndex, FloatTensor textContext) {
+            if (textContext != lastContext) {
+                if (contextArray != null) {
+                    contextArray.close();
+                }
+                contextArray = Tensors.toArray(textContext, sessionManager);
+                lastContext = textContext;
+            }
+            try (NDManager call = sessionManager.newSubManager()) {
+                NDArray x = Tensors.toArray(sample, call);
+                NDArray t = call.create((float) timestep);
+                return Tensors.toTensor(model.forward(x, t, contextArray, context));
+            }
+        }
+
+        @Override
+        public void close() {
+            sessionManager.close();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.github.sdm.unet.backend;
+
+import ai.djl.ndarray.NDManager;
+import io.github.sdm.core.LoadOptions;
+import io.github.sdm.core.spi.AutoencoderNetwork;
+import io.github.sdm.core.spi.DenoiserNetwork;
+import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.TextEncoderNetwork;
+import io.github.sdm.unet.clip.CLIPTextModel;
+import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.unet.UNet2DConditionModel;
+import io.github.sdm.unet.vae.AutoencoderKL;
+
+/** The three loaded networks and the manager that owns their weights. */
+final class DjlNetworks implements DiffusionNetworks {
+    private final NDManager manager;
+    private final DjlTextEncoder textEncoder;
+    private final DjlDenoiser unet;
+    private final DjlAutoencoder vae;
+
+    DjlNetworks(NDManager manager, CLIPTextModel clip, UNet2DConditionModel unet, AutoencoderKL vae,
+            LoadOptions options) {
+        this.manager = manager;
+        ForwardContext context = ForwardContext.DEFAULT.withAttentionSliceSize(options.attentionSliceSize());
+        this.textEncoder = new DjlTextEncoder(clip, manager);
+        this.unet = new DjlDenoiser(unet, manager, context);
+        this.vae = new DjlAutoencoder(vae, manager, context);
+    }
+
+    @Override
+    public TextEncoderNetwork textEncoder() {
+        return textEncoder;
+    }
+
+    @Override
+    public DenoiserNetwork unet() {
+        return unet;
+    }
+
+    @Override
+    public AutoencoderNetwork vae() {
+        return vae;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

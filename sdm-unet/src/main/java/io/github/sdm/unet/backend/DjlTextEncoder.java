@@ -1,0 +1,32 @@
+package io.github.sdm.unet.backend;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.sdm.core.spi.TextEncoderNetwork;
+import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.unet.clip.CLIPTextModel;
+
+final class DjlTextEncoder implements TextEncoderNetwork {
+    private final CLIPTextModel model;
+    private final NDManager manager;
+
+    DjlTextEncoder(CLIPTextModel model, NDManager manager) {
+        this.model = model;
+        this.manager = manager;
+    }
+
+    @Override
+    public FloatTensor encode(long[][] inputIds) {
+        int batch = inputIds.length;
+        int length = inputIds[0].length;
+        long[] flat = new long[batch * length];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(inputIds[b], 0, flat, b * length, length);
+        }
+        try (NDManager call = manager.newSubManager()) {
+            NDArray ids = call.create(flat, new Shape(batch, length));
+            return Tensors.toTensor(model.encode(ids));
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.github.sdm.unet.clip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.sdm.core.ModelFormatException;
+import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.nn.InputShapeException;
+import io.github.sdm.unet.nn.LayerNorm;
+import io.github.sdm.unet.nn.Part;
+import io.github.sdm.unet.nn.RandomWeights;
+import io.github.sdm.unet.nn.WeightLoader;
+import io.github.sdm.unet.nn.WeightSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Hugging Face {@code CLIPTextModel} (the text encoder of Stable Diffusion 1.x and 2.x): token and position
+ * embeddings, {@code num_hidden_layers} pre-norm transformer layers with causal self-attention, and the
+ * final layer norm. Its output is {@code last_hidden_state}, the UNet's {@code encoder_hidden_states}.
+ *
+ * <p>Parts are named by their checkpoint keys: {@code text_model.embeddings},
+ * {@code text_model.encoder.layers.N} (with {@code layer_norm1}, {@code self_attn.{q,k,v,out}_proj},
+ * {@code layer_norm2}, {@code mlp.fc1}, {@code mlp.fc2}) and {@code text_model.final_layer_norm}.
+ *
+ * <p>Owns its weights (in a sub-manager of the manager given at load); {@link #close()} frees them.
+ */
+public final class CLIPTextModel extends Part implements AutoCloseable {
+    public static final String CONFIG_FILE = "config.json";
+    public static final String WEIGHTS_FILE = "model.safetensors";
+    public static final String WEIGHTS_FILE_FP16 = "model.fp16.safetensors";
+    /** A constant buffer ({@code arange(max_positions)}) that some checkpoints store; not a weight. */
+    public static final String POSITION_IDS_KEY = "text_model.embeddings.position_ids";
+
+    private final CLIPTextConfig config;
+    private final CLIPTextEmbeddings embeddings;
+    private final List<CLIPEncoderLayer> layers = new ArrayList<>();
+    private final LayerNorm finalLayerNorm;
+    private NDManager weightsManager;
+
+    /** The architecture only; weights come from {@link #load} or {@link #random}. */
+    public CLIPTextModel(CLIPTextConfig config) {
+        super("");
+        this.config = config;
+        embeddings = child(new CLIPTextEmbeddings("text_model.embeddings", config.vocabSize(),
+                config.maxPositionEmbeddings(), config.hiddenSize()));
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            layers.add(child(new CLIPEncoderLayer("text_model.encoder.layers." + i, config)));
+        }
+        finalLayerNorm = child(new LayerNorm("text_model.final_layer_norm", config.hiddenSize(),
+                config.layerNormEps()));
+    }
+
+    /** Reads {@code config.json} and {@code model.safetensors} of a Hugging Face text encoder folder. */
+    public static CLIPTextModel load(Path componentFolder, NDManager manager) {
+        CLIPTextConfig config = CLIPTextConfig.read(componentFolder.resolve(CONFIG_FILE));
+        Path weights = componentFolder.resolve(WEIGHTS_FILE);
+        if (!Files.exists(weights) && Files.exists(componentFolder.resolve(WEIGHTS_FILE_FP16))) {
+            weights = componentFolder.resolve(WEIGHTS_FILE_FP16);
+        }
+        if (!Files.exists(weights)) {
+            throw new ModelFormatException("Text encoder weights not found: " + weights
+                    + " (only .safetensors is supported, not .bin)");
+        }
+        try (SafetensorsFile file = SafetensorsFile.open(weights)) {
+            return load(config, WeightSource.of(file), manager);
+        }
+    }
+
+    /**
+     * Builds {@code config}'s text encoder with weights from any source (e.g. a single-file checkpoint's
+     * view); a stored {@code text_model.embeddings.position_ids} buffer is ignored, as transformers does.
+     */
+    public static CLIPTextModel load(CLIPTextConfig config, WeightSource weights, NDManager manager) {
+        CLIPTextModel model = new CLIPTextModel(config);
+        model.weightsManager = manager.newSubManager();
+        try {
+            WeightLoader.load(model, withoutPositionIds(weights), model.weightsManager);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    /** Builds {@code config}'s text encoder with seeded random weights, for timing without a checkpoint. */
+    public static CLIPTextModel random(CLIPTextConfig config, long seed, NDManager manager) {
+        CLIPTextModel model = new CLIPTextModel(config);
+        model.weightsManager = manager.newSubManager();
+        RandomWeights.initialize(model, seed, model.weightsManager);
+        return model;
+    }
+
+    private static WeightSource withoutPositionIds(WeightSource weights) {
+        if (!weights.names().contains(POSITION_IDS_KEY)) {
+            return weights;
+        }
+        return weights.renamed("without " + POSITION_IDS_KEY, k -> k.equals(POSITION_IDS_KEY) ? null : k);
+    }
+
+    public CLIPTextConfig config() {
+        return config;
+    }
+
+    public CLIPTextEmbeddings embeddings() {
+        return embeddings;
+    }
+
+    public List<CLIPEncoderLayer> layers() {
+        return Collections.unmodifiableList(layers);
+    }
+
+    public LayerNorm finalLayerNorm() {
+        return finalLayerNorm;
+    }
+
+    /** {@link #encode(NDArray, ForwardContext)} without interception. */
+    public NDArray encode(NDArray inputIds) {
+        return encode(inputIds, ForwardContext.DEFAULT);
+    }
+
+    /**
+     * @param inputIds token ids {@code [B, L]} (int64 or int32), {@code L <= max_position_embeddings}
+     *     (77 for Stable Diffusion), every id below {@code vocab_size}
+     * @return {@code last_hidden_state [B, L, hidden]}, attached to the manager of {@code inputIds}
+     */
+    public NDArray encode(NDArray inputIds, ForwardContext ctx) {
+        checkShape(inputIds);
+        return ctx.scoped(inputIds.getManager(), new NDList(inputIds), c -> forward(c, new NDList(inputIds))).head();
+    }
+
+    /** Inputs: {@code input_ids [B, L]}. Output: {@code last_hidden_state [B, L, hidden]}. */
+    @Override
+    protected NDList compute(ForwardContext ctx, NDList inputs) {
+        NDArray ids = inputs.head();
+        checkShape(ids);
+        if (ids.getDataType() != DataType.INT64) {
+            ids = ids.toType(DataType.INT64, false);
+        }
+        checkRange(ids);
+        NDArray h = embeddings.forward(ctx, ids);
+        NDArray mask = causalMask(ids);
+        for (CLIPEncoderLayer layer : layers) {
+            h = layer.forward(ctx, h, mask);
+        }
+        return new NDList(finalLayerNorm.forward(ctx, h));
+    }
+
+    private void checkShape(NDArray ids) {
+        Shape shape = ids.getShape();
+        DataType type = ids.getDataType();
+        if (shape.dimension() != 2 || shape.get(1) < 1 || shape.get(1) > config.maxPositionEmbeddings()) {
+            throw new InputShapeException("text encoder: expected input_ids [B, L] with 1 <= L <= "
+                    + config.maxPositionEmbeddings() + ", got " + shape);
+        }
+        if (type != DataType.INT64 && type != DataType.INT32) {
+            throw new InputShapeException("text encoder: expected int64 or int32 input_ids, got " + type);
+        }
+    }
+
+    /** An out-of-range id would otherwise fail deep inside the engine's embedding op. */
+    private void checkRange(NDArray ids) {
+        long min = ids.min().getLong();
+        long max = ids.max().getLong();
+        if (min < 0 || max >= config.vocabSize()) {
+            throw new InputShapeException("text encoder: token ids must lie in [0, " + config.vocabSize()
+                    + "), got ids from " + min + " to " + max);
+        }
+    }
+
+    /**
+     * {@code [L, L]}, 0 where key position {@code j <= i} and the most negative float above the diagonal,
+     * as transformers' {@code _create_4d_causal_attention_mask} (softmax then gives those keys weight 0).
+     */
+    private static NDArray causalMask(NDArray ids) {
+        long length = ids.getShape().get(1);
+        NDArray positions = ids.getManager().arange(0, (int) length, 1, DataType.INT64);
+        NDArray future = positions.reshape(1, length).gt(positions.reshape(length, 1));
+        return future.toType(DataType.FLOAT32, false).mul(-Float.MAX_VALUE);
+    }
+
+    @Override
+    public void close() {
+        if (weightsManager != null) {
+            weightsManager.close();
+            weightsManager = null;
+        }
+    }
+}
