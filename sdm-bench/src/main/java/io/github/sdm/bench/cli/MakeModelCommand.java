@@ -27,11 +27,11 @@ final class MakeModelCommand implements Callable<Integer> {
     @Option(names = "--fp16", description = "Store the weights as float16 (half the size; loaded as float32).")
     boolean fp16;
 
-    @Option(names = "--unet-only", description = "Write only the UNet, scheduler and tokenizer.")
+    @Option(names = "--unet-only", description = "Write only the UNet, scheduler and tokenizer (no VAE, text encoder).")
     boolean unetOnly;
 
-    @Option(names = "--tokenizer", description = "CLIP tokenizer folder to copy (default: models/tiny-sd/tokenizer "
-            + "of the sdm checkout).")
+    @Option(names = "--tokenizer", description = "CLIP tokenizer folder to copy (default: the embedded tiny model's, "
+            + "models/tiny-sd/tokenizer, which is CLIP's real vocabulary).")
     Path tokenizer;
 
     @Spec
@@ -43,7 +43,7 @@ final class MakeModelCommand implements Callable<Integer> {
         long start = System.nanoTime();
         SyntheticModel.Written written = SyntheticModel.stableDiffusion15().write(out,
                 new SyntheticModel.Options(seed, fp16 ? DType.F16 : DType.F32, unetOnly),
-                tokenizer != null ? tokenizer : defaultTokenizer(), line -> {
+                tokenizer != null ? tokenizer : EmbeddedModel.folder().resolve("tokenizer"), line -> {
                     err.println(line);
                     err.flush();
                 });
@@ -53,11 +53,5 @@ final class MakeModelCommand implements Callable<Integer> {
                 Format.duration(Duration.ofNanos(System.nanoTime() - start)));
         stdout.flush();
         return 0;
-    }
-
-    /** The tiny model's tokenizer in the checkout the launcher runs from ({@code -Dsdm.home}), else the working directory's. */
-    static Path defaultTokenizer() {
-        String home = System.getProperty("sdm.home", ".");
-        return Path.of(home, "models", "tiny-sd", "tokenizer");
     }
 }

@@ -4,10 +4,17 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.sdm.core.SdmException;
+import io.github.sdm.core.model.ModelFolder;
 import io.github.sdm.core.safetensors.DType;
+import io.github.sdm.core.safetensors.SafetensorsWriter;
+import io.github.sdm.core.safetensors.TensorSource;
+import io.github.sdm.unet.clip.CLIPTextConfig;
+import io.github.sdm.unet.clip.CLIPTextModel;
 import io.github.sdm.unet.nn.Part;
 import io.github.sdm.unet.unet.UNet2DConditionModel;
 import io.github.sdm.unet.unet.UNetConfig;
+import io.github.sdm.unet.vae.AutoencoderKL;
+import io.github.sdm.unet.vae.AutoencoderKLConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -24,7 +32,8 @@ import java.util.stream.Stream;
  * speed and memory on full-size networks without downloading a checkpoint: {@code model_index.json},
  * {@code unet/}, {@code vae/}, {@code text_encoder/} (config plus safetensors), {@code tokenizer/} (copied
  * from a given folder) and {@code scheduler/}. The configs are those of {@code runwayml/stable-diffusion-v1-5}
- * (safety checker and feature extractor left out); the UNet config can be replaced by a scaled-down one.
+ * (safety checker and feature extractor left out, as diffusers saves a pipeline without them); each network's
+ * config can be replaced, e.g. by a scaled-down one.
  *
  * <p>Weights are written tensor by tensor (see {@link SyntheticWeights}); each network gets the values
  * its own {@code random(config, seed, manager)} factory gives for the same seed.
@@ -38,20 +47,41 @@ public final class SyntheticModel {
     private static final String SCHEDULER = "scheduler";
 
     private final String unetConfig;
+    private final String vaeConfig;
+    private final String textEncoderConfig;
 
-    private SyntheticModel(String unetConfig) {
+    private SyntheticModel(String unetConfig, String vaeConfig, String textEncoderConfig) {
+        // Parsed now so that a bad config fails before anything is written.
+        UNetConfig.parse(unetConfig, "synthetic unet/config.json");
+        AutoencoderKLConfig.parse(vaeConfig, "synthetic vae/config.json");
+        CLIPTextConfig.parse(textEncoderConfig, "synthetic text_encoder/config.json");
         this.unetConfig = unetConfig;
+        this.vaeConfig = vaeConfig;
+        this.textEncoderConfig = textEncoderConfig;
     }
 
-    /** Stable Diffusion 1.5's dimensions (UNet 859,520,964 parameters). */
+    /**
+     * Stable Diffusion 1.5's dimensions: UNet 859,520,964 parameters, VAE 83,653,863, CLIP ViT-L/14 text
+     * encoder 123,060,480.
+     */
     public static SyntheticModel stableDiffusion15() {
-        return new SyntheticModel(resource("unet_config.json"));
+        return new SyntheticModel(resource("unet_config.json"), resource("vae_config.json"),
+                resource("text_encoder_config.json"));
     }
 
-    /** The same folder with another UNet config (a diffusers {@code config.json} text), e.g. tiny dims for tests. */
+    /** The same folder with another UNet {@code config.json} (diffusers fields), e.g. tiny dims for tests. */
     public SyntheticModel withUNetConfig(String configJson) {
-        UNetConfig.parse(configJson, "synthetic UNet config"); // fail now, not halfway through writing
-        return new SyntheticModel(configJson);
+        return new SyntheticModel(configJson, vaeConfig, textEncoderConfig);
+    }
+
+    /** The same folder with another VAE {@code config.json}. */
+    public SyntheticModel withVaeConfig(String configJson) {
+        return new SyntheticModel(unetConfig, configJson, textEncoderConfig);
+    }
+
+    /** The same folder with another text encoder {@code config.json} (transformers fields). */
+    public SyntheticModel withTextEncoderConfig(String configJson) {
+        return new SyntheticModel(unetConfig, vaeConfig, configJson);
     }
 
     /** The UNet's {@code config.json} text. */
@@ -59,13 +89,25 @@ public final class SyntheticModel {
         return unetConfig;
     }
 
-    /** SD 1.5's {@code config.json} of {@code component} ({@code unet}, {@code vae}, {@code text_encoder}) or scheduler. */
+    public String vaeConfigJson() {
+        return vaeConfig;
+    }
+
+    public String textEncoderConfigJson() {
+        return textEncoderConfig;
+    }
+
+    /**
+     * SD 1.5's {@code config.json} text of {@code component} ({@code unet}, {@code vae}, {@code text_encoder}),
+     * its {@code scheduler} config, or its {@code model_index}.
+     */
     public static String stableDiffusion15Config(String component) {
         return switch (component) {
             case UNET -> resource("unet_config.json");
             case VAE -> resource("vae_config.json");
             case TEXT_ENCODER -> resource("text_encoder_config.json");
             case SCHEDULER -> resource("scheduler_config.json");
+            case "model_index" -> resource("model_index.json");
             default -> throw new IllegalArgumentException("no SD 1.5 config for component '" + component + "'");
         };
     }
@@ -81,20 +123,30 @@ public final class SyntheticModel {
     public Written write(Path out, Options options, Path tokenizerSource, Consumer<String> progress) {
         requireEmptyOrAbsent(out);
         requireTokenizer(tokenizerSource);
-        List<String> components = new ArrayList<>(List.of(UNET, SCHEDULER, TOKENIZER));
+        List<String> components = new ArrayList<>();
         long parameters = 0;
         try {
             Files.createDirectories(out);
-            parameters += writeNetwork(out.resolve(UNET), unetConfig, new UNet2DConditionModel(
-                    UNetConfig.parse(unetConfig, "synthetic UNet config")), UNet2DConditionModel.WEIGHTS_FILE,
-                    options, progress);
-            writeText(out.resolve(SCHEDULER).resolve("scheduler_config.json"), resource("scheduler_config.json"));
-            copyFolder(tokenizerSource, out.resolve(TOKENIZER));
-            progress.accept("copied " + out.resolve(TOKENIZER) + " from " + tokenizerSource);
+            parameters += writeNetwork(out.resolve(UNET), unetConfig,
+                    new UNet2DConditionModel(UNetConfig.parse(unetConfig, "unet")), UNet2DConditionModel.WEIGHTS_FILE,
+                    List.of(), options, progress);
+            components.add(UNET);
             if (!options.unetOnly()) {
-                throw new SdmException("make-model: the VAE and text encoder are not available yet; use --unet-only");
+                parameters += writeNetwork(out.resolve(VAE), vaeConfig,
+                        new AutoencoderKL(AutoencoderKLConfig.parse(vaeConfig, "vae")), AutoencoderKL.WEIGHTS_FILE,
+                        List.of(), options, progress);
+                components.add(VAE);
+                CLIPTextConfig clip = CLIPTextConfig.parse(textEncoderConfig, "text_encoder");
+                parameters += writeNetwork(out.resolve(TEXT_ENCODER), textEncoderConfig, new CLIPTextModel(clip),
+                        CLIPTextModel.WEIGHTS_FILE, List.of(positionIds(clip)), options, progress);
+                components.add(TEXT_ENCODER);
             }
-            writeText(out.resolve("model_index.json"), modelIndex(components));
+            writeText(out.resolve(SCHEDULER).resolve("scheduler_config.json"), resource("scheduler_config.json"));
+            components.add(SCHEDULER);
+            copyFolder(tokenizerSource, out.resolve(TOKENIZER));
+            components.add(TOKENIZER);
+            progress.accept("copied " + out.resolve(TOKENIZER) + " from " + tokenizerSource);
+            writeText(out.resolve(ModelFolder.MODEL_INDEX), modelIndex(components));
         } catch (IOException e) {
             throw new SdmException("Cannot write synthetic model to " + out + ": " + e, e);
         }
@@ -114,16 +166,31 @@ public final class SyntheticModel {
     public record Written(Path folder, List<String> components, long parameterCount) {
     }
 
-    private static long writeNetwork(Path folder, String configJson, Part tree, String weightsFile, Options options,
-            Consumer<String> progress) throws IOException {
+    /** Writes a network's config and weights ({@code extra}: buffers stored beside the weights); returns its weight count. */
+    private static long writeNetwork(Path folder, String configJson, Part tree, String weightsFile,
+            List<TensorSource> extra, Options options, Consumer<String> progress) throws IOException {
         Files.createDirectories(folder);
         writeText(folder.resolve("config.json"), configJson);
         Path weights = folder.resolve(weightsFile);
-        SyntheticWeights.write(tree, options.seed(), options.dtype(), weights);
+        List<TensorSource> tensors = new ArrayList<>(SyntheticWeights.sources(tree, options.seed(), options.dtype()));
+        tensors.addAll(extra);
+        SafetensorsWriter.write(weights, Map.of("format", "pt"), tensors);
         long count = tree.allParameters().values().stream().mapToLong(p -> product(p.shape())).sum();
         progress.accept(String.format("wrote %s (%,d parameters, %s, %,d bytes)", weights, count, options.dtype(),
                 Files.size(weights)));
         return count;
+    }
+
+    /**
+     * The {@code position_ids} buffer ({@code arange(max_positions)}, I64 {@code [1, positions]}) that SD 1.5's
+     * text encoder checkpoint stores beside its weights; loaders ignore it.
+     */
+    private static TensorSource positionIds(CLIPTextConfig config) {
+        long[] ids = new long[config.maxPositionEmbeddings()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i;
+        }
+        return TensorSource.ofLongs(CLIPTextModel.POSITION_IDS_KEY, ids, 1, ids.length);
     }
 
     /** SD 1.5's model_index.json restricted to the components written. */

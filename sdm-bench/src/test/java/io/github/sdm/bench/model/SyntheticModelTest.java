@@ -10,26 +10,36 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.bench.TinyUNet;
+import io.github.sdm.core.GenerationResult;
 import io.github.sdm.core.SdmException;
+import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.model.ModelFolder;
 import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.safetensors.Half;
 import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.unet.clip.CLIPTextConfig;
+import io.github.sdm.unet.clip.CLIPTextModel;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.Parameter;
+import io.github.sdm.unet.nn.Part;
 import io.github.sdm.unet.unet.UNet2DConditionModel;
 import io.github.sdm.unet.unet.UNetConfig;
+import io.github.sdm.unet.vae.AutoencoderKL;
+import io.github.sdm.unet.vae.AutoencoderKLConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SyntheticModelTest {
     private static final long SEED = 42;
+    /** The repository's tiny model: mutually consistent tiny configs and CLIP's real tokenizer. */
+    private static final Path TINY_SD = Path.of("../models/tiny-sd");
 
     @TempDir
     Path dir;
@@ -72,6 +82,56 @@ class SyntheticModelTest {
     }
 
     @Test
+    void aFullTinyModelHoldsEachNetworksRandomWeightsAndRunsThroughThePipeline() throws IOException {
+        Path out = dir.resolve("full");
+        SyntheticModel tiny = SyntheticModel.stableDiffusion15()
+                .withUNetConfig(Files.readString(TINY_SD.resolve("unet/config.json")))
+                .withVaeConfig(Files.readString(TINY_SD.resolve("vae/config.json")))
+                .withTextEncoderConfig(Files.readString(TINY_SD.resolve("text_encoder/config.json")));
+        SyntheticModel.Written written = tiny.write(out, new SyntheticModel.Options(SEED, DType.F32, false),
+                TINY_SD.resolve("tokenizer"), line -> { });
+        assertEquals(List.of("unet", "vae", "text_encoder", "scheduler", "tokenizer"), written.components());
+        assertEquals(Set.of("unet", "vae", "text_encoder", "scheduler", "tokenizer"),
+                ModelFolder.open(out).components().keySet());
+
+        long parameters = 0;
+        try (NDManager manager = NDManager.newBaseManager();
+             AutoencoderKL vae = AutoencoderKL.load(out.resolve("vae"), manager);
+             AutoencoderKL vaeRandom = AutoencoderKL.random(vae.config(), SEED, manager);
+             CLIPTextModel clip = CLIPTextModel.load(out.resolve("text_encoder"), manager);
+             CLIPTextModel clipRandom = CLIPTextModel.random(clip.config(), SEED, manager);
+             UNet2DConditionModel unet = UNet2DConditionModel.load(out.resolve("unet"), manager);
+             UNet2DConditionModel unetRandom = UNet2DConditionModel.random(unet.config(), SEED, manager)) {
+            parameters += assertSameWeights(vaeRandom, vae);
+            parameters += assertSameWeights(clipRandom, clip);
+            parameters += assertSameWeights(unetRandom, unet);
+        }
+        assertEquals(parameters, written.parameterCount());
+        try (SafetensorsFile file = SafetensorsFile.open(out.resolve("text_encoder/model.safetensors"))) {
+            long[] positions = file.longs(CLIPTextModel.POSITION_IDS_KEY);
+            assertEquals(77, positions.length);
+            assertEquals(76, positions[76]);
+        }
+
+        try (StableDiffusion sd = StableDiffusion.load(out)) {
+            GenerationResult result = sd.txt2img("a red apple").sampler("ddim").steps(2).size(64, 64).seed(3).generate();
+            assertEquals(64, result.images().get(0).getWidth());
+            assertEquals(2, result.timings().unetCalls().size());
+        }
+    }
+
+    @Test
+    void theBundledVaeAndTextEncoderConfigsAreStableDiffusion15s() {
+        SyntheticModel sd15 = SyntheticModel.stableDiffusion15();
+        AutoencoderKLConfig vae = AutoencoderKLConfig.parse(sd15.vaeConfigJson(), "vae");
+        assertEquals(AutoencoderKLConfig.stableDiffusion15(), vae);
+        assertEquals(83_653_863L, parameterCount(new AutoencoderKL(vae)));
+        CLIPTextConfig clip = CLIPTextConfig.parse(sd15.textEncoderConfigJson(), "text_encoder");
+        assertEquals(CLIPTextConfig.stableDiffusion15(), clip);
+        assertEquals(123_060_480L, parameterCount(new CLIPTextModel(clip)));
+    }
+
+    @Test
     void halfPrecisionStoresTheRandomValuesRoundedToF16() {
         Path out = dir.resolve("fp16");
         SyntheticModel.stableDiffusion15().withUNetConfig(TinyUNet.CONFIG)
@@ -97,9 +157,7 @@ class SyntheticModelTest {
     void theBundledUNetConfigIsStableDiffusion15() {
         UNetConfig parsed = UNetConfig.parse(SyntheticModel.stableDiffusion15().unetConfigJson(), "sd15");
         assertEquals(UNetConfig.stableDiffusion15(), parsed);
-        long parameters = new UNet2DConditionModel(parsed).allParameters().values().stream()
-                .mapToLong(p -> count(p.shape())).sum();
-        assertEquals(859_520_964L, parameters);
+        assertEquals(859_520_964L, parameterCount(new UNet2DConditionModel(parsed)));
     }
 
     @Test
@@ -141,6 +199,22 @@ class SyntheticModelTest {
             throw new IllegalStateException(e);
         }
         return t;
+    }
+
+    /** Asserts every parameter of {@code loaded} equals {@code expected}'s; returns the weight count. */
+    private static long assertSameWeights(Part expected, Part loaded) {
+        Map<String, Parameter> want = expected.allParameters();
+        Map<String, Parameter> got = loaded.allParameters();
+        assertEquals(want.keySet(), got.keySet());
+        for (Map.Entry<String, Parameter> e : want.entrySet()) {
+            assertArrayEquals(e.getValue().value().toFloatArray(), got.get(e.getKey()).value().toFloatArray(),
+                    e.getKey());
+        }
+        return parameterCount(expected);
+    }
+
+    private static long parameterCount(Part tree) {
+        return tree.allParameters().values().stream().mapToLong(p -> count(p.shape())).sum();
     }
 
     private static long count(long[] shape) {
