@@ -96,6 +96,7 @@ final class UNetBenchCommand implements Callable<Integer> {
         }
         List<UNetCallBench.Result> results = new ArrayList<>();
         String weights;
+        int textWidth;
         try (NDManager manager = NDManager.newBaseManager()) {
             long start = System.nanoTime();
             UNet2DConditionModel unet;
@@ -110,6 +111,7 @@ final class UNetBenchCommand implements Callable<Integer> {
                 weights = "UNet of " + folder;
             }
             err.println("ready in " + Format.duration(Duration.ofNanos(System.nanoTime() - start)));
+            textWidth = unet.config().crossAttentionDim().get(0);
             try (unet) {
                 for (int size : sizes) {
                     err.println("size " + size + ": " + warmup + " warm-up + " + runs + " measured calls...");
@@ -123,7 +125,7 @@ final class UNetBenchCommand implements Callable<Integer> {
         out.println("Network: " + weights + "; float32, attention "
                 + (attentionSlice == 0 ? "unsliced" : "sliced by " + attentionSlice) + ", timestep "
                 + (int) UNetCallBench.TIMESTEP + ", text embedding [" + batch + ", " + UNetCallBench.TEXT_TOKENS
-                + ", 768]. GFLOP/s and the fraction of the ceiling count the matmul FLOPs only. diffusers: its CPU "
+                + ", " + textWidth + "]. GFLOP/s and the fraction of the ceiling count the matmul FLOPs only. diffusers: its CPU "
                 + "time per call on the reference machine (measured separately, batch 2).");
         out.println();
         out.print(UNetReport.callTable(results).render());

@@ -2,9 +2,7 @@ package io.github.sdm.bench.pipeline;
 
 import io.github.sdm.core.StageTimings;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -28,18 +26,21 @@ public final class PipelineBench {
                 runner.generate(s, settings);
             }
         }
-        Map<BenchScenario, List<StageTimings>> measured = new LinkedHashMap<>();
-        scenarios.forEach(s -> measured.put(s, new ArrayList<>()));
+        List<List<StageTimings>> measured = new ArrayList<>();
+        scenarios.forEach(s -> measured.add(new ArrayList<>()));
         for (int round = 0; round < settings.runs(); round++) {
-            for (BenchScenario s : scenarios) {
+            for (int i = 0; i < scenarios.size(); i++) {
+                BenchScenario s = scenarios.get(i);
                 StageTimings t = runner.generate(s, settings);
-                measured.get(s).add(t);
+                measured.get(i).add(t);
                 progress.accept("run " + (round + 1) + "/" + settings.runs() + ": " + s.label() + " "
                         + t.total().toMillis() + " ms");
             }
         }
         List<StageSummary> out = new ArrayList<>();
-        measured.forEach((s, runs) -> out.add(new StageSummary(s, runs)));
+        for (int i = 0; i < scenarios.size(); i++) {
+            out.add(new StageSummary(scenarios.get(i), measured.get(i)));
+        }
         return out;
     }
 }
