@@ -4,8 +4,16 @@ import java.util.List;
 
 /**
  * A set of scenarios timed in one bench run so their end-to-end times can be compared as ratios to the
- * first (the baseline). New comparisons (feature inheritance, say) implement this and are registered in
- * {@link Comparisons}.
+ * first (the baseline). New comparisons implement this and are added to {@link Comparisons}; a scenario
+ * sets anything beyond sampler, steps and guidance through its {@code requestOptions}. Feature inheritance,
+ * once the request builder takes it, would be:
+ *
+ * <pre>{@code
+ * public List<BenchScenario> scenarios(BenchScenario r) {
+ *     return List.of(r, new BenchScenario(r.label() + ", DeepCache N=3", r.sampler(), r.steps(), r.guidance(),
+ *             b -> b.featureInheritance(FeatureInheritance.parse("deepcache"))));
+ * }
+ * }</pre>
  */
 public interface Comparison {
 

@@ -10,30 +10,33 @@ import java.util.List;
  * Linux files are read where present; elsewhere the fields say {@code n/a}.
  *
  * @param loadAverage the 1, 5 and 15 minute load averages of {@code /proc/loadavg}, as written there
- * @param threading the OpenMP environment variables, set or not
+ * @param environment the environment variables that change timings, set or not
  */
-public record MachineInfo(int cores, String cpuModel, String loadAverage, String javaVersion, String threading) {
-    /** The OpenMP settings PyTorch's CPU kernels obey; they change timings on a shared machine a lot. */
-    private static final List<String> THREADING_VARIABLES = List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY");
+public record MachineInfo(int cores, String cpuModel, String loadAverage, String javaVersion, String environment) {
+    /**
+     * Environment variables that change the timings a lot: PyTorch's OpenMP threads (how many, and whether
+     * they spin while waiting) and glibc's allocator tunables (huge pages for the big temporaries).
+     */
+    private static final List<String> TIMING_VARIABLES = List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GLIBC_TUNABLES");
 
     public static MachineInfo current() {
-        StringBuilder threading = new StringBuilder();
-        for (String name : THREADING_VARIABLES) {
+        StringBuilder environment = new StringBuilder();
+        for (String name : TIMING_VARIABLES) {
             String value = System.getenv(name);
-            threading.append(threading.length() == 0 ? "" : " ").append(name).append('=')
+            environment.append(environment.length() == 0 ? "" : " ").append(name).append('=')
                     .append(value == null ? "(unset)" : value);
         }
         return new MachineInfo(Runtime.getRuntime().availableProcessors(), readCpuModel(), readLoadAverage(),
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), threading.toString());
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), environment.toString());
     }
 
     /**
      * One Markdown line: {@code 2 cores (AMD EPYC), load average 2.94 2.91 2.12 (1/5/15 min), OpenJDK 64-Bit
-     * Server VM 17.0.15, OMP_NUM_THREADS=(unset) OMP_WAIT_POLICY=PASSIVE}.
+     * Server VM 17.0.15, OMP_NUM_THREADS=(unset) OMP_WAIT_POLICY=PASSIVE GLIBC_TUNABLES=(unset)}.
      */
     public String describe() {
         return cores + " cores (" + cpuModel + "), load average " + loadAverage + " (1/5/15 min), " + javaVersion
-                + ", " + threading;
+                + ", " + environment;
     }
 
     private static String readLoadAverage() {
