@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.sdm.bench.perf.MatmulCeiling;
 import io.github.sdm.bench.report.MachineInfo;
 import io.github.sdm.bench.report.UNetReport;
+import io.github.sdm.core.InvalidRequestException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,9 @@ final class CeilingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (runs < 1 || warmup < 0) {
+            throw new InvalidRequestException("--runs must be >= 1 and --warmup >= 0, got " + runs + " and " + warmup);
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println("## Matmul ceiling");
         out.println();

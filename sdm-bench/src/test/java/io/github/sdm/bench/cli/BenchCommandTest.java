@@ -78,6 +78,10 @@ class BenchCommandTest {
         assertEquals(2, sizes.code);
         assertTrue(sizes.err.contains("--sizes") && sizes.err.contains("100"), sizes.err);
 
+        Result runs = run("bench", "ceiling", "--runs", "0");
+        assertEquals(2, runs.code);
+        assertTrue(runs.err.contains("--runs") && runs.err.contains("0"), runs.err);
+
         Result noUnet = run("bench", "unet", "--model", dir.toString(), "--no-ceiling");
         assertEquals(2, noUnet.code);
         assertTrue(noUnet.err.contains(dir.toString()), noUnet.err);
@@ -90,7 +94,7 @@ class BenchCommandTest {
         Result tokenizer = run("make-model", "--out", dir.resolve("new").toString(), "--tokenizer", dir.toString());
         assertEquals(2, tokenizer.code);
         assertTrue(tokenizer.err.contains("vocab.json"), tokenizer.err);
-        for (Result r : new Result[] {compare, size, sizes, noUnet, taken, tokenizer}) {
+        for (Result r : new Result[] {compare, size, sizes, runs, noUnet, taken, tokenizer}) {
             assertFalse(r.err.contains("\tat "), "no stack trace: " + r.err);
         }
     }
