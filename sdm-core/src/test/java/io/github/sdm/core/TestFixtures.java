@@ -9,7 +9,12 @@ public final class TestFixtures {
     private TestFixtures() {
     }
 
-    /** The fixture at {@code relative} under {@code fixtures/}, e.g. {@code "tiny-sd-pipe/unet"}. */
+    /** The tiny SD 1.x folder the project ships as its default model (also the pipeline fixtures' model). */
+    public static Path tinyModel() {
+        return Path.of("../models/tiny-sd");
+    }
+
+    /** The fixture at {@code relative} under {@code fixtures/}, e.g. {@code "tokenizer/cases.json"}. */
     public static Path path(String relative) {
         URL url = TestFixtures.class.getResource("/fixtures/" + relative);
         if (url == null) {

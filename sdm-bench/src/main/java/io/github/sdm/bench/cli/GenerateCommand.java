@@ -47,9 +47,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--guidance", defaultValue = "7.5", description = "Guidance scale; <= 1 turns guidance off (default: ${DEFAULT-VALUE}).")
     double guidance;
 
-    @Option(names = "--sampler", defaultValue = "dpmpp_2m",
-            description = "Sampler: ddim, dpmpp_2m, dpmpp_2m_karras, dpmpp_3m, dpmpp_2m_sde, dpm_2m, lcm, euler, "
-                    + "euler_karras, euler_a, pndm, lms, unipc, heun, ddpm, or a diffusers class name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sampler", defaultValue = "dpmpp_2m", completionCandidates = SamplerNames.class,
+            description = "Sampler, by short or diffusers class name: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String sampler;
 
     @Option(names = "--sampler-option", description = "Scheduler config override, FIELD=VALUE (repeatable), e.g. use_karras_sigmas=true.")

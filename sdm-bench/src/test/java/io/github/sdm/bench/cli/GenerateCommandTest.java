@@ -69,6 +69,9 @@ class GenerateCommandTest {
                 "--save-latents")) {
             assertTrue(r.out.contains(option), "help lacks " + option);
         }
+        for (String sampler : io.github.sdm.samplers.Samplers.names()) {
+            assertTrue(r.out.contains(sampler), "help lacks sampler " + sampler);
+        }
     }
 
     @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelFolderTest {
-    private static final Path PIPE = TestFixtures.path("tiny-sd-pipe");
+    private static final Path PIPE = TestFixtures.tinyModel();
 
     @TempDir
     Path dir;

@@ -78,7 +78,7 @@ class SafetensorsWeightsTest {
 
     @Test
     void opensTheComponentFoldersOfTheTinyPipeline() {
-        Path pipe = TestFixtures.path("tiny-sd-pipe");
+        Path pipe = TestFixtures.tinyModel();
         try (SafetensorsWeights unet = SafetensorsWeights.openComponent(pipe.resolve("unet"));
                 SafetensorsWeights text = SafetensorsWeights.openComponent(pipe.resolve("text_encoder"))) {
             assertEquals("diffusion_pytorch_model.safetensors", unet.source().getFileName().toString());
