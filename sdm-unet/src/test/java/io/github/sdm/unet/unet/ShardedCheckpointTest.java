@@ -53,9 +53,9 @@ class ShardedCheckpointTest {
             NDArray sample = manager.randomNormal(new Shape(1, 4, 8, 8));
             NDArray t = manager.create(500f);
             NDArray context = manager.randomNormal(new Shape(1, 77, 32));
-            // equal weights at other memory alignments may take other SIMD paths: equal up to rounding
+            // equal weights at other memory alignments may take other SIMD paths: equal up to float rounding
             assertArrayEquals(single.forward(sample, t, context, ForwardContext.DEFAULT).toFloatArray(),
-                    sharded.forward(sample, t, context, ForwardContext.DEFAULT).toFloatArray(), 1e-6f);
+                    sharded.forward(sample, t, context, ForwardContext.DEFAULT).toFloatArray(), 1e-5f);
         }
     }
 
