@@ -2,6 +2,7 @@ package io.github.sdm.core;
 
 import io.github.sdm.core.image.ImageTensors;
 import io.github.sdm.core.image.LanczosResize;
+import io.github.sdm.core.inheritance.FeatureInheritance;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.samplers.NoiseSource;
 import java.awt.image.BufferedImage;
@@ -31,6 +32,7 @@ public final class GenerationBuilder {
     private FloatTensor initialLatents;
     private NoiseSource noiseSource;
     private ProgressListener listener;
+    private FeatureInheritance inheritance;
 
     GenerationBuilder(StableDiffusion model, Mode mode, String prompt, BufferedImage initBufferedImage,
             FloatTensor initImage) {
@@ -108,9 +110,20 @@ public final class GenerationBuilder {
         return this;
     }
 
+    /**
+     * Feature inheritance: reuse UNet features between key steps for speed (e.g.
+     * {@code FeatureInheritance.preset("deepcache")} or {@code FeatureInheritance.parse("block:2:interval=3")});
+     * null (the default) computes every UNet call in full. Needs {@code sdm-inheritance} on the classpath.
+     */
+    public GenerationBuilder inheritance(FeatureInheritance spec) {
+        this.inheritance = spec;
+        return this;
+    }
+
     public GenerationRequest request() {
         return new GenerationRequest(mode, prompt, negativePrompt, steps, guidanceScale, sampler, samplerOverrides,
-                seed, batchSize, width, height, initPixels(), strength, initialLatents, noiseSource, listener);
+                seed, batchSize, width, height, initPixels(), strength, initialLatents, noiseSource, listener,
+                inheritance);
     }
 
     /** A BufferedImage init image is resized to the requested size, if one was given, then converted. */

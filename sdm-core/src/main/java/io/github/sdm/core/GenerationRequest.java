@@ -1,5 +1,6 @@
 package io.github.sdm.core;
 
+import io.github.sdm.core.inheritance.FeatureInheritance;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.samplers.NoiseSource;
 import java.util.Arrays;
@@ -18,11 +19,13 @@ import java.util.Map;
  * @param initialLatents txt2img only: the starting latents before {@code init_noise_sigma} scaling,
  *     {@code [batch, 4, h/8, w/8]}; null draws them from the seed
  * @param noiseSource null for Gaussian noise from {@code seed}; tests feed recorded noise through it
+ * @param inheritance feature inheritance (reuse of UNet features between key steps), or null to compute
+ *     every UNet call in full; needs the {@code sdm-inheritance} module on the classpath
  */
 public record GenerationRequest(Mode mode, String prompt, String negativePrompt, int steps, double guidanceScale,
         String sampler, Map<String, Object> samplerOverrides, Long seed, int batchSize, int width, int height,
         FloatTensor initImage, double strength, FloatTensor initialLatents, NoiseSource noiseSource,
-        ProgressListener listener) {
+        ProgressListener listener, FeatureInheritance inheritance) {
 
     public GenerationRequest {
         samplerOverrides = Map.copyOf(samplerOverrides);

@@ -7,6 +7,7 @@ import io.github.sdm.core.LoadOptions;
 import io.github.sdm.core.ModelLocation;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.image.PngFiles;
+import io.github.sdm.core.inheritance.FeatureInheritance;
 import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.safetensors.SafetensorsWriter;
@@ -81,6 +82,15 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--save-latents", description = "Write the final latents to this safetensors file (tensor 'latents').")
     Path saveLatents;
 
+    @Option(names = "--cache", paramLabel = "SPEC", completionCandidates = InheritancePresetNames.class, description = {
+        "Feature inheritance: reuse UNet features between key steps (faster, slightly different image).",
+        "SPEC is a preset (${COMPLETION-CANDIDATES}) or LEVEL:TARGET:SCHEDULE:",
+        "  block:K (DeepCache, shallow depth K; 2 = DeepCache's default), layer:SEL,... (SEL = all, deep, down,"
+                + " mid, up or a part prefix like down_blocks.2), unit:U,...[,SEL,...] (U = attn1, attn2, ff);",
+        "  SCHEDULE = interval=N | quadratic=N[,center=F] | bands=A,B,interval=N | keys=I,J,...",
+        "  e.g. block:2:interval=3, layer:deep:interval=2, unit:attn2,ff:interval=3 (docs/feature-inheritance.md)."})
+    String cache;
+
     @Option(names = "--threads", defaultValue = "0", description = "Threads for the networks (default: all cores).")
     int threads;
 
@@ -98,6 +108,9 @@ final class GenerateCommand implements Callable<Integer> {
                     : sd.txt2img(prompt);
             builder.negativePrompt(negative).steps(steps).guidance(guidance).sampler(sampler).batchSize(batch)
                     .size(width, height).listener(new ProgressBar(System.err));
+            if (cache != null) {
+                builder.inheritance(FeatureInheritance.parse(cache));
+            }
             samplerOptions.forEach((field, value) -> builder.samplerOption(field, SamplerOptionValues.parse(value)));
             if (seed != null) {
                 builder.seed(seed);
@@ -122,7 +135,8 @@ final class GenerateCommand implements Callable<Integer> {
     private void writeImages(GenerationResult result) throws IOException {
         String settings = String.format("%s%nNegative prompt: %s%nSteps: %d, Sampler: %s, CFG scale: %s, Seed: %d, Size: %dx%d",
                 prompt, negative, steps, sampler, guidance, result.seed(), result.images().get(0).getWidth(),
-                result.images().get(0).getHeight());
+                result.images().get(0).getHeight())
+                + (cache == null ? "" : ", Cache: " + FeatureInheritance.parse(cache).spec());
         for (int i = 0; i < result.images().size(); i++) {
             Path target = result.images().size() == 1 ? out : numbered(out, i);
             PngFiles.write(result.images().get(i), target, Map.of("parameters", settings));

@@ -61,12 +61,34 @@ class GenerateCommandTest {
     }
 
     @Test
+    void cacheSelectsFeatureInheritanceAndIsRecordedInThePng(@TempDir Path dir) {
+        Path plain = dir.resolve("plain.safetensors");
+        Path cached = dir.resolve("cached.safetensors");
+        Path png = dir.resolve("c.png");
+        Result a = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "6", "--seed", "8",
+                "--save-latents", plain.toString(), "--out", dir.resolve("p.png").toString());
+        Result b = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "6", "--seed", "8", "--cache",
+                "deepcache", "--save-latents", cached.toString(), "--out", png.toString());
+        assertEquals(0, a.code, a.err);
+        assertEquals(0, b.code, b.err);
+        try (SafetensorsFile p = SafetensorsFile.open(plain); SafetensorsFile c = SafetensorsFile.open(cached)) {
+            assertTrue(!java.util.Arrays.equals(p.floats("latents"), c.floats("latents")), "deepcache reuses features");
+        }
+        assertTrue(PngFiles.readText(png).get("parameters").contains("Cache: block:2:interval=3"));
+
+        Result bad = run("generate", "--model", MODEL, "--prompt", "x", "--cache", "block:2:interval=zero",
+                "--out", dir.resolve("bad.png").toString());
+        assertEquals(2, bad.code);
+        assertTrue(bad.err.contains("interval 'zero'") && !bad.err.contains("\tat "), bad.err);
+    }
+
+    @Test
     void helpListsEveryOption() {
         Result r = run("generate", "--help");
         assertEquals(0, r.code);
         for (String option : List.of("--model", "--prompt", "--negative", "--steps", "--guidance", "--sampler", "--seed",
                 "--width", "--height", "--init-image", "--strength", "--batch", "--out", "--init-latents",
-                "--save-latents")) {
+                "--save-latents", "--cache", "deepcache-fast", "block:2:interval=3")) {
             assertTrue(r.out.contains(option), "help lacks " + option);
         }
         for (String sampler : io.github.sdm.samplers.Samplers.names()) {

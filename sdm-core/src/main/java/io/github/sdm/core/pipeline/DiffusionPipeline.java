@@ -65,7 +65,8 @@ public final class DiffusionPipeline {
         int calls = timesteps.length;
         List<Duration> unetCalls = new ArrayList<>(calls);
         long samplerNanos = 0;
-        try (DenoiserSession unet = networks.unet().openSession(new DenoiserSessionOptions(calls))) {
+        try (DenoiserSession unet = networks.unet().openSession(
+                new DenoiserSessionOptions(calls, request.inheritance()))) {
             for (int i = 0; i < calls; i++) {
                 if (generation.isCancelled()) {
                     throw new GenerationCancelledException(i, calls);

@@ -7,6 +7,8 @@ import io.github.sdm.core.spi.DenoiserSession;
 import io.github.sdm.core.spi.DenoiserSessionOptions;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.strategy.DenoisingStrategies;
+import io.github.sdm.unet.strategy.DenoisingStrategy;
 import io.github.sdm.unet.unet.UNet2DConditionModel;
 
 final class DjlDenoiser implements DenoiserNetwork {
@@ -22,7 +24,13 @@ final class DjlDenoiser implements DenoiserNetwork {
 
     @Override
     public DenoiserSession openSession(DenoiserSessionOptions options) {
-        return new Session(manager.newSubManager());
+        NDManager sessionManager = manager.newSubManager();
+        try {
+            return new Session(sessionManager, DenoisingStrategies.forSession(options, sessionManager));
+        } catch (RuntimeException e) {
+            sessionManager.close();
+            throw e;
+        }
     }
 
     @Override
@@ -35,14 +43,19 @@ final class DjlDenoiser implements DenoiserNetwork {
         return model.config().sampleSize();
     }
 
-    /** One generation: the text context is converted once and kept until the session closes. */
+    /**
+     * One generation: the text context is converted once and kept until the session closes; the strategy
+     * (plain or feature inheritance) holds the generation's caches.
+     */
     private final class Session implements DenoiserSession {
         private final NDManager sessionManager;
+        private final DenoisingStrategy strategy;
         private FloatTensor lastContext;
         private NDArray contextArray;
 
-        Session(NDManager sessionManager) {
+        Session(NDManager sessionManager, DenoisingStrategy strategy) {
             this.sessionManager = sessionManager;
+            this.strategy = strategy;
         }
 
         @Override
@@ -57,13 +70,17 @@ final class DjlDenoiser implements DenoiserNetwork {
             try (NDManager call = sessionManager.newSubManager()) {
                 NDArray x = Tensors.toArray(sample, call);
                 NDArray t = call.create((float) timestep);
-                return Tensors.toTensor(model.forward(x, t, contextArray, context));
+                return Tensors.toTensor(strategy.predict(model, x, t, contextArray, callIndex, context));
             }
         }
 
         @Override
         public void close() {
-            sessionManager.close();
+            try {
+                strategy.close();
+            } finally {
+                sessionManager.close();
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ import io.github.sdm.core.ModelLocation;
 import io.github.sdm.core.Precision;
 import io.github.sdm.core.SdmException;
 import io.github.sdm.core.StableDiffusion;
+import io.github.sdm.core.inheritance.FeatureInheritance;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +66,15 @@ class DjlBackendTest {
         SdmException e = assertThrows(SdmException.class,
                 () -> StableDiffusion.load(MODEL, LoadOptions.defaults().withDevice("gpu")));
         assertTrue(e.getMessage().contains("'gpu'") && e.getMessage().contains("no GPU"), e.getMessage());
+    }
+
+    @Test
+    void featureInheritanceWithoutItsModuleNamesTheModule() {
+        try (StableDiffusion sd = StableDiffusion.load(MODEL)) {
+            SdmException e = assertThrows(SdmException.class, () -> sd.txt2img("x").steps(2).seed(1)
+                    .inheritance(FeatureInheritance.preset("deepcache")).generate());
+            assertTrue(e.getMessage().contains("sdm-inheritance module"), e.getMessage());
+        }
     }
 
     @Test

@@ -1,0 +1,60 @@
+package io.github.sdm.core.inheritance;
+
+import java.util.Locale;
+
+/**
+ * Named feature-inheritance settings, selectable by name on the command line ({@code --cache deepcache}) and
+ * through {@link FeatureInheritance#preset(String)}. See {@code docs/feature-inheritance.md} for their
+ * measured speed and deviation.
+ */
+public enum InheritancePreset {
+    /** DeepCache's default for Stable Diffusion: shallow depth 2 (its cache layer 0 of block 0), uniform N=3. */
+    DEEPCACHE("block:2:interval=3", "DeepCache default: deep branch every 3rd call"),
+    /** Milder: a full pass every other call. */
+    DEEPCACHE_GENTLE("block:2:interval=2", "DeepCache, deep branch every 2nd call"),
+    /** Faster, larger deviation. */
+    DEEPCACHE_FAST("block:2:interval=5", "DeepCache, deep branch every 5th call"),
+    /** DeepCache with key steps packed around 30% of the calls (its non-uniform 1:N). */
+    DEEPCACHE_QUADRATIC("block:2:quadratic=3", "DeepCache, 1:3 non-uniform (denser early)"),
+    /** Every layer below the full-resolution level reused on every other call. */
+    LAYER_DEEP("layer:deep:interval=2", "layers below the top level reused every 2nd call"),
+    /** Cross-attention and feed-forward units reused between key steps every 3rd call. */
+    UNIT_ATTN2_FF("unit:attn2,ff:interval=3", "cross-attention and feed-forward reused, key every 3rd call");
+
+    private final String spec;
+    private final String description;
+
+    InheritancePreset(String spec, String description) {
+        this.spec = spec;
+        this.description = description;
+    }
+
+    /** The name on the command line, e.g. {@code deepcache-fast}. */
+    public String presetName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The spec this preset stands for, e.g. {@code block:2:interval=5}. */
+    public String spec() {
+        return spec;
+    }
+
+    /** One line for {@code --help}. */
+    public String description() {
+        return description;
+    }
+
+    public FeatureInheritance inheritance() {
+        return InheritanceSpecParser.parseSpec(spec);
+    }
+
+    /** The preset called {@code name} (case-insensitive), or null. */
+    public static InheritancePreset byName(String name) {
+        for (InheritancePreset preset : values()) {
+            if (preset.presetName().equalsIgnoreCase(name)) {
+                return preset;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.sdm.inheritance;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.sdm.core.inheritance.FeatureInheritance;
+import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.nn.PartInterceptor;
+import io.github.sdm.unet.strategy.DenoisingStrategy;
+import io.github.sdm.unet.unet.UNet2DConditionModel;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Layer- and unit-level inheritance: an interceptor around the chosen parts keeps their outputs at a key
+ * step (when the next call reuses) and returns them, without running the part, at the calls in between.
+ * Every other part is recomputed. The interceptor of the caller's context still wraps every part that runs.
+ */
+final class PartReuse implements DenoisingStrategy {
+    private final FeatureInheritance spec;
+    private final CallPlan plan;
+    private final PartOutputCache cache;
+    private Set<String> reused;
+    private UNet2DConditionModel resolvedFor;
+    private Shape cachedSampleShape;
+
+    PartReuse(FeatureInheritance spec, CallPlan plan, NDManager parentManager) {
+        this.spec = spec;
+        this.plan = plan;
+        this.cache = new PartOutputCache(parentManager);
+    }
+
+    @Override
+    public NDArray predict(UNet2DConditionModel unet, NDArray sample, NDArray timestep, NDArray context,
+            int callIndex, ForwardContext ctx) {
+        if (resolvedFor != unet) {
+            reused = ReusedParts.resolve(spec, unet);
+            resolvedFor = unet;
+            cache.clear();
+        }
+        boolean key = plan.isKey(callIndex);
+        PartInterceptor inner = ctx.interceptor();
+        if (!key && !cache.isEmpty() && sample.getShape().equals(cachedSampleShape)) {
+            return unet.forward(sample, timestep, context, ctx.withInterceptor(reusing(inner)));
+        }
+        // a key step, or a reuse step with nothing usable cached: compute fully
+        cache.clear();
+        if (!plan.nextReuses(callIndex)) {
+            cachedSampleShape = null;
+            return unet.forward(sample, timestep, context, ctx);
+        }
+        cachedSampleShape = sample.getShape();
+        return unet.forward(sample, timestep, context, ctx.withInterceptor(storing(inner)));
+    }
+
+    /** Runs every part through {@code inner} and keeps the outputs of the reused ones. */
+    private PartInterceptor storing(PartInterceptor inner) {
+        return (name, inputs, compute) -> {
+            NDList out = inner.around(name, inputs, compute);
+            if (reused.contains(name)) {
+                cache.store(name, out);
+            }
+            return out;
+        };
+    }
+
+    /** Hands out the kept outputs of the reused parts instead of running them. */
+    private PartInterceptor reusing(PartInterceptor inner) {
+        return (name, inputs, compute) -> {
+            if (reused.contains(name)) {
+                NDList kept = cache.lend(name, inputs.head().getManager());
+                if (kept != null) {
+                    return kept;
+                }
+            }
+            return inner.around(name, inputs, compute);
+        };
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+
+    @Override
+    public String toString() {
+        return "PartReuse(" + spec.spec() + ", " + plan.keyCount() + " key steps of " + plan.totalCalls() + ")";
+    }
+}

@@ -1,0 +1,77 @@
+package io.github.sdm.inheritance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sdm.core.GenerationBuilder;
+import io.github.sdm.core.StableDiffusion;
+import io.github.sdm.core.inheritance.FeatureInheritance;
+import io.github.sdm.core.tensor.FloatTensor;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Feature inheritance through the public API and the DJL backend, on the embedded tiny model. */
+class PipelineInheritanceTest {
+    private static StableDiffusion sd;
+
+    @BeforeAll
+    static void load() {
+        sd = StableDiffusion.load(TinyUNet.folder().getParent());
+    }
+
+    @AfterAll
+    static void close() {
+        sd.close();
+    }
+
+    private static float[] latents(GenerationBuilder builder, String spec) {
+        if (spec != null) {
+            builder.inheritance(FeatureInheritance.parse(spec));
+        }
+        return builder.generate().finalLatents().data();
+    }
+
+    private static GenerationBuilder txt2img() {
+        return sd.txt2img("a red apple").negativePrompt("blurry").steps(6).sampler("dpmpp_2m").seed(5);
+    }
+
+    @Test
+    void everyCallAKeyStepGivesTheSameImageAsNoInheritance() {
+        float[] plain = latents(txt2img(), null);
+        for (String spec : List.of("block:2:interval=1", "layer:deep:interval=1", "unit:attn1,attn2,ff:interval=1")) {
+            assertArrayEquals(plain, latents(txt2img(), spec), spec);
+        }
+    }
+
+    @Test
+    void reuseChangesTheImageButStaysFinite() {
+        float[] plain = latents(txt2img(), null);
+        for (String spec : List.of("deepcache", "layer:deep:interval=2", "unit:attn2,ff:interval=3")) {
+            float[] cached = latents(txt2img(), spec);
+            assertFalse(Arrays.equals(plain, cached), spec + " must reuse something");
+            for (float v : cached) {
+                assertTrue(Float.isFinite(v), spec);
+            }
+        }
+    }
+
+    @Test
+    void twoCallSamplersImg2ImgAndBatchesRunTheirWholeSchedule() {
+        // Heun calls the UNet twice per step: the schedule is over calls, and the session knows their number
+        var heun = sd.txt2img("a boat").steps(4).sampler("heun").seed(2).inheritance(FeatureInheritance.parse(
+                "block:2:interval=2")).generate();
+        assertEquals(7, heun.timesteps().length, "Heun: 2 calls per step but the last");
+        FloatTensor init = txt2img().generate().decoded();
+        var img2img = sd.img2img(init, "a pear").strength(0.5).steps(6).sampler("euler").seed(3)
+                .inheritance(FeatureInheritance.preset("deepcache")).generate();
+        assertEquals(3, img2img.timesteps().length, "img2img at strength 0.5 runs half the steps");
+        var batch = sd.txt2img("a cat").steps(3).batchSize(2).seed(4)
+                .inheritance(FeatureInheritance.parse("unit:attn1:interval=2")).generate();
+        assertEquals(2, batch.images().size());
+    }
+}

@@ -1,0 +1,35 @@
+package io.github.sdm.inheritance;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The embedded tiny SD model's UNet ({@code models/tiny-sd/unet} of the repository) and inputs for it. */
+final class TinyUNet {
+    private TinyUNet() {
+    }
+
+    /** {@code models/tiny-sd/unet}, found from the module folder upwards. */
+    static Path folder() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path unet = p.resolve("models/tiny-sd/unet");
+            if (Files.exists(unet.resolve("config.json"))) {
+                return unet;
+            }
+        }
+        throw new IllegalStateException("models/tiny-sd/unet not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /** Seeded inputs of one call: latents {@code [batch, 4, 8, 8]} and text {@code [batch, 77, 32]}. */
+    static NDArray sample(NDManager manager, int batch, long seed) {
+        manager.getEngine().setRandomSeed((int) seed);
+        return manager.randomNormal(new Shape(batch, 4, 8, 8));
+    }
+
+    static NDArray context(NDManager manager, int batch, long seed) {
+        manager.getEngine().setRandomSeed((int) seed);
+        return manager.randomNormal(new Shape(batch, 77, 32));
+    }
+}

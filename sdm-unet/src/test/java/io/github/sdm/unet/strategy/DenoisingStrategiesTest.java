@@ -1,0 +1,49 @@
+package io.github.sdm.unet.strategy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.sdm.core.SdmException;
+import io.github.sdm.core.inheritance.FeatureInheritance;
+import io.github.sdm.core.spi.DenoiserSessionOptions;
+import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.unet.UNet2DConditionModel;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Strategy selection without the sdm-inheritance module on the classpath. */
+class DenoisingStrategiesTest {
+
+    @Test
+    void noInheritanceMeansFullComputation() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            DenoisingStrategy strategy = DenoisingStrategies.forSession(new DenoiserSessionOptions(10), manager);
+            assertSame(DenoisingStrategy.FULL, strategy);
+            Path folder = Path.of(getClass().getResource("/fixtures/unet-sd15").toURI());
+            try (UNet2DConditionModel unet = UNet2DConditionModel.load(folder, manager)) {
+                var sample = manager.randomNormal(new Shape(2, 4, 8, 8));
+                var t = manager.create(500f);
+                var context = manager.randomNormal(new Shape(2, 77, unet.config().crossAttentionDim().get(0)));
+                assertArrayEquals(unet.forward(sample, t, context, ForwardContext.DEFAULT).toFloatArray(),
+                        strategy.predict(unet, sample, t, context, 0, ForwardContext.DEFAULT).toFloatArray(), 0f);
+            }
+            strategy.close();
+        }
+    }
+
+    @Test
+    void inheritanceWithoutTheModuleIsAClearError() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            DenoiserSessionOptions options = new DenoiserSessionOptions(10, FeatureInheritance.preset("deepcache"));
+            SdmException e = assertThrows(SdmException.class, () -> DenoisingStrategies.forSession(options, manager));
+            assertTrue(e.getMessage().contains("needs the sdm-inheritance module on the classpath"), e.getMessage());
+            assertTrue(e.getMessage().contains("block:2:interval=3"), e.getMessage());
+            assertEquals(0, manager.getManagedArrays().size());
+        }
+    }
+}
