@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One whole call of each network of Stable Diffusion 1.5 at its real size (seeded random weights): the UNet
  * at batch 2 as classifier-free guidance runs it, one text encoding of a guidance pair, one VAE decode of one
- * image. Calls take seconds, so each iteration is one call ({@link Mode#SingleShotTime}).
+ * image. Calls take seconds, so each iteration is one call ({@link Mode#SingleShotTime}). Seeded weights live in
+ * direct buffers (4.2 GB for the three networks), hence the fork's direct-memory limit.
  *
  * <p>Run from the repository root after {@code mvn -o -q -pl sdm-bench -am package -DskipTests}:
  * {@code OMP_WAIT_POLICY=PASSIVE java -cp "sdm-bench/target/classes:$(cat sdm-bench/target/classpath.txt)"
@@ -39,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-XX:MaxDirectMemorySize=8g"})
 public class NetworkCallBenchmark {
     private static final int TOKENS = 77;
 
