@@ -86,7 +86,7 @@ abstract class AbstractRun implements SamplingRun {
         return this;
     }
 
-    /** The full sigma allTimesteps of the sigma-based samplers (empty for the others); for parity tests. */
+    /** The run's sigmas by global index, for parity tests; empty for the samplers that have none. */
     float[] sigmas() {
         return new float[0];
     }
@@ -119,35 +119,5 @@ abstract class AbstractRun implements SamplingRun {
             throw new IllegalArgumentException(
                     nameA + " has " + a.length + " values but " + nameB + " has " + b.length);
         }
-    }
-
-    /** {@code original * sqrt(alphaCumprod) + noise * sqrt(1 - alphaCumprod)}, in float32 as diffusers. */
-    static float[] noisedByAlphaCumprod(float[] original, float[] noise, float alphaCumprod) {
-        float sqrtAlpha = (float) Math.sqrt(alphaCumprod);
-        float sqrtOneMinusAlpha = (float) Math.sqrt(1f - alphaCumprod);
-        float[] out = new float[original.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = sqrtAlpha * original[i] + sqrtOneMinusAlpha * noise[i];
-        }
-        return out;
-    }
-
-    /** {@code original + noise * sigma}: the variance-exploding form of the sigma-based samplers. */
-    static float[] noisedBySigma(float[] original, float[] noise, float sigma) {
-        float[] out = new float[original.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = original[i] + noise[i] * sigma;
-        }
-        return out;
-    }
-
-    /** {@code sample / sqrt(sigma^2 + 1)}: the input scaling of the sigma-based samplers. */
-    static float[] scaledBySigma(float[] sample, float sigma) {
-        float divisor = (float) Math.sqrt(sigma * sigma + 1f);
-        float[] out = new float[sample.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = sample[i] / divisor;
-        }
-        return out;
     }
 }

@@ -6,27 +6,48 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What every sampler shares: its name and configuration, unknown-field logging, step-count and strength checks. */
+/**
+ * What every sampler shares: its name and configuration, the settings every diffusers scheduler has (the training
+ * noise schedule, {@code prediction_type}, {@code timestep_spacing} and {@code steps_offset}), unknown-field logging,
+ * step-count and strength checks.
+ */
 abstract class AbstractSampler implements Sampler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sampler.class);
 
+    /** The fields read here; {@code rescale_betas_zero_snr} only where the class supports it. */
+    private static final Set<String> COMMON_FIELDS =
+            fields(NoiseSchedule.FIELDS, Set.of("prediction_type", "timestep_spacing", "steps_offset"));
+
     private final String name;
     private final SamplerConfig config;
+    final NoiseSchedule noiseSchedule;
+    final PredictionType predictionType;
+    final InferenceTimesteps inferenceTimesteps;
 
     /**
-     * @param knownFields the fields the diffusers class accepts (constructor arguments) plus the step arguments this
-     *     sampler takes from its configuration; others are ignored with a debug log, as diffusers does
+     * @param ownFields the fields the diffusers class accepts (constructor arguments) beyond the common ones, plus the
+     *     step arguments this sampler takes from its configuration; others are ignored with a debug log, as diffusers
+     *     does
+     * @param betaDefaults the class's defaults for the beta fields
+     * @param zeroSnr how the class treats {@code rescale_betas_zero_snr}
+     * @param defaultSpacing the class's default {@code timestep_spacing}
      */
-    AbstractSampler(String name, SamplerConfig config, Set<String> knownFields) {
+    AbstractSampler(String name, SamplerConfig config, Set<String> ownFields, NoiseSchedule.BetaDefaults betaDefaults,
+            NoiseSchedule.ZeroSnr zeroSnr, TimestepSpacing defaultSpacing) {
         this.name = name;
         this.config = Objects.requireNonNull(config, "config");
         for (String field : config.fieldNames()) {
             // "_class_name", "_diffusers_version" and friends are bookkeeping, not settings
-            if (!field.startsWith("_") && !knownFields.contains(field)) {
+            boolean known = COMMON_FIELDS.contains(field) || ownFields.contains(field)
+                    || (field.equals("rescale_betas_zero_snr") && zeroSnr != NoiseSchedule.ZeroSnr.UNSUPPORTED);
+            if (!field.startsWith("_") && !known) {
                 LOG.debug("{} ignores the config field '{}' it does not know", name, field);
             }
         }
+        noiseSchedule = NoiseSchedule.read(config, betaDefaults, zeroSnr);
+        predictionType = PredictionType.read(config);
+        inferenceTimesteps = InferenceTimesteps.read(config, defaultSpacing);
     }
 
     @SafeVarargs
@@ -54,7 +75,9 @@ abstract class AbstractSampler implements Sampler {
     }
 
     /** The number of training timesteps, the upper bound on inference steps. */
-    abstract int numTrainTimesteps();
+    final int numTrainTimesteps() {
+        return noiseSchedule.numTrainTimesteps();
+    }
 
     @Override
     public SamplingRun startAtStrength(int numInferenceSteps, double strength, NoiseSource noise) {
@@ -66,9 +89,7 @@ abstract class AbstractSampler implements Sampler {
 
     /** diffusers' {@code get_timesteps}: how many inference steps img2img at this strength skips. */
     static int skippedSteps(int numInferenceSteps, double strength) {
-        if (!(strength > 0 && strength <= 1)) {
-            throw new SamplerConfigException("strength", strength, "must lie in (0, 1]");
-        }
+        checkStrength(strength);
         int initTimestep = Math.min((int) (numInferenceSteps * strength), numInferenceSteps);
         int skipped = Math.max(numInferenceSteps - initTimestep, 0);
         if (numInferenceSteps - skipped < 1) {
@@ -76,6 +97,12 @@ abstract class AbstractSampler implements Sampler {
                     "leaves no step to run with num_inference_steps = " + numInferenceSteps);
         }
         return skipped;
+    }
+
+    static void checkStrength(double strength) {
+        if (!(strength > 0 && strength <= 1)) {
+            throw new SamplerConfigException("strength", strength, "must lie in (0, 1]");
+        }
     }
 
     void checkSteps(int numInferenceSteps) {

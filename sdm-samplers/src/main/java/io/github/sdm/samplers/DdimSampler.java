@@ -13,26 +13,18 @@ public final class DdimSampler extends AbstractSampler {
 
     public static final String NAME = "DDIMScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS, PredictedSampleClipping.CLIP_FIELDS,
-            PredictedSampleClipping.THRESHOLD_FIELDS, Set.of("set_alpha_to_one", "steps_offset", "prediction_type",
-                    "timestep_spacing", "rescale_betas_zero_snr", "eta", "use_clipped_model_output"));
+    private static final Set<String> FIELDS = fields(PredictedSampleClipping.CLIP_FIELDS,
+            PredictedSampleClipping.THRESHOLD_FIELDS, Set.of("set_alpha_to_one", "eta", "use_clipped_model_output"));
 
-    private final NoiseSchedule schedule;
     private final float finalAlphaCumprod;
-    private final TimestepSpacing spacing;
-    private final int stepsOffset;
-    private final PredictionType predictionType;
     private final PredictedSampleClipping clipping;
     private final float eta;
     private final boolean useClippedModelOutput;
 
     public DdimSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        schedule = NoiseSchedule.read(config, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE);
-        finalAlphaCumprod = config.getBoolean("set_alpha_to_one", true) ? 1.0f : schedule.alphaCumprod(0);
-        spacing = TimestepSpacing.read(config, TimestepSpacing.LEADING);
-        stepsOffset = InferenceTimesteps.readStepsOffset(config);
-        predictionType = PredictionType.read(config);
+        super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE,
+                TimestepSpacing.LEADING);
+        finalAlphaCumprod = config.getBoolean("set_alpha_to_one", true) ? 1.0f : noiseSchedule.alphaCumprod(0);
         clipping = PredictedSampleClipping.read(config, true, true);
         double etaValue = config.getDouble("eta", 0.0);
         if (!(etaValue >= 0)) {
@@ -43,75 +35,35 @@ public final class DdimSampler extends AbstractSampler {
     }
 
     @Override
-    int numTrainTimesteps() {
-        return schedule.numTrainTimesteps();
-    }
-
-    @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
-        int[] timesteps = InferenceTimesteps.ddimFamily(spacing, numInferenceSteps, numTrainTimesteps(), stepsOffset);
+        int[] timesteps = inferenceTimesteps.ddimFamily(numInferenceSteps, numTrainTimesteps());
         return new Run(timesteps, beginIndex, numInferenceSteps, noise);
     }
 
-    private final class Run extends AbstractRun {
-
-        private final int[] timesteps;
-        private final int stride;
+    private final class Run extends AlphaCumprodRun {
 
         Run(int[] timesteps, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(InferenceTimesteps.toDouble(timesteps), begin, numInferenceSteps, 1, noise);
-            this.timesteps = timesteps;
-            this.stride = numTrainTimesteps() / numInferenceSteps;
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return 1.0f;
+            super(timesteps, noiseSchedule, finalAlphaCumprod, begin, numInferenceSteps, noise);
         }
 
         @Override
         float[] advance(float[] modelOutput, int index, float[] sample) {
             int t = timesteps[index];
             int prev = t - stride;
-            float alphaProd = schedule.alphaCumprod(t);
-            float alphaProdPrev = prev >= 0 ? schedule.alphaCumprod(prev) : finalAlphaCumprod;
+            float alphaProd = alphaCumprod(t);
+            float alphaProdPrev = alphaCumprod(prev);
             float betaProd = 1f - alphaProd;
             float sqrtAlpha = (float) Math.sqrt(alphaProd);
             float sqrtBeta = (float) Math.sqrt(betaProd);
             int n = sample.length;
-
-            float[] x0 = new float[n];
-            float[] eps = new float[n];
-            switch (predictionType) {
-                case EPSILON:
-                    for (int i = 0; i < n; i++) {
-                        x0[i] = (sample[i] - sqrtBeta * modelOutput[i]) / sqrtAlpha;
-                        eps[i] = modelOutput[i];
-                    }
-                    break;
-                case SAMPLE:
-                    for (int i = 0; i < n; i++) {
-                        x0[i] = modelOutput[i];
-                        eps[i] = (sample[i] - sqrtAlpha * x0[i]) / sqrtBeta;
-                    }
-                    break;
-                case V_PREDICTION:
-                    for (int i = 0; i < n; i++) {
-                        x0[i] = sqrtAlpha * sample[i] - sqrtBeta * modelOutput[i];
-                        eps[i] = sqrtAlpha * modelOutput[i] + sqrtBeta * sample[i];
-                    }
-                    break;
-                default:
-                    throw new AssertionError(predictionType);
-            }
+            float[] x0 = predictionType.predictedSample(modelOutput, sample, sqrtAlpha, sqrtBeta);
+            float[] eps = predictionType.predictedNoise(modelOutput, sample, sqrtAlpha, sqrtBeta);
             clipping.apply(x0, batchSize);
 
             float variance = ((1f - alphaProdPrev) / betaProd) * (1f - alphaProd / alphaProdPrev);
             float stdDev = eta * (float) Math.sqrt(variance);
             if (useClippedModelOutput) {
-                for (int i = 0; i < n; i++) {
-                    eps[i] = (sample[i] - sqrtAlpha * x0[i]) / sqrtBeta;
-                }
+                eps = PredictionType.SAMPLE.predictedNoise(x0, sample, sqrtAlpha, sqrtBeta);
             }
             float directionCoeff = (float) Math.sqrt(1f - alphaProdPrev - stdDev * stdDev);
             float sqrtAlphaPrev = (float) Math.sqrt(alphaProdPrev);
@@ -126,11 +78,6 @@ public final class DdimSampler extends AbstractSampler {
                 }
             }
             return out;
-        }
-
-        @Override
-        float[] noised(float[] original, float[] noise, int index) {
-            return noisedByAlphaCumprod(original, noise, schedule.alphaCumprod(timesteps[index]));
         }
     }
 }

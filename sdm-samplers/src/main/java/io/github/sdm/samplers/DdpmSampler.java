@@ -14,22 +14,17 @@ public final class DdpmSampler extends AbstractSampler {
 
     public static final String NAME = "DDPMScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS, PredictedSampleClipping.CLIP_FIELDS,
-            PredictedSampleClipping.THRESHOLD_FIELDS, Set.of("variance_type", "prediction_type", "timestep_spacing",
-                    "steps_offset", "rescale_betas_zero_snr"));
+    private static final Set<String> FIELDS = fields(PredictedSampleClipping.CLIP_FIELDS,
+            PredictedSampleClipping.THRESHOLD_FIELDS, Set.of("variance_type"));
 
     private enum Variance { FIXED_SMALL, FIXED_SMALL_LOG, FIXED_LARGE }
 
-    private final NoiseSchedule noiseSchedule;
     private final Variance variance;
-    private final PredictionType predictionType;
     private final PredictedSampleClipping clipping;
-    private final TimestepSpacing spacing;
-    private final int stepsOffset;
 
     public DdpmSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        noiseSchedule = NoiseSchedule.read(config, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE);
+        super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE,
+                TimestepSpacing.LEADING);
         String varianceType = config.getString("variance_type", "fixed_small");
         switch (varianceType) {
             case "fixed_small":
@@ -52,45 +47,28 @@ public final class DdpmSampler extends AbstractSampler {
                 throw new SamplerConfigException("variance_type", varianceType,
                         "must be one of fixed_small, fixed_small_log, fixed_large");
         }
-        predictionType = PredictionType.read(config);
         clipping = PredictedSampleClipping.read(config, true, true);
-        spacing = TimestepSpacing.read(config, TimestepSpacing.LEADING);
-        stepsOffset = InferenceTimesteps.readStepsOffset(config);
-    }
-
-    @Override
-    int numTrainTimesteps() {
-        return noiseSchedule.numTrainTimesteps();
     }
 
     @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
-        int[] timesteps = InferenceTimesteps.ddimFamily(spacing, numInferenceSteps, numTrainTimesteps(), stepsOffset);
+        int[] timesteps = inferenceTimesteps.ddimFamily(numInferenceSteps, numTrainTimesteps());
         return new Run(timesteps, beginIndex, numInferenceSteps, noise);
     }
 
-    private final class Run extends AbstractRun {
-
-        private final int[] timesteps;
-        private final int stride;
+    private final class Run extends AlphaCumprodRun {
 
         Run(int[] timesteps, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(InferenceTimesteps.toDouble(timesteps), begin, numInferenceSteps, 1, noise);
-            this.timesteps = timesteps;
-            this.stride = numTrainTimesteps() / numInferenceSteps;
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return 1.0f;
+            // diffusers' DDPM has no set_alpha_to_one: 1 before timestep 0
+            super(timesteps, noiseSchedule, 1.0f, begin, numInferenceSteps, noise);
         }
 
         @Override
         float[] advance(float[] modelOutput, int index, float[] sample) {
             int t = timesteps[index];
             int prev = t - stride;
-            float alphaProd = noiseSchedule.alphaCumprod(t);
-            float alphaProdPrev = prev >= 0 ? noiseSchedule.alphaCumprod(prev) : 1.0f;
+            float alphaProd = alphaCumprod(t);
+            float alphaProdPrev = alphaCumprod(prev);
             float betaProd = 1 - alphaProd;
             float betaProdPrev = 1 - alphaProdPrev;
             float currentAlpha = alphaProd / alphaProdPrev;
@@ -98,20 +76,7 @@ public final class DdpmSampler extends AbstractSampler {
             float sqrtAlpha = (float) Math.sqrt(alphaProd);
             float sqrtBeta = (float) Math.sqrt(betaProd);
             int n = sample.length;
-            float[] x0 = new float[n];
-            for (int i = 0; i < n; i++) {
-                switch (predictionType) {
-                    case EPSILON:
-                        x0[i] = (sample[i] - sqrtBeta * modelOutput[i]) / sqrtAlpha;
-                        break;
-                    case V_PREDICTION:
-                        x0[i] = sqrtAlpha * sample[i] - sqrtBeta * modelOutput[i];
-                        break;
-                    default:
-                        x0[i] = modelOutput[i];
-                        break;
-                }
-            }
+            float[] x0 = predictionType.predictedSample(modelOutput, sample, sqrtAlpha, sqrtBeta);
             clipping.apply(x0, batchSize);
             // formula (7) of the DDPM paper: the posterior mean
             float x0Coeff = ((float) Math.sqrt(alphaProdPrev) * currentBeta) / betaProd;
@@ -142,11 +107,6 @@ public final class DdpmSampler extends AbstractSampler {
                 default:
                     throw new AssertionError(variance);
             }
-        }
-
-        @Override
-        float[] noised(float[] original, float[] noise, int index) {
-            return noisedByAlphaCumprod(original, noise, noiseSchedule.alphaCumprod(timesteps[index]));
         }
     }
 }

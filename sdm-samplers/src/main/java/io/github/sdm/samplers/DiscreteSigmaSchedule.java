@@ -32,9 +32,9 @@ final class DiscreteSigmaSchedule {
         }
     }
 
-    static DiscreteSigmaSchedule build(NoiseSchedule noise, TimestepSpacing spacing, int steps, int stepsOffset,
+    static DiscreteSigmaSchedule build(NoiseSchedule noise, InferenceTimesteps inferenceTimesteps, int steps,
             Options options) {
-        double[] timesteps = InferenceTimesteps.eulerFamily(spacing, steps, noise.numTrainTimesteps(), stepsOffset);
+        double[] timesteps = inferenceTimesteps.eulerFamily(steps, noise.numTrainTimesteps());
         float[] training = noise.trainingSigmas();
         float[] logSigmas = ScheduleMath.logs(training);
         double[] sigmas;
@@ -46,10 +46,7 @@ final class DiscreteSigmaSchedule {
                 sigmas[i] = (float) Math.exp(logs[i]);
             }
         } else {
-            sigmas = new double[timesteps.length];
-            for (int i = 0; i < sigmas.length; i++) {
-                sigmas[i] = ScheduleMath.interp(timesteps[i], training);
-            }
+            sigmas = ScheduleMath.interp(timesteps, training);
         }
         if (options.karras()) {
             double sigmaMin = options.sigmaMin().orElse(sigmas[sigmas.length - 1]);
@@ -61,22 +58,6 @@ final class DiscreteSigmaSchedule {
                 timesteps[i] = options.karrasTimestepsAsFloat32() ? (float) t : t;
             }
         }
-        float[] withFinal = new float[sigmas.length + 1];
-        for (int i = 0; i < sigmas.length; i++) {
-            withFinal[i] = (float) sigmas[i];
-        }
-        return new DiscreteSigmaSchedule(timesteps, withFinal);
-    }
-
-    /**
-     * The scale of the starting noise: the largest sigma, or {@code sqrt(max^2 + 1)} for leading spacing (whose
-     * schedule does not start at the last training timestep).
-     */
-    static float initNoiseSigma(float[] sigmas, TimestepSpacing spacing) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float s : sigmas) {
-            max = Math.max(max, s);
-        }
-        return spacing == TimestepSpacing.LEADING ? (float) Math.sqrt(max * max + 1f) : max;
+        return new DiscreteSigmaSchedule(timesteps, ScheduleMath.float32WithFinal(sigmas, 0f));
     }
 }

@@ -13,11 +13,10 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
 
     public static final String NAME = "DPMSolverMultistepScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS, PredictedSampleClipping.THRESHOLD_FIELDS,
-            Set.of("solver_order", "prediction_type", "algorithm_type", "solver_type", "lower_order_final",
-                    "euler_at_final", "use_karras_sigmas", "use_lu_lambdas", "final_sigmas_type",
-                    "lambda_min_clipped", "variance_type", "timestep_spacing", "steps_offset",
-                    "rescale_betas_zero_snr"));
+    private static final Set<String> FIELDS = fields(PredictedSampleClipping.THRESHOLD_FIELDS,
+            Set.of("solver_order", "algorithm_type", "solver_type", "lower_order_final", "euler_at_final",
+                    "use_karras_sigmas", "use_lu_lambdas", "final_sigmas_type", "lambda_min_clipped",
+                    "variance_type"));
 
     private enum Algorithm {
         DPMSOLVER("dpmsolver", false, false),
@@ -36,9 +35,7 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
         }
     }
 
-    private final NoiseSchedule noiseSchedule;
     private final int solverOrder;
-    private final PredictionType predictionType;
     private final PredictedSampleClipping thresholding;
     private final Algorithm algorithm;
     private final boolean midpoint;
@@ -48,18 +45,11 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
     private final boolean luLambdas;
     private final boolean finalSigmaZero;
     private final int lastTimestep;
-    private final TimestepSpacing spacing;
-    private final int stepsOffset;
 
     public DpmSolverMultistepSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        noiseSchedule = NoiseSchedule.read(config, NoiseSchedule.DIFFUSERS_DEFAULTS,
-                NoiseSchedule.ZeroSnr.RESCALE_AND_CLAMP_LAST);
-        solverOrder = config.getInt("solver_order", 2);
-        if (solverOrder < 1 || solverOrder > 3) {
-            throw new SamplerConfigException("solver_order", solverOrder, "must be 1, 2 or 3");
-        }
-        predictionType = PredictionType.read(config);
+        super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE_AND_CLAMP_LAST,
+                TimestepSpacing.LINSPACE);
+        solverOrder = MultistepRun.readSolverOrder(config);
         thresholding = PredictedSampleClipping.read(config, null, true);
         algorithm = readAlgorithm(config);
         if (algorithm.stochastic && solverOrder == 3) {
@@ -106,8 +96,6 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
                     "learned variance (a model output with extra variance channels) is not supported");
         }
         lastTimestep = lastTimestep(config.getDouble("lambda_min_clipped", Double.NEGATIVE_INFINITY));
-        spacing = TimestepSpacing.read(config, TimestepSpacing.LINSPACE);
-        stepsOffset = InferenceTimesteps.readStepsOffset(config);
     }
 
     private static Algorithm readAlgorithm(SamplerConfig config) {
@@ -126,11 +114,12 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
 
     /** {@code num_train_timesteps} minus the count of timesteps whose log-SNR is below {@code lambda_min_clipped}. */
     private int lastTimestep(double lambdaMinClipped) {
-        int n = noiseSchedule.numTrainTimesteps();
+        int n = numTrainTimesteps();
         int clipped = 0;
         // lambda decreases with t; searchsorted on the flipped (ascending) table counts the values below the bound
         for (int t = n - 1; t >= 0; t--) {
             float a = noiseSchedule.alphaCumprod(t);
+            // from alphas_cumprod as diffusers' lambda_t table; ScheduleMath.vpLambda of the sigma rounds differently
             float lambda = (float) Math.log((float) Math.sqrt(a)) - (float) Math.log((float) Math.sqrt(1f - a));
             if (lambda < lambdaMinClipped) {
                 clipped++;
@@ -145,38 +134,20 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
     }
 
     @Override
-    int numTrainTimesteps() {
-        return noiseSchedule.numTrainTimesteps();
-    }
-
-    @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
-        int[] timesteps = InferenceTimesteps.dpmFamily(spacing, numInferenceSteps, lastTimestep, numTrainTimesteps(),
-                stepsOffset);
+        int[] timesteps = inferenceTimesteps.dpmFamily(numInferenceSteps, lastTimestep, numTrainTimesteps());
         float[] training = noiseSchedule.trainingSigmas();
         double[] sigmas;
         if (karrasSigmas || luLambdas) {
             float[] logSigmas = ScheduleMath.logs(training);
-            if (karrasSigmas) {
-                sigmas = ScheduleMath.karrasSigmas(training[0], training[training.length - 1], numInferenceSteps);
-            } else {
-                sigmas = uniformLogSigmas(logSigmas[0], logSigmas[logSigmas.length - 1], numInferenceSteps);
-            }
-            timesteps = new int[sigmas.length];
-            for (int i = 0; i < sigmas.length; i++) {
-                timesteps[i] = (int) ScheduleMath.round(ScheduleMath.sigmaToTimestep(sigmas[i], logSigmas));
-            }
+            sigmas = karrasSigmas
+                    ? ScheduleMath.karrasSigmas(training[0], training[training.length - 1], numInferenceSteps)
+                    : uniformLogSigmas(logSigmas[0], logSigmas[logSigmas.length - 1], numInferenceSteps);
+            timesteps = ScheduleMath.roundedTimesteps(sigmas, logSigmas);
         } else {
-            sigmas = new double[timesteps.length];
-            for (int i = 0; i < sigmas.length; i++) {
-                sigmas[i] = ScheduleMath.interp(timesteps[i], training);
-            }
+            sigmas = ScheduleMath.interp(InferenceTimesteps.toDouble(timesteps), training);
         }
-        float[] runSigmas = new float[sigmas.length + 1];
-        for (int i = 0; i < sigmas.length; i++) {
-            runSigmas[i] = (float) sigmas[i];
-        }
-        runSigmas[sigmas.length] = finalSigmaZero ? 0f : training[0];
+        float[] runSigmas = ScheduleMath.float32WithFinal(sigmas, finalSigmaZero ? 0f : training[0]);
         return new Run(timesteps, runSigmas, beginIndex, numInferenceSteps, noise);
     }
 
@@ -190,26 +161,10 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
         return out;
     }
 
-    private final class Run extends AbstractRun {
-
-        private final float[] sigmas;
-        /** Converted model outputs, oldest first; the newest is at {@code solverOrder - 1}. */
-        private final float[][] history = new float[solverOrder][];
-        private int lowerOrderNums;
+    private final class Run extends MultistepRun {
 
         Run(int[] timesteps, float[] sigmas, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(InferenceTimesteps.toDouble(timesteps), begin, numInferenceSteps, 1, noise);
-            this.sigmas = sigmas;
-        }
-
-        @Override
-        float[] sigmas() {
-            return sigmas.clone();
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return 1.0f;
+            super(timesteps, sigmas, solverOrder, begin, numInferenceSteps, noise);
         }
 
         @Override
@@ -219,163 +174,90 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
                     && (eulerAtFinal || (lowerOrderFinal && count < 15) || finalSigmaZero);
             boolean secondLowerOrder = index == count - 2 && lowerOrderFinal && count < 15;
 
-            float[] converted = convert(modelOutput, index, sample);
-            System.arraycopy(history, 1, history, 0, solverOrder - 1);
-            history[solverOrder - 1] = converted;
+            remember(convert(modelOutput, index, sample));
 
             float[] z = algorithm.stochastic ? drawNoise(sample.length) : null;
             float[] out;
             if (solverOrder == 1 || lowerOrderNums < 1 || finalLowerOrder) {
-                out = firstOrder(converted, index, sample, z);
+                out = firstOrder(index, sample, z);
             } else if (solverOrder == 2 || lowerOrderNums < 2 || secondLowerOrder) {
                 out = secondOrder(index, sample, z);
             } else {
                 out = thirdOrder(index, sample);
             }
-            if (lowerOrderNums < solverOrder) {
-                lowerOrderNums++;
-            }
+            warmUp();
             return out;
         }
 
         /** The data prediction x0 (DPM-Solver++) or noise prediction (DPM-Solver) the updates integrate. */
         private float[] convert(float[] modelOutput, int index, float[] sample) {
-            float sigma = sigmas[index];
-            float alphaT = ScheduleMath.vpAlpha(sigma);
-            float sigmaT = sigma * alphaT;
-            int n = sample.length;
-            float[] out = new float[n];
+            float alphaT = alphaAt(index);
+            float sigmaT = sigmaAt(index);
             if (algorithm.dataPrediction) {
-                switch (predictionType) {
-                    case EPSILON:
-                        for (int i = 0; i < n; i++) {
-                            out[i] = (sample[i] - sigmaT * modelOutput[i]) / alphaT;
-                        }
-                        break;
-                    case SAMPLE:
-                        System.arraycopy(modelOutput, 0, out, 0, n);
-                        break;
-                    case V_PREDICTION:
-                        for (int i = 0; i < n; i++) {
-                            out[i] = alphaT * sample[i] - sigmaT * modelOutput[i];
-                        }
-                        break;
-                    default:
-                        throw new AssertionError(predictionType);
-                }
-                thresholding.apply(out, batchSize);
-                return out;
-            }
-            switch (predictionType) {
-                case EPSILON:
-                    System.arraycopy(modelOutput, 0, out, 0, n);
-                    break;
-                case SAMPLE:
-                    for (int i = 0; i < n; i++) {
-                        out[i] = (sample[i] - alphaT * modelOutput[i]) / sigmaT;
-                    }
-                    break;
-                case V_PREDICTION:
-                    for (int i = 0; i < n; i++) {
-                        out[i] = alphaT * modelOutput[i] + sigmaT * sample[i];
-                    }
-                    break;
-                default:
-                    throw new AssertionError(predictionType);
-            }
-            if (!thresholding.isIdentity()) {
-                float[] x0 = new float[n];
-                for (int i = 0; i < n; i++) {
-                    x0[i] = (sample[i] - sigmaT * out[i]) / alphaT;
-                }
+                float[] x0 = predictionType.predictedSample(modelOutput, sample, alphaT, sigmaT);
                 thresholding.apply(x0, batchSize);
-                for (int i = 0; i < n; i++) {
-                    out[i] = (sample[i] - alphaT * x0[i]) / sigmaT;
-                }
+                return x0;
             }
-            return out;
+            float[] eps = predictionType.predictedNoise(modelOutput, sample, alphaT, sigmaT);
+            if (!thresholding.isIdentity()) {
+                float[] x0 = PredictionType.EPSILON.predictedSample(eps, sample, alphaT, sigmaT);
+                thresholding.apply(x0, batchSize);
+                eps = PredictionType.SAMPLE.predictedNoise(x0, sample, alphaT, sigmaT);
+            }
+            return eps;
         }
 
-        private float[] firstOrder(float[] m0, int index, float[] sample, float[] z) {
-            float sigmaNext = sigmas[index + 1];
-            float sigmaNow = sigmas[index];
-            float alphaT = ScheduleMath.vpAlpha(sigmaNext);
-            float sigmaT = sigmaNext * alphaT;
-            float alphaS = ScheduleMath.vpAlpha(sigmaNow);
-            float sigmaS = sigmaNow * alphaS;
-            float h = lambda(alphaT, sigmaT) - lambda(alphaS, sigmaS);
-            int n = sample.length;
-            float[] out = new float[n];
-            switch (algorithm) {
-                case DPMSOLVER_PP: {
-                    float a = sigmaT / sigmaS;
-                    float b = alphaT * (exp(-h) - 1.0f);
-                    for (int i = 0; i < n; i++) {
-                        out[i] = a * sample[i] - b * m0[i];
-                    }
-                    break;
+        /**
+         * The first-order update from {@code index} to the next sigma; the higher orders add their difference terms
+         * to it.
+         */
+        private FirstOrderUpdate firstOrderUpdate(int index) {
+            float alphaT = alphaAt(index + 1);
+            float sigmaT = sigmaAt(index + 1);
+            float alphaS = alphaAt(index);
+            float sigmaS = sigmaAt(index);
+            float h = lambdaAt(index + 1) - lambdaAt(index);
+            return switch (algorithm) {
+                case DPMSOLVER_PP -> new FirstOrderUpdate(sigmaT / sigmaS, alphaT * (exp(-h) - 1.0f), true, 0f);
+                case DPMSOLVER -> new FirstOrderUpdate(alphaT / alphaS, sigmaT * (exp(h) - 1.0f), true, 0f);
+                case SDE_DPMSOLVER_PP -> new FirstOrderUpdate(sigmaT / sigmaS * exp(-h),
+                        alphaT * (1 - exp(-2.0f * h)), false, sigmaT * sqrt(1.0f - exp(-2 * h)));
+                case SDE_DPMSOLVER -> new FirstOrderUpdate(alphaT / alphaS, 2.0f * (sigmaT * (exp(h) - 1.0f)), true,
+                        sigmaT * sqrt(exp(2 * h) - 1.0f));
+            };
+        }
+
+        private float[] firstOrder(int index, float[] sample, float[] z) {
+            FirstOrderUpdate update = firstOrderUpdate(index);
+            float[] m0 = newest(0);
+            float[] out = new float[sample.length];
+            for (int i = 0; i < out.length; i++) {
+                float x = update.apply(sample[i], m0[i]);
+                if (z != null) {
+                    x = x + update.noise() * z[i];
                 }
-                case DPMSOLVER: {
-                    float a = alphaT / alphaS;
-                    float b = sigmaT * (exp(h) - 1.0f);
-                    for (int i = 0; i < n; i++) {
-                        out[i] = a * sample[i] - b * m0[i];
-                    }
-                    break;
-                }
-                case SDE_DPMSOLVER_PP: {
-                    float a = sigmaT / sigmaS * exp(-h);
-                    float b = alphaT * (1 - exp(-2.0f * h));
-                    float c = sigmaT * sqrt(1.0f - exp(-2 * h));
-                    for (int i = 0; i < n; i++) {
-                        out[i] = a * sample[i] + b * m0[i] + c * z[i];
-                    }
-                    break;
-                }
-                case SDE_DPMSOLVER: {
-                    float a = alphaT / alphaS;
-                    float b = 2.0f * (sigmaT * (exp(h) - 1.0f));
-                    float c = sigmaT * sqrt(exp(2 * h) - 1.0f);
-                    for (int i = 0; i < n; i++) {
-                        out[i] = a * sample[i] - b * m0[i] + c * z[i];
-                    }
-                    break;
-                }
-                default:
-                    throw new AssertionError(algorithm);
+                out[i] = x;
             }
             return out;
         }
 
         private float[] secondOrder(int index, float[] sample, float[] z) {
-            float alphaT = ScheduleMath.vpAlpha(sigmas[index + 1]);
-            float sigmaT = sigmas[index + 1] * alphaT;
-            float alphaS0 = ScheduleMath.vpAlpha(sigmas[index]);
-            float sigmaS0 = sigmas[index] * alphaS0;
-            float alphaS1 = ScheduleMath.vpAlpha(sigmas[index - 1]);
-            float sigmaS1 = sigmas[index - 1] * alphaS1;
-            float lambdaT = lambda(alphaT, sigmaT);
-            float lambdaS0 = lambda(alphaS0, sigmaS0);
-            float lambdaS1 = lambda(alphaS1, sigmaS1);
-            float[] m0 = history[solverOrder - 1];
-            float[] m1 = history[solverOrder - 2];
+            FirstOrderUpdate update = firstOrderUpdate(index);
+            float alphaT = alphaAt(index + 1);
+            float sigmaT = sigmaAt(index + 1);
+            float lambdaT = lambdaAt(index + 1);
+            float lambdaS0 = lambdaAt(index);
+            float lambdaS1 = lambdaAt(index - 1);
+            float[] m0 = newest(0);
+            float[] m1 = newest(1);
             float h = lambdaT - lambdaS0;
             float h0 = lambdaS0 - lambdaS1;
             float r0 = h0 / h;
             float invR0 = 1.0f / r0;
-            int n = sample.length;
-            float[] out = new float[n];
-            float a;
-            float b;
             float c;
-            float d = 0f;
-            boolean minusB;
             boolean minusC;
             switch (algorithm) {
                 case DPMSOLVER_PP:
-                    a = sigmaT / sigmaS0;
-                    b = alphaT * (exp(-h) - 1.0f);
-                    minusB = true;
                     if (midpoint) {
                         c = 0.5f * (alphaT * (exp(-h) - 1.0f));
                         minusC = true;
@@ -385,39 +267,28 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
                     }
                     break;
                 case DPMSOLVER:
-                    a = alphaT / alphaS0;
-                    b = sigmaT * (exp(h) - 1.0f);
-                    minusB = true;
                     c = midpoint ? 0.5f * (sigmaT * (exp(h) - 1.0f)) : sigmaT * ((exp(h) - 1.0f) / h - 1.0f);
                     minusC = true;
                     break;
                 case SDE_DPMSOLVER_PP:
-                    a = sigmaT / sigmaS0 * exp(-h);
-                    b = alphaT * (1 - exp(-2.0f * h));
-                    minusB = false;
                     c = midpoint ? 0.5f * (alphaT * (1 - exp(-2.0f * h)))
                             : alphaT * ((1.0f - exp(-2.0f * h)) / (-2.0f * h) + 1.0f);
                     minusC = false;
-                    d = sigmaT * sqrt(1.0f - exp(-2 * h));
                     break;
                 case SDE_DPMSOLVER:
-                    a = alphaT / alphaS0;
-                    b = 2.0f * (sigmaT * (exp(h) - 1.0f));
-                    minusB = true;
                     c = midpoint ? sigmaT * (exp(h) - 1.0f) : 2.0f * (sigmaT * ((exp(h) - 1.0f) / h - 1.0f));
                     minusC = true;
-                    d = sigmaT * sqrt(exp(2 * h) - 1.0f);
                     break;
                 default:
                     throw new AssertionError(algorithm);
             }
-            for (int i = 0; i < n; i++) {
+            float[] out = new float[sample.length];
+            for (int i = 0; i < out.length; i++) {
                 float d1 = invR0 * (m0[i] - m1[i]);
-                float x = a * sample[i];
-                x = minusB ? x - b * m0[i] : x + b * m0[i];
+                float x = update.apply(sample[i], m0[i]);
                 x = minusC ? x - c * d1 : x + c * d1;
                 if (z != null) {
-                    x = x + d * z[i];
+                    x = x + update.noise() * z[i];
                 }
                 out[i] = x;
             }
@@ -425,21 +296,16 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
         }
 
         private float[] thirdOrder(int index, float[] sample) {
-            float alphaT = ScheduleMath.vpAlpha(sigmas[index + 1]);
-            float sigmaT = sigmas[index + 1] * alphaT;
-            float alphaS0 = ScheduleMath.vpAlpha(sigmas[index]);
-            float sigmaS0 = sigmas[index] * alphaS0;
-            float alphaS1 = ScheduleMath.vpAlpha(sigmas[index - 1]);
-            float sigmaS1 = sigmas[index - 1] * alphaS1;
-            float alphaS2 = ScheduleMath.vpAlpha(sigmas[index - 2]);
-            float sigmaS2 = sigmas[index - 2] * alphaS2;
-            float lambdaT = lambda(alphaT, sigmaT);
-            float lambdaS0 = lambda(alphaS0, sigmaS0);
-            float lambdaS1 = lambda(alphaS1, sigmaS1);
-            float lambdaS2 = lambda(alphaS2, sigmaS2);
-            float[] m0 = history[solverOrder - 1];
-            float[] m1 = history[solverOrder - 2];
-            float[] m2 = history[solverOrder - 3];
+            FirstOrderUpdate update = firstOrderUpdate(index);
+            float alphaT = alphaAt(index + 1);
+            float sigmaT = sigmaAt(index + 1);
+            float lambdaT = lambdaAt(index + 1);
+            float lambdaS0 = lambdaAt(index);
+            float lambdaS1 = lambdaAt(index - 1);
+            float lambdaS2 = lambdaAt(index - 2);
+            float[] m0 = newest(0);
+            float[] m1 = newest(1);
+            float[] m2 = newest(2);
             float h = lambdaT - lambdaS0;
             float h0 = lambdaS0 - lambdaS1;
             float h1 = lambdaS1 - lambdaS2;
@@ -449,50 +315,34 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
             float invR1 = 1.0f / r1;
             float d1Weight = r0 / (r0 + r1);
             float d2Weight = 1.0f / (r0 + r1);
-            float a;
-            float b;
-            float c;
-            float e;
-            boolean dataPrediction = algorithm == Algorithm.DPMSOLVER_PP;
-            if (dataPrediction) {
-                a = sigmaT / sigmaS0;
-                b = alphaT * (exp(-h) - 1.0f);
-                c = alphaT * ((exp(-h) - 1.0f) / h + 1.0f);
-                e = alphaT * ((exp(-h) - 1.0f + h) / (h * h) - 0.5f);
-            } else {
-                a = alphaT / alphaS0;
-                b = sigmaT * (exp(h) - 1.0f);
-                c = sigmaT * ((exp(h) - 1.0f) / h - 1.0f);
-                e = sigmaT * ((exp(h) - 1.0f - h) / (h * h) - 0.5f);
-            }
-            int n = sample.length;
-            float[] out = new float[n];
-            for (int i = 0; i < n; i++) {
+            // no SDE form: DPM-Solver++ or DPM-Solver
+            boolean dataPrediction = algorithm.dataPrediction;
+            float c = dataPrediction
+                    ? alphaT * ((exp(-h) - 1.0f) / h + 1.0f)
+                    : sigmaT * ((exp(h) - 1.0f) / h - 1.0f);
+            float e = dataPrediction
+                    ? alphaT * ((exp(-h) - 1.0f + h) / (h * h) - 0.5f)
+                    : sigmaT * ((exp(h) - 1.0f - h) / (h * h) - 0.5f);
+            float[] out = new float[sample.length];
+            for (int i = 0; i < out.length; i++) {
                 float d10 = invR0 * (m0[i] - m1[i]);
                 float d11 = invR1 * (m1[i] - m2[i]);
                 float d1 = d10 + d1Weight * (d10 - d11);
                 float d2 = d2Weight * (d10 - d11);
-                out[i] = dataPrediction
-                        ? a * sample[i] - b * m0[i] + c * d1 - e * d2
-                        : a * sample[i] - b * m0[i] - c * d1 - e * d2;
-            }
-            return out;
-        }
-
-        @Override
-        float[] noised(float[] original, float[] noise, int index) {
-            float alphaT = ScheduleMath.vpAlpha(sigmas[index]);
-            float sigmaT = sigmas[index] * alphaT;
-            float[] out = new float[original.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = alphaT * original[i] + sigmaT * noise[i];
+                float x = update.apply(sample[i], m0[i]);
+                out[i] = (dataPrediction ? x + c * d1 : x - c * d1) - e * d2;
             }
             return out;
         }
     }
 
-    private static float lambda(float alpha, float sigma) {
-        return (float) Math.log(alpha) - (float) Math.log(sigma);
+    /** {@code a * x - b * m0} (or {@code + b * m0}), plus {@code noise * z} in the SDE forms. */
+    private record FirstOrderUpdate(float a, float b, boolean minusB, float noise) {
+
+        float apply(float x, float m0) {
+            float ax = a * x;
+            return minusB ? ax - b * m0 : ax + b * m0;
+        }
     }
 
     private static float exp(float x) {

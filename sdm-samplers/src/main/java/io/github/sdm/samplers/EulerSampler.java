@@ -15,15 +15,9 @@ public final class EulerSampler extends AbstractSampler {
 
     public static final String NAME = "EulerDiscreteScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS,
-            Set.of("prediction_type", "interpolation_type", "use_karras_sigmas", "sigma_min", "sigma_max",
-                    "timestep_spacing", "timestep_type", "steps_offset", "rescale_betas_zero_snr",
-                    "s_churn", "s_tmin", "s_tmax", "s_noise"));
+    private static final Set<String> FIELDS = Set.of("interpolation_type", "use_karras_sigmas",
+            "sigma_min", "sigma_max", "timestep_type", "s_churn", "s_tmin", "s_tmax", "s_noise");
 
-    private final NoiseSchedule noiseSchedule;
-    private final PredictionType predictionType;
-    private final TimestepSpacing spacing;
-    private final int stepsOffset;
     private final DiscreteSigmaSchedule.Options options;
     private final boolean continuousTimesteps;
     private final double churn;
@@ -32,12 +26,8 @@ public final class EulerSampler extends AbstractSampler {
     private final float churnNoiseScale;
 
     public EulerSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        noiseSchedule = NoiseSchedule.read(config, NoiseSchedule.DIFFUSERS_DEFAULTS,
-                NoiseSchedule.ZeroSnr.RESCALE_AND_CLAMP_LAST);
-        predictionType = PredictionType.read(config);
-        spacing = TimestepSpacing.read(config, TimestepSpacing.LINSPACE);
-        stepsOffset = InferenceTimesteps.readStepsOffset(config);
+        super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE_AND_CLAMP_LAST,
+                TimestepSpacing.LINSPACE);
         String interpolation = config.getString("interpolation_type", "linear");
         if (!interpolation.equals("linear") && !interpolation.equals("log_linear")) {
             throw new SamplerConfigException("interpolation_type", interpolation, "must be linear or log_linear");
@@ -69,14 +59,9 @@ public final class EulerSampler extends AbstractSampler {
     }
 
     @Override
-    int numTrainTimesteps() {
-        return noiseSchedule.numTrainTimesteps();
-    }
-
-    @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
         DiscreteSigmaSchedule schedule =
-                DiscreteSigmaSchedule.build(noiseSchedule, spacing, numInferenceSteps, stepsOffset, options);
+                DiscreteSigmaSchedule.build(noiseSchedule, inferenceTimesteps, numInferenceSteps, options);
         double[] timesteps = schedule.timesteps;
         if (continuousTimesteps) {
             // the EDM preconditioning of v-prediction models trained on continuous time: t = log(sigma) / 4
@@ -88,28 +73,10 @@ public final class EulerSampler extends AbstractSampler {
         return new Run(timesteps, schedule.sigmas, beginIndex, numInferenceSteps, noise);
     }
 
-    private final class Run extends AbstractRun {
-
-        private final float[] sigmas;
+    private final class Run extends SigmaRun {
 
         Run(double[] timesteps, float[] sigmas, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(timesteps, begin, numInferenceSteps, 1, noise);
-            this.sigmas = sigmas;
-        }
-
-        @Override
-        float[] sigmas() {
-            return sigmas.clone();
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return DiscreteSigmaSchedule.initNoiseSigma(sigmas, spacing);
-        }
-
-        @Override
-        float[] scale(float[] sample, int index) {
-            return scaledBySigma(sample, sigmas[index]);
+            super(timesteps, sigmas, inferenceTimesteps.spacing(), begin, numInferenceSteps, 1, noise);
         }
 
         @Override
@@ -130,32 +97,10 @@ public final class EulerSampler extends AbstractSampler {
                     }
                 }
             }
-            float vScale = -sigma / (float) Math.sqrt(sigma * sigma + 1f);
-            float vSkip = sigma * sigma + 1f;
-            float dt = sigmas[index + 1] - sigmaHat;
-            float[] out = new float[n];
-            for (int i = 0; i < n; i++) {
-                float x0;
-                switch (predictionType) {
-                    case EPSILON:
-                        x0 = x[i] - sigmaHat * modelOutput[i];
-                        break;
-                    case V_PREDICTION:
-                        x0 = modelOutput[i] * vScale + x[i] / vSkip;
-                        break;
-                    default:
-                        x0 = modelOutput[i];
-                        break;
-                }
-                float derivative = (x[i] - x0) / sigmaHat;
-                out[i] = x[i] + derivative * dt;
-            }
-            return out;
-        }
-
-        @Override
-        float[] noised(float[] original, float[] noise, int index) {
-            return noisedBySigma(original, noise, sigmas[index]);
+            // as diffusers: sigma_hat converts an epsilon prediction, the unchurned sigma a v-prediction
+            float[] x0 = predictionType.predictedSampleAtSigma(modelOutput, x,
+                    predictionType == PredictionType.EPSILON ? sigmaHat : sigma);
+            return eulerStep(x, derivative(x, x0, sigmaHat), sigmas[index + 1] - sigmaHat);
         }
     }
 }

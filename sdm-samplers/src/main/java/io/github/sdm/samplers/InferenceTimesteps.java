@@ -1,129 +1,87 @@
 package io.github.sdm.samplers;
 
 /**
- * The inference timestep lists of diffusers' {@code set_timesteps}, which differ slightly between scheduler families.
- * All are returned in descending (sampling) order.
+ * Where a sampler places its inference timesteps ({@code timestep_spacing}, {@code steps_offset}), and the lists
+ * diffusers' {@code set_timesteps} makes from them, which differ slightly between scheduler families. All lists are
+ * descending (sampling order).
  */
-final class InferenceTimesteps {
+record InferenceTimesteps(TimestepSpacing spacing, int stepsOffset) {
 
-    private InferenceTimesteps() {
+    static InferenceTimesteps read(SamplerConfig config, TimestepSpacing defaultSpacing) {
+        TimestepSpacing spacing = TimestepSpacing.read(config, defaultSpacing);
+        int offset = config.getInt("steps_offset", 0);
+        if (offset < 0) {
+            throw new SamplerConfigException("steps_offset", offset, "must not be negative");
+        }
+        return new InferenceTimesteps(spacing, offset);
     }
 
-    /** DDIM, DDPM: integer timesteps. */
-    static int[] ddimFamily(TimestepSpacing spacing, int steps, int numTrain, int stepsOffset) {
-        int[] out = new int[steps];
-        switch (spacing) {
-            case LINSPACE: {
-                double[] grid = ScheduleMath.numpyLinspace(0, numTrain - 1, steps, true);
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (int) ScheduleMath.round(grid[steps - 1 - i]);
-                }
-                break;
-            }
-            case LEADING: {
-                int ratio = numTrain / steps;
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (steps - 1 - i) * ratio + stepsOffset;
-                }
-                break;
-            }
-            case TRAILING: {
-                double[] grid = ScheduleMath.numpyArange(numTrain, 0, -((double) numTrain / steps));
-                out = new int[grid.length];
-                for (int i = 0; i < grid.length; i++) {
-                    out[i] = (int) ScheduleMath.round(grid[i]) - 1;
-                }
-                break;
-            }
-            default:
-                throw new AssertionError(spacing);
-        }
-        return checkRange(out, numTrain, stepsOffset);
+    /** DDIM, DDPM, PNDM: {@code steps} integer timesteps. */
+    int[] ddimFamily(int steps, int numTrain) {
+        return evenlySpaced(steps, steps, numTrain, numTrain);
     }
 
     /**
      * DPM-Solver and UniPC: {@code steps + 1} points with the last dropped, so the schedule ends above 0;
      * {@code lastTimestep} is lowered by {@code lambda_min_clipped}.
      */
-    static int[] dpmFamily(TimestepSpacing spacing, int steps, int lastTimestep, int numTrain, int stepsOffset) {
+    int[] dpmFamily(int steps, int lastTimestep, int numTrain) {
+        return evenlySpaced(steps + 1, steps, lastTimestep, numTrain);
+    }
+
+    /**
+     * Euler, Euler ancestral, Heun, LMS: float32 timesteps, fractional for linspace; leading and trailing give the
+     * DDIM family's integers (exact in float32, as {@code num_train_timesteps} stays far below 2^24).
+     */
+    double[] eulerFamily(int steps, int numTrain) {
+        if (spacing != TimestepSpacing.LINSPACE) {
+            return toDouble(ddimFamily(steps, numTrain));
+        }
+        double[] grid = ScheduleMath.numpyLinspace(0, numTrain - 1, steps, true);
+        double[] out = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            out[i] = (float) grid[steps - 1 - i];
+        }
+        return out;
+    }
+
+    /**
+     * The first {@code kept} of {@code points} descending integer timesteps spread below {@code end} (trailing spacing
+     * steps by {@code numTrain / kept} and keeps every point).
+     */
+    private int[] evenlySpaced(int points, int kept, int end, int numTrain) {
         int[] out;
         switch (spacing) {
-            case LINSPACE: {
-                double[] grid = ScheduleMath.numpyLinspace(0, lastTimestep - 1, steps + 1, true);
-                out = new int[steps];
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (int) ScheduleMath.round(grid[steps - i]);
+            case LINSPACE -> {
+                double[] grid = ScheduleMath.numpyLinspace(0, end - 1, points, true);
+                out = new int[kept];
+                for (int i = 0; i < kept; i++) {
+                    out[i] = (int) ScheduleMath.round(grid[points - 1 - i]);
                 }
-                break;
             }
-            case LEADING: {
-                int ratio = lastTimestep / (steps + 1);
-                out = new int[steps];
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (steps - i) * ratio + stepsOffset;
+            case LEADING -> {
+                int ratio = end / points;
+                out = new int[kept];
+                for (int i = 0; i < kept; i++) {
+                    out[i] = (points - 1 - i) * ratio + stepsOffset;
                 }
-                break;
             }
-            case TRAILING: {
-                double[] grid = ScheduleMath.numpyArange(lastTimestep, 0, -((double) numTrain / steps));
+            case TRAILING -> {
+                double[] grid = ScheduleMath.numpyArange(end, 0, -((double) numTrain / kept));
                 out = new int[grid.length];
                 for (int i = 0; i < grid.length; i++) {
                     out[i] = (int) ScheduleMath.round(grid[i]) - 1;
                 }
-                break;
             }
-            default:
-                throw new AssertionError(spacing);
+            default -> throw new AssertionError(spacing);
         }
-        return checkRange(out, numTrain, stepsOffset);
-    }
-
-    /** Euler, Euler ancestral, Heun, LMS: float32 timesteps (fractional for linspace). */
-    static double[] eulerFamily(TimestepSpacing spacing, int steps, int numTrain, int stepsOffset) {
-        double[] out = new double[steps];
-        switch (spacing) {
-            case LINSPACE: {
-                double[] grid = ScheduleMath.numpyLinspace(0, numTrain - 1, steps, true);
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (float) grid[steps - 1 - i];
-                }
-                break;
-            }
-            case LEADING: {
-                int ratio = numTrain / steps;
-                for (int i = 0; i < steps; i++) {
-                    out[i] = (float) ((steps - 1 - i) * ratio) + (float) stepsOffset;
-                }
-                break;
-            }
-            case TRAILING: {
-                double[] grid = ScheduleMath.numpyArange(numTrain, 0, -((double) numTrain / steps));
-                out = new double[grid.length];
-                for (int i = 0; i < grid.length; i++) {
-                    out[i] = (float) ScheduleMath.round(grid[i]) - 1f;
-                }
-                break;
-            }
-            default:
-                throw new AssertionError(spacing);
-        }
-        for (double t : out) {
+        for (int t : out) {
             if (t < 0 || t > numTrain - 1) {
                 throw new SamplerConfigException("steps_offset", stepsOffset,
                         "puts timestep " + t + " outside 0.." + (numTrain - 1));
             }
         }
         return out;
-    }
-
-    private static int[] checkRange(int[] timesteps, int numTrain, int stepsOffset) {
-        for (int t : timesteps) {
-            if (t < 0 || t > numTrain - 1) {
-                throw new SamplerConfigException("steps_offset", stepsOffset,
-                        "puts timestep " + t + " outside 0.." + (numTrain - 1));
-            }
-        }
-        return timesteps;
     }
 
     static double[] toDouble(int[] timesteps) {
@@ -132,13 +90,5 @@ final class InferenceTimesteps {
             out[i] = timesteps[i];
         }
         return out;
-    }
-
-    static int readStepsOffset(SamplerConfig config) {
-        int offset = config.getInt("steps_offset", 0);
-        if (offset < 0) {
-            throw new SamplerConfigException("steps_offset", offset, "must not be negative");
-        }
-        return offset;
     }
 }

@@ -16,51 +16,37 @@ public final class LcmSampler extends AbstractSampler {
 
     public static final String NAME = "LCMScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS, PredictedSampleClipping.CLIP_FIELDS,
-            PredictedSampleClipping.THRESHOLD_FIELDS, Set.of("original_inference_steps", "set_alpha_to_one",
-                    "steps_offset", "prediction_type", "timestep_spacing", "timestep_scaling",
-                    "rescale_betas_zero_snr"));
+    private static final Set<String> FIELDS = fields(PredictedSampleClipping.CLIP_FIELDS,
+            PredictedSampleClipping.THRESHOLD_FIELDS,
+            Set.of("original_inference_steps", "set_alpha_to_one", "timestep_scaling"));
 
     private static final NoiseSchedule.BetaDefaults BETA_DEFAULTS =
             new NoiseSchedule.BetaDefaults(0.00085, 0.012, "scaled_linear", false);
     /** The data standard deviation of the consistency-model boundary condition. */
     private static final float SIGMA_DATA = 0.5f;
 
-    private final NoiseSchedule noiseSchedule;
     private final int originalSteps;
     private final float finalAlphaCumprod;
-    private final PredictionType predictionType;
     private final PredictedSampleClipping clipping;
     private final float timestepScaling;
 
     public LcmSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        noiseSchedule = NoiseSchedule.read(config, BETA_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE);
+        // timestep_spacing and steps_offset are read but, as in diffusers, unused: LCM has its own timestep grid
+        super(NAME, config, FIELDS, BETA_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE, TimestepSpacing.LEADING);
         originalSteps = config.getInt("original_inference_steps", 50);
-        if (originalSteps < 1 || originalSteps > noiseSchedule.numTrainTimesteps()) {
+        if (originalSteps < 1 || originalSteps > numTrainTimesteps()) {
             throw new SamplerConfigException("original_inference_steps", originalSteps,
-                    "must lie in 1..num_train_timesteps = " + noiseSchedule.numTrainTimesteps());
+                    "must lie in 1..num_train_timesteps = " + numTrainTimesteps());
         }
         finalAlphaCumprod = config.getBoolean("set_alpha_to_one", true) ? 1.0f : noiseSchedule.alphaCumprod(0);
-        predictionType = PredictionType.read(config);
         clipping = PredictedSampleClipping.read(config, false, true);
         timestepScaling = (float) config.getDouble("timestep_scaling", 10.0);
-        // LCM has its own timestep grid; the field is accepted but, as in diffusers, unused
-        TimestepSpacing.read(config, TimestepSpacing.LEADING);
-        InferenceTimesteps.readStepsOffset(config);
-    }
-
-    @Override
-    int numTrainTimesteps() {
-        return noiseSchedule.numTrainTimesteps();
     }
 
     @Override
     public SamplingRun startAtStrength(int numInferenceSteps, double strength, NoiseSource noise) {
         checkSteps(numInferenceSteps);
-        if (!(strength > 0 && strength <= 1)) {
-            throw new SamplerConfigException("strength", strength, "must lie in (0, 1]");
-        }
+        checkStrength(strength);
         Objects.requireNonNull(noise, "noise");
         return new Run(timesteps(numInferenceSteps, strength), numInferenceSteps, noise);
     }
@@ -92,26 +78,18 @@ public final class LcmSampler extends AbstractSampler {
         return out;
     }
 
-    private final class Run extends AbstractRun {
-
-        private final int[] timesteps;
+    private final class Run extends AlphaCumprodRun {
 
         Run(int[] timesteps, int numInferenceSteps, NoiseSource noise) {
-            super(InferenceTimesteps.toDouble(timesteps), 0, numInferenceSteps, 1, noise);
-            this.timesteps = timesteps;
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return 1.0f;
+            super(timesteps, noiseSchedule, finalAlphaCumprod, 0, numInferenceSteps, noise);
         }
 
         @Override
         float[] advance(float[] modelOutput, int index, float[] sample) {
             int t = timesteps[index];
             int prev = index + 1 < timesteps.length ? timesteps[index + 1] : t;
-            float alphaProd = noiseSchedule.alphaCumprod(t);
-            float alphaProdPrev = prev >= 0 ? noiseSchedule.alphaCumprod(prev) : finalAlphaCumprod;
+            float alphaProd = alphaCumprod(t);
+            float alphaProdPrev = alphaCumprod(prev);
             float betaProd = 1 - alphaProd;
             float betaProdPrev = 1 - alphaProdPrev;
             float scaled = (float) t * timestepScaling;
@@ -120,20 +98,7 @@ public final class LcmSampler extends AbstractSampler {
             float sqrtAlpha = (float) Math.sqrt(alphaProd);
             float sqrtBeta = (float) Math.sqrt(betaProd);
             int n = sample.length;
-            float[] x0 = new float[n];
-            for (int i = 0; i < n; i++) {
-                switch (predictionType) {
-                    case EPSILON:
-                        x0[i] = (sample[i] - sqrtBeta * modelOutput[i]) / sqrtAlpha;
-                        break;
-                    case V_PREDICTION:
-                        x0[i] = sqrtAlpha * sample[i] - sqrtBeta * modelOutput[i];
-                        break;
-                    default:
-                        x0[i] = modelOutput[i];
-                        break;
-                }
-            }
+            float[] x0 = predictionType.predictedSample(modelOutput, sample, sqrtAlpha, sqrtBeta);
             clipping.apply(x0, batchSize);
             float[] denoised = new float[n];
             for (int i = 0; i < n; i++) {
@@ -150,11 +115,6 @@ public final class LcmSampler extends AbstractSampler {
                 out[i] = sqrtAlphaPrev * denoised[i] + sqrtBetaPrev * z[i];
             }
             return out;
-        }
-
-        @Override
-        float[] noised(float[] original, float[] noise, int index) {
-            return noisedByAlphaCumprod(original, noise, noiseSchedule.alphaCumprod(timesteps[index]));
         }
     }
 }

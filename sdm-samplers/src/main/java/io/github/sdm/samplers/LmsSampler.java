@@ -15,22 +15,14 @@ public final class LmsSampler extends AbstractSampler {
 
     public static final String NAME = "LMSDiscreteScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS,
-            Set.of("use_karras_sigmas", "prediction_type", "timestep_spacing", "steps_offset", "order"));
+    private static final Set<String> FIELDS = Set.of("use_karras_sigmas", "order");
 
-    private final NoiseSchedule noiseSchedule;
-    private final PredictionType predictionType;
-    private final TimestepSpacing spacing;
-    private final int stepsOffset;
     private final boolean karrasSigmas;
     private final int maxOrder;
 
     public LmsSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        noiseSchedule = NoiseSchedule.read(config, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED);
-        predictionType = PredictionType.read(config);
-        spacing = TimestepSpacing.read(config, TimestepSpacing.LINSPACE);
-        stepsOffset = InferenceTimesteps.readStepsOffset(config);
+        super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED,
+                TimestepSpacing.LINSPACE);
         karrasSigmas = config.getBoolean("use_karras_sigmas", false);
         maxOrder = config.getInt("order", 4);
         if (maxOrder < 1) {
@@ -39,15 +31,10 @@ public final class LmsSampler extends AbstractSampler {
     }
 
     @Override
-    int numTrainTimesteps() {
-        return noiseSchedule.numTrainTimesteps();
-    }
-
-    @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
         // diffusers keeps LMS's Karras timesteps in float64
-        DiscreteSigmaSchedule schedule = DiscreteSigmaSchedule.build(noiseSchedule, spacing, numInferenceSteps,
-                stepsOffset, DiscreteSigmaSchedule.Options.karras(karrasSigmas, false));
+        DiscreteSigmaSchedule schedule = DiscreteSigmaSchedule.build(noiseSchedule, inferenceTimesteps,
+                numInferenceSteps, DiscreteSigmaSchedule.Options.karras(karrasSigmas, false));
         return new Run(schedule, beginIndex, numInferenceSteps, noise);
     }
 
@@ -68,55 +55,22 @@ public final class LmsSampler extends AbstractSampler {
         }, sigmas[t], sigmas[t + 1], 1e-12);
     }
 
-    private final class Run extends AbstractRun {
+    private final class Run extends SigmaRun {
 
-        private final float[] sigmas;
         /** The most recent derivatives, newest first, at most {@code maxOrder}. */
         private final Deque<float[]> derivatives = new ArrayDeque<>();
 
         Run(DiscreteSigmaSchedule schedule, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(schedule.timesteps, begin, numInferenceSteps, 1, noise);
-            this.sigmas = schedule.sigmas;
-        }
-
-        @Override
-        float[] sigmas() {
-            return sigmas.clone();
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return DiscreteSigmaSchedule.initNoiseSigma(sigmas, spacing);
-        }
-
-        @Override
-        float[] scale(float[] sample, int index) {
-            return scaledBySigma(sample, sigmas[index]);
+            super(schedule.timesteps, schedule.sigmas, inferenceTimesteps.spacing(), begin, numInferenceSteps, 1,
+                    noise);
         }
 
         @Override
         float[] advance(float[] modelOutput, int index, float[] sample) {
             float sigma = sigmas[index];
-            float vScale = -sigma / (float) Math.sqrt(sigma * sigma + 1f);
-            float vSkip = sigma * sigma + 1f;
             int n = sample.length;
-            float[] derivative = new float[n];
-            for (int i = 0; i < n; i++) {
-                float x0;
-                switch (predictionType) {
-                    case EPSILON:
-                        x0 = sample[i] - sigma * modelOutput[i];
-                        break;
-                    case V_PREDICTION:
-                        x0 = modelOutput[i] * vScale + sample[i] / vSkip;
-                        break;
-                    default:
-                        x0 = modelOutput[i];
-                        break;
-                }
-                derivative[i] = (sample[i] - x0) / sigma;
-            }
-            derivatives.addFirst(derivative);
+            float[] x0 = predictionType.predictedSampleAtSigma(modelOutput, sample, sigma);
+            derivatives.addFirst(derivative(sample, x0, sigma));
             if (derivatives.size() > maxOrder) {
                 derivatives.removeLast();
             }
@@ -144,11 +98,6 @@ public final class LmsSampler extends AbstractSampler {
                 out[i] = sample[i] + sum[i];
             }
             return out;
-        }
-
-        @Override
-        float[] noised(float[] original, float[] noise, int index) {
-            return noisedBySigma(original, noise, sigmas[index]);
         }
     }
 }

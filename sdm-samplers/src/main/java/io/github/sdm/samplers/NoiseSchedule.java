@@ -30,11 +30,9 @@ final class NoiseSchedule {
 
     static final BetaDefaults DIFFUSERS_DEFAULTS = new BetaDefaults(0.0001, 0.02, "linear", false);
 
-    private final float[] betas;
     private final float[] alphasCumprod;
 
-    private NoiseSchedule(float[] betas, float[] alphasCumprod) {
-        this.betas = betas;
+    private NoiseSchedule(float[] alphasCumprod) {
         this.alphasCumprod = alphasCumprod;
     }
 
@@ -57,7 +55,7 @@ final class NoiseSchedule {
             // the smallest positive float16 subnormal, as diffusers: close to 0 so the first sigma is large but finite
             alphasCumprod[alphasCumprod.length - 1] = 0x1p-24f;
         }
-        return new NoiseSchedule(betas, alphasCumprod);
+        return new NoiseSchedule(alphasCumprod);
     }
 
     private static float[] betas(SamplerConfig config, BetaDefaults defaults, int numTrainTimesteps) {
@@ -165,16 +163,13 @@ final class NoiseSchedule {
         return alphasCumprod[timestep];
     }
 
-    float[] alphasCumprod() {
-        return alphasCumprod.clone();
-    }
-
-    float[] betas() {
-        return betas.clone();
-    }
-
-    /** The float32 training sigmas {@code sqrt((1 - a) / a)} by training timestep. */
+    /** The float32 training sigmas {@code ((1 - alphas_cumprod) / alphas_cumprod) ** 0.5} by training timestep. */
     float[] trainingSigmas() {
-        return ScheduleMath.trainingSigmas(alphasCumprod);
+        float[] out = new float[alphasCumprod.length];
+        for (int i = 0; i < out.length; i++) {
+            float a = alphasCumprod[i];
+            out[i] = (float) Math.sqrt((1f - a) / a);
+        }
+        return out;
     }
 }

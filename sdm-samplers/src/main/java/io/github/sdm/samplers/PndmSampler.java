@@ -13,102 +13,67 @@ public final class PndmSampler extends AbstractSampler {
 
     public static final String NAME = "PNDMScheduler";
 
-    private static final Set<String> FIELDS = fields(NoiseSchedule.FIELDS,
-            Set.of("skip_prk_steps", "set_alpha_to_one", "prediction_type", "timestep_spacing", "steps_offset"));
+    private static final Set<String> FIELDS = Set.of("skip_prk_steps", "set_alpha_to_one");
 
-    /** Runge-Kutta warm-up steps, as diffusers' {@code pndm_order}. */
-    private static final int PRK_STEPS = 4;
+    /**
+     * diffusers' {@code pndm_order}: the Runge-Kutta warm-up spans the 4 largest timesteps, 3 steps of 4 model calls.
+     */
+    private static final int PNDM_ORDER = 4;
 
-    private final NoiseSchedule noiseSchedule;
     private final boolean skipPrkSteps;
     private final float finalAlphaCumprod;
-    private final PredictionType predictionType;
-    private final TimestepSpacing spacing;
-    private final int stepsOffset;
 
     public PndmSampler(SamplerConfig config) {
-        super(NAME, config, FIELDS);
-        noiseSchedule = NoiseSchedule.read(config, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED);
+        super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED,
+                TimestepSpacing.LEADING);
         skipPrkSteps = config.getBoolean("skip_prk_steps", false);
         finalAlphaCumprod = config.getBoolean("set_alpha_to_one", false) ? 1.0f : noiseSchedule.alphaCumprod(0);
-        predictionType = PredictionType.read(config);
         if (predictionType == PredictionType.SAMPLE) {
             throw new SamplerConfigException("prediction_type", "sample",
                     "is not supported by " + NAME + "; use epsilon or v_prediction");
         }
-        spacing = TimestepSpacing.read(config, TimestepSpacing.LEADING);
-        stepsOffset = InferenceTimesteps.readStepsOffset(config);
-    }
-
-    @Override
-    int numTrainTimesteps() {
-        return noiseSchedule.numTrainTimesteps();
     }
 
     @Override
     SamplingRun newRun(int numInferenceSteps, int beginIndex, NoiseSource noise) {
-        if (!skipPrkSteps && numInferenceSteps < PRK_STEPS) {
+        if (!skipPrkSteps && numInferenceSteps < PNDM_ORDER) {
             throw new SamplerConfigException("num_inference_steps", numInferenceSteps,
-                    "PNDM's Runge-Kutta warm-up needs at least " + PRK_STEPS + " steps (or set skip_prk_steps)");
+                    "PNDM's Runge-Kutta warm-up needs at least " + PNDM_ORDER + " steps (or set skip_prk_steps)");
         }
-        // ascending, as diffusers' _timesteps
-        int[] base = InferenceTimesteps.ddimFamily(spacing, numInferenceSteps, numTrainTimesteps(), stepsOffset);
-        int n = base.length;
-        int[] ascending = new int[n];
-        for (int i = 0; i < n; i++) {
-            ascending[i] = base[n - 1 - i];
-        }
-        List<Integer> prk = new ArrayList<>();
-        List<Integer> plms = new ArrayList<>();
+        int[] descending = inferenceTimesteps.ddimFamily(numInferenceSteps, numTrainTimesteps());
+        int n = descending.length;
         if (skipPrkSteps) {
-            // _timesteps[:-1], then _timesteps[-2] again, then _timesteps[-1], reversed
-            List<Integer> forward = new ArrayList<>();
-            for (int i = 0; i < n - 1; i++) {
-                forward.add(ascending[i]);
+            // diffusers' plms_timesteps: _timesteps[:-1], _timesteps[-2:-1], _timesteps[-1:], reversed; the second
+            // timestep is repeated for the extra model call of PLMS's second step
+            int[] timesteps = new int[n >= 2 ? n + 1 : n];
+            timesteps[0] = descending[0];
+            for (int i = 1; i < n; i++) {
+                timesteps[i + 1] = descending[i];
             }
             if (n >= 2) {
-                forward.add(ascending[n - 2]);
+                timesteps[1] = descending[1];
             }
-            forward.add(ascending[n - 1]);
-            for (int i = forward.size() - 1; i >= 0; i--) {
-                plms.add(forward.get(i));
-            }
-        } else {
-            int half = numTrainTimesteps() / numInferenceSteps / 2;
-            List<Integer> pairs = new ArrayList<>();
-            for (int i = n - PRK_STEPS; i < n; i++) {
-                pairs.add(ascending[i]);
-                pairs.add(ascending[i] + half);
-            }
-            pairs.remove(pairs.size() - 1);
-            List<Integer> doubled = new ArrayList<>();
-            for (int t : pairs) {
-                doubled.add(t);
-                doubled.add(t);
-            }
-            List<Integer> trimmed = doubled.subList(1, doubled.size() - 1);
-            for (int i = trimmed.size() - 1; i >= 0; i--) {
-                prk.add(trimmed.get(i));
-            }
-            for (int i = n - PRK_STEPS; i >= 0; i--) {
-                plms.add(ascending[i]);
-            }
+            return new Run(timesteps, 0, beginIndex, numInferenceSteps, noise);
         }
-        int[] timesteps = new int[prk.size() + plms.size()];
-        for (int i = 0; i < prk.size(); i++) {
-            timesteps[i] = prk.get(i);
+        // diffusers' prk_timesteps: each Runge-Kutta step from t to the next timestep t' calls the model at t, twice
+        // at t' + half a stride, and at t'; then plms_timesteps, the rest from the fourth timestep on
+        int half = numTrainTimesteps() / numInferenceSteps / 2;
+        int prkSteps = PNDM_ORDER - 1;
+        int prkCalls = 4 * prkSteps;
+        int[] timesteps = new int[prkCalls + n - prkSteps];
+        for (int k = 0; k < prkSteps; k++) {
+            timesteps[4 * k] = descending[k];
+            timesteps[4 * k + 1] = descending[k + 1] + half;
+            timesteps[4 * k + 2] = descending[k + 1] + half;
+            timesteps[4 * k + 3] = descending[k + 1];
         }
-        for (int i = 0; i < plms.size(); i++) {
-            timesteps[prk.size() + i] = plms.get(i);
-        }
-        return new Run(timesteps, prk.size(), beginIndex, numInferenceSteps, noise);
+        System.arraycopy(descending, prkSteps, timesteps, prkCalls, n - prkSteps);
+        return new Run(timesteps, prkCalls, beginIndex, numInferenceSteps, noise);
     }
 
-    private final class Run extends AbstractRun {
+    private final class Run extends AlphaCumprodRun {
 
-        private final int[] timesteps;
         private final int prkCalls;
-        private final int stride;
         /** Model calls handled so far (diffusers' {@code counter}). */
         private int counter;
         private final List<float[]> ets = new ArrayList<>();
@@ -116,20 +81,13 @@ public final class PndmSampler extends AbstractSampler {
         private float[] heldSample;
 
         Run(int[] timesteps, int prkCalls, int begin, int numInferenceSteps, NoiseSource noise) {
-            super(InferenceTimesteps.toDouble(timesteps), begin, numInferenceSteps, 1, noise);
-            this.timesteps = timesteps;
+            super(timesteps, noiseSchedule, finalAlphaCumprod, begin, numInferenceSteps, noise);
             this.prkCalls = prkCalls;
-            this.stride = numTrainTimesteps() / numInferenceSteps;
-        }
-
-        @Override
-        public float initNoiseSigma() {
-            return 1.0f;
         }
 
         @Override
         float[] advance(float[] modelOutput, int index, float[] sample) {
-            float[] out = counter < prkCalls && !skipPrkSteps
+            float[] out = counter < prkCalls
                     ? rungeKuttaStep(modelOutput, timesteps[index], sample)
                     : multistepStep(modelOutput, timesteps[index], sample);
             counter++;
@@ -141,7 +99,6 @@ public final class PndmSampler extends AbstractSampler {
             int prevTimestep = timestep - diffToPrev;
             // as diffusers: the call counter indexes the full Runge-Kutta list, whatever the run's start
             int stepTimestep = timesteps[counter / 4 * 4];
-            int n = sample.length;
             float[] output = modelOutput;
             switch (counter % 4) {
                 case 0:
@@ -158,8 +115,7 @@ public final class PndmSampler extends AbstractSampler {
                     rungeKuttaSum = null;
                     break;
             }
-            float[] from = heldSample != null ? heldSample : sample;
-            return previousSample(from, stepTimestep, prevTimestep, output, n);
+            return previousSample(heldSample, stepTimestep, prevTimestep, output);
         }
 
         /** {@code sum + weight * x}, or {@code weight * x} when there is no sum yet. */
@@ -219,38 +175,26 @@ public final class PndmSampler extends AbstractSampler {
                     output[i] = scale * (55 * e1[i] - 59 * e2[i] + 37 * e3[i] - 9 * e4[i]);
                 }
             }
-            return previousSample(from, timestep, prevTimestep, output, n);
+            return previousSample(from, timestep, prevTimestep, output);
         }
 
         /** Formula (9) of the PNDM paper: the transfer from {@code timestep} to {@code prevTimestep}. */
-        private float[] previousSample(float[] sample, int timestep, int prevTimestep, float[] output, int n) {
-            float alphaProd = noiseSchedule.alphaCumprod(timestep);
-            float alphaProdPrev = prevTimestep >= 0 ? noiseSchedule.alphaCumprod(prevTimestep) : finalAlphaCumprod;
+        private float[] previousSample(float[] sample, int timestep, int prevTimestep, float[] output) {
+            float alphaProd = alphaCumprod(timestep);
+            float alphaProdPrev = alphaCumprod(prevTimestep);
             float betaProd = 1 - alphaProd;
             float betaProdPrev = 1 - alphaProdPrev;
-            float[] eps = output;
-            if (predictionType == PredictionType.V_PREDICTION) {
-                float sqrtAlpha = (float) Math.sqrt(alphaProd);
-                float sqrtBeta = (float) Math.sqrt(betaProd);
-                eps = new float[n];
-                for (int i = 0; i < n; i++) {
-                    eps[i] = sqrtAlpha * output[i] + sqrtBeta * sample[i];
-                }
-            }
+            float[] eps = predictionType.predictedNoise(output, sample, (float) Math.sqrt(alphaProd),
+                    (float) Math.sqrt(betaProd));
             float sampleCoeff = (float) Math.sqrt(alphaProdPrev / alphaProd);
             float denominator = alphaProd * (float) Math.sqrt(betaProdPrev)
                     + (float) Math.sqrt(alphaProd * betaProd * alphaProdPrev);
             float difference = alphaProdPrev - alphaProd;
-            float[] out = new float[n];
-            for (int i = 0; i < n; i++) {
+            float[] out = new float[sample.length];
+            for (int i = 0; i < out.length; i++) {
                 out[i] = sampleCoeff * sample[i] - difference * eps[i] / denominator;
             }
             return out;
-        }
-
-        @Override
-        float[] noised(float[] original, float[] noise, int index) {
-            return noisedByAlphaCumprod(original, noise, noiseSchedule.alphaCumprod(timesteps[index]));
         }
     }
 }

@@ -123,13 +123,22 @@ final class ScheduleMath {
         return slope * (x - j) + fp[j];
     }
 
-    /** The float32 sigma table {@code ((1 - alphas_cumprod) / alphas_cumprod) ** 0.5} indexed by training timestep. */
-    static float[] trainingSigmas(float[] alphasCumprod) {
-        float[] out = new float[alphasCumprod.length];
+    /** {@link #interp(double, float[])} at each timestep. */
+    static double[] interp(double[] timesteps, float[] fp) {
+        double[] out = new double[timesteps.length];
         for (int i = 0; i < out.length; i++) {
-            float a = alphasCumprod[i];
-            out[i] = (float) Math.sqrt((1f - a) / a);
+            out[i] = interp(timesteps[i], fp);
         }
+        return out;
+    }
+
+    /** The sampling sigmas as diffusers stores them: cast to float32, with {@code finalSigma} appended. */
+    static float[] float32WithFinal(double[] sigmas, float finalSigma) {
+        float[] out = new float[sigmas.length + 1];
+        for (int i = 0; i < sigmas.length; i++) {
+            out[i] = (float) sigmas[i];
+        }
+        out[sigmas.length] = finalSigma;
         return out;
     }
 
@@ -178,6 +187,15 @@ final class ScheduleMath {
         float w = (lo - logSigma) / (lo - hi);
         w = Math.max(0f, Math.min(1f, w));
         return (double) (1f - w) * low + (double) w * high;
+    }
+
+    /** {@link #sigmaToTimestep} of each sigma, rounded to an integer timestep (DPM-Solver, UniPC). */
+    static int[] roundedTimesteps(double[] sigmas, float[] logSigmas) {
+        int[] out = new int[sigmas.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (int) round(sigmaToTimestep(sigmas[i], logSigmas));
+        }
+        return out;
     }
 
     /** The variance-preserving {@code alpha_t = 1 / sqrt(sigma^2 + 1)} of a Karras sigma, in float32. */

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code sdm} command line: generate images, benchmark, make synthetic models. */
 @Command(name = "sdm", mixinStandardHelpOptions = true, version = "sdm 0.1.0",
         description = "Stable Diffusion inference on the JVM.",
-        subcommands = {GenerateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, BenchCommand.class, MakeModelCommand.class,
+                CommandLine.HelpCommand.class})
 public final class SdmCli {
 
     public static void main(String[] args) {

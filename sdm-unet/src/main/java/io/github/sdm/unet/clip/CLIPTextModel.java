@@ -5,16 +5,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.sdm.core.ModelFormatException;
-import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.InputShapeException;
 import io.github.sdm.unet.nn.LayerNorm;
-import io.github.sdm.unet.nn.Part;
-import io.github.sdm.unet.nn.RandomWeights;
-import io.github.sdm.unet.nn.WeightLoader;
+import io.github.sdm.unet.nn.Network;
 import io.github.sdm.unet.nn.WeightSource;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,10 +26,9 @@ import java.util.List;
  *
  * <p>Owns its weights (in a sub-manager of the manager given at load); {@link #close()} frees them.
  */
-public final class CLIPTextModel extends Part implements AutoCloseable {
+public final class CLIPTextModel extends Network {
     public static final String CONFIG_FILE = "config.json";
     public static final String WEIGHTS_FILE = "model.safetensors";
-    public static final String WEIGHTS_FILE_FP16 = "model.fp16.safetensors";
     /** A constant buffer ({@code arange(max_positions)}) that some checkpoints store; not a weight. */
     public static final String POSITION_IDS_KEY = "text_model.embeddings.position_ids";
 
@@ -42,11 +36,9 @@ public final class CLIPTextModel extends Part implements AutoCloseable {
     private final CLIPTextEmbeddings embeddings;
     private final List<CLIPEncoderLayer> layers = new ArrayList<>();
     private final LayerNorm finalLayerNorm;
-    private NDManager weightsManager;
 
     /** The architecture only; weights come from {@link #load} or {@link #random}. */
     public CLIPTextModel(CLIPTextConfig config) {
-        super("");
         this.config = config;
         embeddings = child(new CLIPTextEmbeddings("text_model.embeddings", config.vocabSize(),
                 config.maxPositionEmbeddings(), config.hiddenSize()));
@@ -60,17 +52,7 @@ public final class CLIPTextModel extends Part implements AutoCloseable {
     /** Reads {@code config.json} and {@code model.safetensors} of a Hugging Face text encoder folder. */
     public static CLIPTextModel load(Path componentFolder, NDManager manager) {
         CLIPTextConfig config = CLIPTextConfig.read(componentFolder.resolve(CONFIG_FILE));
-        Path weights = componentFolder.resolve(WEIGHTS_FILE);
-        if (!Files.exists(weights) && Files.exists(componentFolder.resolve(WEIGHTS_FILE_FP16))) {
-            weights = componentFolder.resolve(WEIGHTS_FILE_FP16);
-        }
-        if (!Files.exists(weights)) {
-            throw new ModelFormatException("Text encoder weights not found: " + weights
-                    + " (only .safetensors is supported, not .bin)");
-        }
-        try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-            return load(config, WeightSource.of(file), manager);
-        }
+        return fromComponentFolder(componentFolder, weights -> load(config, weights, manager));
     }
 
     /**
@@ -78,23 +60,12 @@ public final class CLIPTextModel extends Part implements AutoCloseable {
      * view); a stored {@code text_model.embeddings.position_ids} buffer is ignored, as transformers does.
      */
     public static CLIPTextModel load(CLIPTextConfig config, WeightSource weights, NDManager manager) {
-        CLIPTextModel model = new CLIPTextModel(config);
-        model.weightsManager = manager.newSubManager();
-        try {
-            WeightLoader.load(model, withoutPositionIds(weights), model.weightsManager);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return model;
+        return withWeights(new CLIPTextModel(config), withoutPositionIds(weights), manager);
     }
 
     /** Builds {@code config}'s text encoder with seeded random weights, for timing without a checkpoint. */
     public static CLIPTextModel random(CLIPTextConfig config, long seed, NDManager manager) {
-        CLIPTextModel model = new CLIPTextModel(config);
-        model.weightsManager = manager.newSubManager();
-        RandomWeights.initialize(model, seed, model.weightsManager);
-        return model;
+        return withRandomWeights(new CLIPTextModel(config), seed, manager);
     }
 
     private static WeightSource withoutPositionIds(WeightSource weights) {
@@ -183,13 +154,5 @@ public final class CLIPTextModel extends Part implements AutoCloseable {
         NDArray positions = ids.getManager().arange(0, (int) length, 1, DataType.INT64);
         NDArray future = positions.reshape(1, length).gt(positions.reshape(length, 1));
         return future.toType(DataType.FLOAT32, false).mul(-Float.MAX_VALUE);
-    }
-
-    @Override
-    public void close() {
-        if (weightsManager != null) {
-            weightsManager.close();
-            weightsManager = null;
-        }
     }
 }

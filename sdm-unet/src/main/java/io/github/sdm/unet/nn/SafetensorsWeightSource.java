@@ -1,35 +1,32 @@
 package io.github.sdm.unet.nn;
 
 import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.core.safetensors.SafetensorsWeights;
 import io.github.sdm.core.safetensors.TensorInfo;
 import java.nio.ByteBuffer;
 import java.util.Set;
+import java.util.function.Function;
 
-/** The tensors of one safetensors file, by their stored names. */
-final class SafetensorsWeightSource implements WeightSource {
-    private final SafetensorsFile file;
+/** The tensors of a safetensors file, or of a sharded set of them, by their stored names. */
+record SafetensorsWeightSource(String description, Set<String> names, Function<String, TensorInfo> infos,
+        Function<String, ByteBuffer> contents) implements WeightSource {
 
-    SafetensorsWeightSource(SafetensorsFile file) {
-        this.file = file;
+    static SafetensorsWeightSource of(SafetensorsFile file) {
+        return new SafetensorsWeightSource(file.path().toString(), file.names(), file::info, file::bytes);
     }
 
-    @Override
-    public String description() {
-        return file.path().toString();
-    }
-
-    @Override
-    public Set<String> names() {
-        return file.names();
+    static SafetensorsWeightSource of(SafetensorsWeights weights) {
+        return new SafetensorsWeightSource(weights.source().toString(), weights.names(), weights::info,
+                weights::bytes);
     }
 
     @Override
     public TensorInfo info(String name) {
-        return file.info(name);
+        return infos.apply(name);
     }
 
     @Override
     public ByteBuffer bytes(String name) {
-        return file.bytes(name);
+        return contents.apply(name);
     }
 }

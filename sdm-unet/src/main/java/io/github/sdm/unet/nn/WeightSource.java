@@ -1,6 +1,7 @@
 package io.github.sdm.unet.nn;
 
 import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.core.safetensors.SafetensorsWeights;
 import io.github.sdm.core.safetensors.TensorInfo;
 import java.nio.ByteBuffer;
 import java.util.Set;
@@ -24,7 +25,12 @@ public interface WeightSource {
     ByteBuffer bytes(String name);
 
     static WeightSource of(SafetensorsFile file) {
-        return new SafetensorsWeightSource(file);
+        return SafetensorsWeightSource.of(file);
+    }
+
+    /** A single file or a sharded set (see {@link SafetensorsWeights#openComponent}). */
+    static WeightSource of(SafetensorsWeights weights) {
+        return SafetensorsWeightSource.of(weights);
     }
 
     /**

@@ -5,17 +5,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.core.ModelFormatException;
-import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.unet.nn.Activations;
 import io.github.sdm.unet.nn.Conv2d;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.GroupNorm;
 import io.github.sdm.unet.nn.InputShapeException;
+import io.github.sdm.unet.nn.Network;
 import io.github.sdm.unet.nn.Part;
-import io.github.sdm.unet.nn.RandomWeights;
-import io.github.sdm.unet.nn.WeightLoader;
 import io.github.sdm.unet.nn.WeightSource;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,10 +39,9 @@ import java.util.Map;
  *
  * <p>Owns its weights (in a sub-manager of the manager given at load); {@link #close()} frees them.
  */
-public final class UNet2DConditionModel extends Part implements AutoCloseable {
+public final class UNet2DConditionModel extends Network {
     public static final String CONFIG_FILE = "config.json";
     public static final String WEIGHTS_FILE = "diffusion_pytorch_model.safetensors";
-    private static final String WEIGHTS_FILE_FP16 = "diffusion_pytorch_model.fp16.safetensors";
 
     private final UNetConfig config;
     private final TimestepProjection timeProj;
@@ -58,11 +54,9 @@ public final class UNet2DConditionModel extends Part implements AutoCloseable {
     private final Conv2d convOut;
     private final Map<String, Part> partsByName = new LinkedHashMap<>();
     private final int skipCount;
-    private NDManager weightsManager;
 
     /** The part tree of {@code config}, without weights (see the static factories). */
     public UNet2DConditionModel(UNetConfig config) {
-        super("");
         this.config = config;
         List<Integer> channels = config.blockOutChannels();
         int blocks = config.blockCount();
@@ -141,38 +135,17 @@ public final class UNet2DConditionModel extends Part implements AutoCloseable {
     /** Reads {@code config.json} and {@code diffusion_pytorch_model.safetensors} of a diffusers UNet folder. */
     public static UNet2DConditionModel load(Path componentFolder, NDManager manager) {
         UNetConfig config = UNetConfig.read(componentFolder.resolve(CONFIG_FILE));
-        Path weights = componentFolder.resolve(WEIGHTS_FILE);
-        if (!Files.exists(weights) && Files.exists(componentFolder.resolve(WEIGHTS_FILE_FP16))) {
-            weights = componentFolder.resolve(WEIGHTS_FILE_FP16);
-        }
-        if (!Files.exists(weights)) {
-            throw new ModelFormatException("UNet weights not found: " + weights
-                    + " (only .safetensors is supported, not .bin)");
-        }
-        try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-            return load(config, WeightSource.of(file), manager);
-        }
+        return fromComponentFolder(componentFolder, weights -> load(config, weights, manager));
     }
 
     /** Builds {@code config}'s UNet with weights from any source (e.g. a renamed single-file checkpoint). */
     public static UNet2DConditionModel load(UNetConfig config, WeightSource weights, NDManager manager) {
-        UNet2DConditionModel model = new UNet2DConditionModel(config);
-        model.weightsManager = manager.newSubManager();
-        try {
-            WeightLoader.load(model, weights, model.weightsManager);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return model;
+        return withWeights(new UNet2DConditionModel(config), weights, manager);
     }
 
     /** Builds {@code config}'s UNet with seeded random weights, for timing without a checkpoint. */
     public static UNet2DConditionModel random(UNetConfig config, long seed, NDManager manager) {
-        UNet2DConditionModel model = new UNet2DConditionModel(config);
-        model.weightsManager = manager.newSubManager();
-        RandomWeights.initialize(model, seed, model.weightsManager);
-        return model;
+        return withRandomWeights(new UNet2DConditionModel(config), seed, manager);
     }
 
     public UNetConfig config() {
@@ -420,14 +393,6 @@ public final class UNet2DConditionModel extends Part implements AutoCloseable {
         if (c.dimension() != 3 || c.get(0) != batch || c.get(2) != crossDim) {
             throw new InputShapeException("UNet encoder_hidden_states must be [" + batch + ", M, " + crossDim
                     + "], got " + c);
-        }
-    }
-
-    @Override
-    public void close() {
-        if (weightsManager != null) {
-            weightsManager.close();
-            weightsManager = null;
         }
     }
 }

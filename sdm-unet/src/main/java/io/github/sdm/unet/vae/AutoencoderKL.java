@@ -5,16 +5,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.sdm.core.ModelFormatException;
-import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.unet.nn.Conv2d;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.InputShapeException;
-import io.github.sdm.unet.nn.Part;
-import io.github.sdm.unet.nn.RandomWeights;
-import io.github.sdm.unet.nn.WeightLoader;
+import io.github.sdm.unet.nn.Network;
 import io.github.sdm.unet.nn.WeightSource;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -25,10 +20,9 @@ import java.nio.file.Path;
  *
  * <p>Owns its weights (in a sub-manager of the manager given at load); {@link #close()} frees them.
  */
-public final class AutoencoderKL extends Part implements AutoCloseable {
+public final class AutoencoderKL extends Network {
     public static final String CONFIG_FILE = "config.json";
     public static final String WEIGHTS_FILE = "diffusion_pytorch_model.safetensors";
-    public static final String WEIGHTS_FILE_FP16 = "diffusion_pytorch_model.fp16.safetensors";
     private static final double LOGVAR_MIN = -30.0;
     private static final double LOGVAR_MAX = 20.0;
 
@@ -37,11 +31,9 @@ public final class AutoencoderKL extends Part implements AutoCloseable {
     private final Conv2d quantConv;
     private final Conv2d postQuantConv;
     private final VaeDecoder decoder;
-    private NDManager weightsManager;
 
     /** The architecture only; weights come from {@link #load} or {@link #random}. */
     public AutoencoderKL(AutoencoderKLConfig config) {
-        super("");
         this.config = config;
         int latent = config.latentChannels();
         encoder = child(new VaeEncoder("encoder", config));
@@ -53,38 +45,17 @@ public final class AutoencoderKL extends Part implements AutoCloseable {
     /** Reads {@code config.json} and {@code diffusion_pytorch_model.safetensors} of a diffusers VAE folder. */
     public static AutoencoderKL load(Path componentFolder, NDManager manager) {
         AutoencoderKLConfig config = AutoencoderKLConfig.read(componentFolder.resolve(CONFIG_FILE));
-        Path weights = componentFolder.resolve(WEIGHTS_FILE);
-        if (!Files.exists(weights) && Files.exists(componentFolder.resolve(WEIGHTS_FILE_FP16))) {
-            weights = componentFolder.resolve(WEIGHTS_FILE_FP16);
-        }
-        if (!Files.exists(weights)) {
-            throw new ModelFormatException("VAE weights not found: " + weights
-                    + " (only .safetensors is supported, not .bin)");
-        }
-        try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-            return load(config, WeightSource.of(file), manager);
-        }
+        return fromComponentFolder(componentFolder, weights -> load(config, weights, manager));
     }
 
     /** Builds {@code config}'s VAE with weights from any source (e.g. a single-file checkpoint's view). */
     public static AutoencoderKL load(AutoencoderKLConfig config, WeightSource weights, NDManager manager) {
-        AutoencoderKL model = new AutoencoderKL(config);
-        model.weightsManager = manager.newSubManager();
-        try {
-            WeightLoader.load(model, weights, model.weightsManager);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return model;
+        return withWeights(new AutoencoderKL(config), weights, manager);
     }
 
     /** Builds {@code config}'s VAE with seeded random weights, for timing without a checkpoint. */
     public static AutoencoderKL random(AutoencoderKLConfig config, long seed, NDManager manager) {
-        AutoencoderKL model = new AutoencoderKL(config);
-        model.weightsManager = manager.newSubManager();
-        RandomWeights.initialize(model, seed, model.weightsManager);
-        return model;
+        return withRandomWeights(new AutoencoderKL(config), seed, manager);
     }
 
     public AutoencoderKLConfig config() {
@@ -155,14 +126,6 @@ public final class AutoencoderKL extends Part implements AutoCloseable {
         }
         if (x.getDataType() != DataType.FLOAT32) {
             throw new InputShapeException("VAE: expected float32 " + what + ", got " + x.getDataType());
-        }
-    }
-
-    @Override
-    public void close() {
-        if (weightsManager != null) {
-            weightsManager.close();
-            weightsManager = null;
         }
     }
 }

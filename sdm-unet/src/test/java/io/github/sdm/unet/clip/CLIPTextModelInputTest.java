@@ -52,7 +52,8 @@ class CLIPTextModelInputTest {
         Files.writeString(dir.resolve("config.json"), "{\"hidden_size\": 8, \"num_attention_heads\": 2}");
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelFormatException e = assertThrows(ModelFormatException.class, () -> CLIPTextModel.load(dir, manager));
-            assertTrue(e.getMessage().contains(dir.resolve("model.safetensors").toString()), e.getMessage());
+            assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("model.safetensors"),
+                    e.getMessage());
         }
     }
 }

@@ -1,0 +1,155 @@
+package io.github.sdm.bench.cli;
+
+import io.github.sdm.bench.pipeline.BenchScenario;
+import io.github.sdm.bench.pipeline.BenchSettings;
+import io.github.sdm.bench.pipeline.Comparison;
+import io.github.sdm.bench.pipeline.Comparisons;
+import io.github.sdm.bench.pipeline.PipelineBench;
+import io.github.sdm.bench.pipeline.StableDiffusionRunner;
+import io.github.sdm.bench.pipeline.StageSummary;
+import io.github.sdm.bench.report.Format;
+import io.github.sdm.bench.report.MachineInfo;
+import io.github.sdm.bench.report.MemoryUsage;
+import io.github.sdm.bench.report.PipelineReport;
+import io.github.sdm.core.InvalidRequestException;
+import io.github.sdm.core.LoadOptions;
+import io.github.sdm.core.StableDiffusion;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sdm bench}: where every performance claim is measured. By itself it times whole generations
+ * stage by stage (warm-up, then measured runs) and, with {@code --compare}, compares scenarios within
+ * one run; its subcommands measure the matmul ceiling and single UNet calls.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Time whole generations stage by stage and print a Markdown report (median and range of "
+                + "each stage, end to end, peak memory, the machine and the command line).",
+                "Subcommands: 'ceiling' (matmul throughput), 'unet' (UNet call time, FLOPs, breakdown)."},
+        subcommands = {CeilingCommand.class, UNetBenchCommand.class})
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--model", description = "Diffusers model folder (default: the embedded tiny model; "
+            + "'sdm make-model' writes a full-size one).")
+    Path model;
+
+    @Option(names = "--size", defaultValue = "512", description = "Image width and height in pixels (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--steps", defaultValue = "20", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--sampler", defaultValue = "dpmpp_2m", description = "Sampler, as for 'sdm generate' (default: ${DEFAULT-VALUE}).")
+    String sampler;
+
+    @Option(names = "--guidance", defaultValue = "7.5", description = "Guidance scale (default: ${DEFAULT-VALUE}).")
+    double guidance;
+
+    @Option(names = "--prompt", defaultValue = BenchSettings.DEFAULT_PROMPT, description = "Prompt (default: ${DEFAULT-VALUE}).")
+    String prompt;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of every generation (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Unmeasured generations per scenario (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Measured generations per scenario (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Threads for the networks; 0 = all cores (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--attention-slice", defaultValue = "0",
+            description = "Attention rows computed at once; 0 = all (default: ${DEFAULT-VALUE}).")
+    int attentionSlice;
+
+    @Option(names = "--compare", description = "Compare scenarios within this run: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = ComparisonNames.class)
+    String compare;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Comparison comparison = compare == null ? null : Comparisons.named(compare);
+        BenchSettings settings = settings();
+        BenchScenario requested = new BenchScenario(sampler + " " + steps + " steps", sampler, steps, guidance);
+        List<BenchScenario> scenarios = comparison == null ? List.of(requested) : comparison.scenarios(requested);
+        Path folder = model != null ? model : EmbeddedModel.folder();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+
+        out.println("## sdm bench");
+        out.println();
+        out.println("Command: `" + Invocation.of(spec) + "`  ");
+        out.println("Machine at start: " + MachineInfo.current().describe());
+        out.flush();
+        long loadStart = System.nanoTime();
+        List<StageSummary> results;
+        try (StableDiffusion sd = StableDiffusion.load(folder,
+                LoadOptions.defaults().withThreads(threads).withAttentionSliceSize(attentionSlice))) {
+            Duration load = Duration.ofNanos(System.nanoTime() - loadStart);
+            out.println("Model: " + folder + " (loaded in " + Format.duration(load) + "); " + size + "x" + size
+                    + ", prompt \"" + prompt + "\", seed " + seed + ", " + warmup + " warm-up + " + runs
+                    + " measured generations per scenario, threads " + (threads == 0 ? "all" : threads)
+                    + ", attention " + (attentionSlice == 0 ? "unsliced" : "sliced by " + attentionSlice));
+            out.println();
+            out.flush();
+            results = PipelineBench.run(new StableDiffusionRunner(sd), scenarios, settings, line -> {
+                err.println(line);
+                err.flush();
+            });
+        }
+        for (StageSummary s : results) {
+            out.println("### " + s.scenario().label() + String.format(Locale.ROOT, " (guidance %.1f)",
+                    s.scenario().guidance()));
+            out.println();
+            out.print(PipelineReport.stageTable(s).render());
+            out.println();
+        }
+        if (comparison != null) {
+            out.println("### Comparison '" + comparison.name() + "': " + comparison.description());
+            out.println();
+            out.println("Generations interleaved (one of each scenario per round), so all share the machine's load.");
+            out.println();
+            out.print(PipelineReport.comparisonTable(results).render());
+            out.println();
+        }
+        out.println("Memory: " + MemoryUsage.current().describe() + "  ");
+        out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
+        out.flush();
+        return 0;
+    }
+
+    private BenchSettings settings() {
+        if (size <= 0 || size % 8 != 0) {
+            throw new InvalidRequestException("--size must be a positive multiple of 8, got " + size);
+        }
+        if (steps < 1) {
+            throw new InvalidRequestException("--steps must be >= 1, got " + steps);
+        }
+        if (runs < 1 || warmup < 0) {
+            throw new InvalidRequestException("--runs must be >= 1 and --warmup >= 0, got " + runs + " and " + warmup);
+        }
+        return new BenchSettings(prompt, size, size, seed, warmup, runs);
+    }
+
+    /** The names {@code --compare} accepts, for help and completion. */
+    static final class ComparisonNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Comparisons.all().keySet().iterator();
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.github.sdm.bench.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.github.sdm.bench.perf.MatmulCeiling;
+import io.github.sdm.bench.perf.PartProfile;
+import io.github.sdm.bench.perf.UNetCallBench;
+import io.github.sdm.bench.report.Format;
+import io.github.sdm.bench.report.MachineInfo;
+import io.github.sdm.bench.report.MarkdownTable;
+import io.github.sdm.bench.report.MemoryUsage;
+import io.github.sdm.bench.report.UNetReport;
+import io.github.sdm.core.InvalidRequestException;
+import io.github.sdm.core.ModelFormatException;
+import io.github.sdm.unet.unet.UNet2DConditionModel;
+import io.github.sdm.unet.unet.UNetConfig;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sdm bench unet}: UNet call times, FLOPs per call, the fraction of the matmul ceiling reached, and
+ * where the time goes, at one or more image sizes, all measured in one process so the ratios hold
+ * whatever the machine's load.
+ */
+@Command(name = "unet", mixinStandardHelpOptions = true,
+        description = "Time UNet calls (batch 2 as under guidance), count their FLOPs, compare with the matmul "
+                + "ceiling and break the time down by operation. Without --model: SD 1.5's UNet with seeded "
+                + "random weights.")
+final class UNetBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--sizes", split = ",", defaultValue = "256,512",
+            description = "Image sizes in pixels, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<Integer> sizes;
+
+    @Option(names = "--batch", defaultValue = "2", description = "Batch of each call (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Unmeasured calls per size (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--runs", defaultValue = "2", description = "Measured calls per size (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--attention-slice", defaultValue = "0",
+            description = "Attention slice size, rows of batch*heads at a time; 0 = unsliced (default: ${DEFAULT-VALUE}).")
+    int attentionSlice;
+
+    @Option(names = "--model", description = "A diffusers model folder (its unet/ is used) or a UNet folder; "
+            + "default: SD 1.5's UNet with seeded random weights.")
+    Path model;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random weights and inputs (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--no-ceiling", description = "Skip the matmul ceiling measurement.")
+    boolean noCeiling;
+
+    @Option(names = "--top-parts", defaultValue = "0",
+            description = "Also list this many individual parts with the most self time (default: ${DEFAULT-VALUE}).")
+    int topParts;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        validate();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        out.println("## UNet call: time, FLOPs, fraction of the matmul ceiling, breakdown");
+        out.println();
+        out.println("Command: `" + Invocation.of(spec) + "`  ");
+        out.println("Machine at start: " + MachineInfo.current().describe());
+        out.println();
+        double ceiling = Double.NaN;
+        if (!noCeiling) {
+            err.println("measuring the matmul ceiling...");
+            List<MatmulCeiling.Measurement> measured = CeilingCommand.measure(2, 5);
+            ceiling = UNetReport.ceilingGflops(measured);
+            out.println("### Matmul ceiling");
+            out.println();
+            out.print(UNetReport.ceilingTable(measured).render());
+            out.println();
+            out.printf(Locale.ROOT, "Ceiling (best median): %.1f GFLOP/s%n%n", ceiling);
+            out.flush();
+        }
+        List<UNetCallBench.Result> results = new ArrayList<>();
+        String weights;
+        int textWidth;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            long start = System.nanoTime();
+            UNet2DConditionModel unet;
+            if (model == null) {
+                err.println("building SD 1.5's UNet with random weights (seed " + seed + ")...");
+                unet = UNet2DConditionModel.random(UNetConfig.stableDiffusion15(), seed, manager);
+                weights = "SD 1.5 UNet (859,520,964 parameters), seeded random weights";
+            } else {
+                Path folder = unetFolder(model);
+                err.println("loading " + folder + "...");
+                unet = UNet2DConditionModel.load(folder, manager);
+                weights = "UNet of " + folder;
+            }
+            err.println("ready in " + Format.duration(Duration.ofNanos(System.nanoTime() - start)));
+            textWidth = unet.config().crossAttentionDim().get(0);
+            try (unet) {
+                for (int size : sizes) {
+                    err.println("size " + size + ": " + warmup + " warm-up + " + runs + " measured calls...");
+                    results.add(UNetCallBench.run(unet,
+                            new UNetCallBench.Settings(size, batch, warmup, runs, attentionSlice, seed), manager));
+                }
+            }
+        }
+        out.println("### UNet calls");
+        out.println();
+        out.println("Network: " + weights + "; float32, attention "
+                + (attentionSlice == 0 ? "unsliced" : "sliced by " + attentionSlice) + ", timestep "
+                + (int) UNetCallBench.TIMESTEP + ", text embedding [" + batch + ", " + UNetCallBench.TEXT_TOKENS
+                + ", " + textWidth + "]. GFLOP/s and the fraction of the ceiling count the matmul FLOPs only. diffusers: its CPU "
+                + "time per call on the reference machine (measured separately, batch 2).");
+        out.println();
+        out.print(UNetReport.callTable(results).render());
+        out.println();
+        out.print(UNetReport.flopTable(results, ceiling).render());
+        for (UNetCallBench.Result r : results) {
+            out.println();
+            out.println("### Where the time goes at " + r.settings().imageSize() + "x" + r.settings().imageSize()
+                    + ", batch " + r.settings().batch() + " (self time per call, mean of " + r.settings().runs()
+                    + " calls)");
+            out.println();
+            out.print(UNetReport.breakdownTable(r).render());
+            if (topParts > 0) {
+                out.println();
+                out.print(topPartsTable(r).render());
+            }
+        }
+        out.println();
+        out.println("Memory: " + MemoryUsage.current().describe() + "  ");
+        out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
+        out.flush();
+        return 0;
+    }
+
+    private MarkdownTable topPartsTable(UNetCallBench.Result r) {
+        long n = r.settings().runs();
+        MarkdownTable t = new MarkdownTable("part", "kind", "self time/call", "GFLOP/call", "GFLOP/s").alignRight(2, 3, 4);
+        r.profile().parts().stream()
+                .sorted(Comparator.comparingLong(PartProfile.PartTotals::selfNanos).reversed())
+                .limit(topParts)
+                .forEach(p -> t.row(p.name().isEmpty() ? "(root)" : p.name(), p.kind().name(),
+                        Format.duration(Duration.ofNanos(p.selfNanos() / n)), Format.giga(p.flops().total() / n),
+                        p.flops().total() == 0 ? "-" : Format.gigaPerSecond(p.flops().total(), p.selfNanos())));
+        return t;
+    }
+
+    private void validate() {
+        if (sizes.isEmpty()) {
+            throw new InvalidRequestException("--sizes: give at least one image size");
+        }
+        for (int s : sizes) {
+            if (s < 64 || s % 64 != 0) {
+                throw new InvalidRequestException("--sizes: " + s + " is not a multiple of 64 (the UNet halves the "
+                        + "latents three times)");
+            }
+        }
+        if (batch < 1) {
+            throw new InvalidRequestException("--batch must be >= 1, got " + batch);
+        }
+        if (runs < 1 || warmup < 0) {
+            throw new InvalidRequestException("--runs must be >= 1 and --warmup >= 0, got " + runs + " and " + warmup);
+        }
+        if (attentionSlice < 0) {
+            throw new InvalidRequestException("--attention-slice must be >= 0, got " + attentionSlice);
+        }
+    }
+
+    /** The UNet folder of a model folder, or the folder itself if it holds a UNet config. */
+    static Path unetFolder(Path model) {
+        if (Files.isRegularFile(model.resolve("unet").resolve(UNet2DConditionModel.CONFIG_FILE))) {
+            return model.resolve("unet");
+        }
+        if (Files.isRegularFile(model.resolve(UNet2DConditionModel.CONFIG_FILE))) {
+            return model;
+        }
+        throw new ModelFormatException("--model " + model + ": neither a model folder with unet/config.json nor a "
+                + "UNet folder with config.json");
+    }
+}
