@@ -1,9 +1,7 @@
 package io.github.sdm.unet.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 
 /**
  * Multi-head scaled dot-product attention as diffusers' {@code Attention}: projections {@code to_q},
@@ -12,8 +10,8 @@ import ai.djl.ndarray.index.NDIndex;
  * over the second input otherwise. {@code upcast_attention} needs nothing here: everything is float32.
  *
  * <p>Heads are folded into the batch ({@code [B*h, N, d]}) so the engine runs two batched matrix
- * products; with a slice size in the context, the {@code B*h} rows are processed in chunks to bound the
- * size of the attention map.
+ * products ({@link AttentionCore}, in chunks that bound the score map); a slice size in the context sets
+ * the number of batch-head rows per chunk.
  */
 public final class Attention extends Part {
     private final int heads;
@@ -61,7 +59,7 @@ public final class Attention extends Part {
         NDArray qh = toHeads(q).mul(scale);
         NDArray kt = toHeads(k).transpose(0, 2, 1);
         NDArray vh = toHeads(v);
-        NDArray attended = attend(qh, kt, vh, ctx.attentionSliceSize());
+        NDArray attended = AttentionCore.attend(qh, kt, vh, ctx.attentionSliceSize());
         NDArray merged = attended.reshape(batch, heads, n, headDim).transpose(0, 2, 1, 3)
                 .reshape(batch, n, heads * headDim);
         return new NDList(toOut.forward(ctx, merged));
@@ -72,30 +70,5 @@ public final class Attention extends Part {
         long batch = t.getShape().get(0);
         long len = t.getShape().get(1);
         return t.reshape(batch, len, heads, headDim).transpose(0, 2, 1, 3).reshape(batch * heads, len, headDim);
-    }
-
-    private static NDArray attend(NDArray q, NDArray kt, NDArray v, int sliceSize) {
-        long rows = q.getShape().get(0);
-        if (sliceSize <= 0 || sliceSize >= rows) {
-            return attendAll(q, kt, v);
-        }
-        NDList parts = new NDList();
-        for (long start = 0; start < rows; start += sliceSize) {
-            NDIndex rowsIndex = new NDIndex("{}:{}", start, Math.min(rows, start + sliceSize));
-            parts.add(attendAll(q.get(rowsIndex), kt.get(rowsIndex), v.get(rowsIndex)));
-        }
-        NDArray out = NDArrays.concat(parts, 0);
-        parts.close();
-        return out;
-    }
-
-    private static NDArray attendAll(NDArray q, NDArray kt, NDArray v) {
-        // The score map is the largest tensor of the whole network: free it as soon as it is used.
-        NDArray scores = q.matMul(kt);
-        NDArray probs = scores.softmax(-1);
-        scores.close();
-        NDArray out = probs.matMul(v);
-        probs.close();
-        return out;
     }
 }
