@@ -2,16 +2,41 @@ package io.github.sdm.unet.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 
-/** {@code y = x W^T + b} over the last dimension. Parameters {@code weight [out, in]}, {@code bias [out]}. */
+/**
+ * {@code y = x W^T + b} over the last dimension. Parameters {@code weight [out, in]}, {@code bias [out]}.
+ *
+ * <p>From {@link #CONVOLUTION_MIN_ROWS} rows on, the product runs as a 1x1 convolution over the input's
+ * memory viewed as a channels-last image {@code [1, in, rows, 1]} (no copy): the engine then uses its
+ * oneDNN kernels, about twice as fast on CPU as the BLAS behind its linear op (measured on AMD Zen with two
+ * threads; with one thread the engine itself falls back to BLAS). Same products, other summation order:
+ * results differ only by float rounding.
+ */
 public final class Linear extends Part {
+    /** Fewer rows than this run as a plain product, whose call overhead is smaller. */
+    static final long CONVOLUTION_MIN_ROWS = 128;
+    private static final Shape UNIT = new Shape(1, 1);
+    private static final Shape NO_PADDING = new Shape(0, 0);
+
+    private final long inFeatures;
+    private final long outFeatures;
     private final Parameter weight;
     private final Parameter bias;
+    private NDArray kernel;
 
     public Linear(String name, long inFeatures, long outFeatures, boolean withBias) {
         super(name);
+        this.inFeatures = inFeatures;
+        this.outFeatures = outFeatures;
         weight = parameter("weight", Parameter.Init.FAN_IN_UNIFORM, inFeatures, outFeatures, inFeatures);
         bias = withBias ? parameter("bias", Parameter.Init.FAN_IN_UNIFORM, inFeatures, outFeatures) : null;
+    }
+
+    @Override
+    protected void onWeightsLoaded() {
+        // a view of the weight, in the weight's manager, so no call allocates it
+        kernel = weight.value().reshape(outFeatures, inFeatures, 1, 1);
     }
 
     /** Inputs: {@code x [..., in]}. Output: {@code [..., out]}. */
@@ -22,7 +47,26 @@ public final class Linear extends Part {
 
     /** The layer's function without interception. */
     public NDArray apply(NDArray x) {
-        return x.getNDArrayInternal().linear(x, weight.value(), bias == null ? null : bias.value()).singletonOrThrow();
+        Shape shape = x.getShape();
+        long rows = shape.dimension() == 0 ? 0 : shape.size() / shape.get(shape.dimension() - 1);
+        NDArray b = bias == null ? null : bias.value();
+        if (rows < CONVOLUTION_MIN_ROWS || kernel == null || shape.get(shape.dimension() - 1) != inFeatures) {
+            return x.getNDArrayInternal().linear(x, weight.value(), b).singletonOrThrow();
+        }
+        // views only; the handles are closed at once since this layer has no scope of its own
+        NDArray rowsView = x.reshape(1, rows, 1, inFeatures);
+        NDArray image = rowsView.transpose(0, 3, 1, 2);
+        rowsView.close();
+        NDArray convolved = image.getNDArrayInternal().convolution(image, kernel, b, UNIT, NO_PADDING, UNIT, 1)
+                .singletonOrThrow();
+        image.close();
+        NDArray channelsLast = convolved.transpose(0, 2, 3, 1);
+        convolved.close();
+        long[] outShape = shape.getShape().clone();
+        outShape[outShape.length - 1] = outFeatures;
+        NDArray out = channelsLast.reshape(outShape);
+        channelsLast.close();
+        return out;
     }
 
     @Override

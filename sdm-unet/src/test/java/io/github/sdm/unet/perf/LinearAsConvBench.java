@@ -28,14 +28,15 @@ public final class LinearAsConvBench {
             NDArray w = manager.randomNormal(new Shape(out, in)).div(Math.sqrt(in));
             NDArray bias = manager.randomNormal(new Shape(out));
             NDArray w4 = w.reshape(out, in, 1, 1);
-            double[][] wall = new double[2][rounds];
-            double[][] cpu = new double[2][rounds];
-            float[][] results = new float[2][];
+            double[][] wall = new double[3][rounds];
+            double[][] cpu = new double[3][rounds];
+            float[][] results = new float[3][];
             for (int r = -1; r < rounds; r++) {
-                for (int v = 0; v < 2; v++) {
+                for (int v = 0; v < 3; v++) {
                     long c0 = AbHarness.processCpuNanos();
                     long t0 = System.nanoTime();
-                    NDArray y = v == 0 ? linear(x, w, bias) : conv(x, w4, bias, b, n, in, out);
+                    NDArray y = v == 0 ? linear(x, w, bias) : v == 1 ? conv(x, w4, bias, b, n, in, out)
+                            : convRows(x, w4, bias, b, n, in, out);
                     if (r >= 0) {
                         wall[v][r] = (System.nanoTime() - t0) / 1e9;
                         cpu[v][r] = (AbHarness.processCpuNanos() - c0) / 1e9;
@@ -47,19 +48,27 @@ public final class LinearAsConvBench {
                 }
             }
             double flop = 2.0 * b * n * in * out;
-            String[] names = {"linear", "conv 1x1 channels-last"};
-            for (int v = 0; v < 2; v++) {
+            String[] names = {"linear", "conv 1x1 channels-last", "conv 1x1 rows as batch"};
+            for (int v = 0; v < 3; v++) {
                 System.out.printf("%-24s median %.4f s wall (%.1f GFLOP/s), %.4f s cpu (%.1f GFLOP/cpu-s)%n",
                         names[v], AbHarness.median(wall[v]), flop / AbHarness.median(wall[v]) / 1e9,
                         AbHarness.median(cpu[v]), flop / AbHarness.median(cpu[v]) / 1e9);
             }
             System.out.println(AbHarness.difference(results[0], results[1]));
+            System.out.println(AbHarness.difference(results[0], results[2]));
         }
         System.out.println("uptime at end: " + AbHarness.uptime());
     }
 
     static NDArray linear(NDArray x, NDArray w, NDArray bias) {
         return x.getNDArrayInternal().linear(x, w, bias).singletonOrThrow();
+    }
+
+    static NDArray convRows(NDArray x, NDArray w4, NDArray bias, long b, long n, long in, long out) {
+        NDArray rows = x.reshape(b * n, in, 1, 1);
+        NDArray y = rows.getNDArrayInternal().convolution(rows, w4, bias, new Shape(1, 1), new Shape(0, 0),
+                new Shape(1, 1), 1).singletonOrThrow();
+        return y.reshape(b, n, out);
     }
 
     static NDArray conv(NDArray x, NDArray w4, NDArray bias, long b, long n, long in, long out) {
