@@ -51,24 +51,52 @@ public final class Attention extends Part {
     protected NDList compute(ForwardContext ctx, NDList inputs) {
         NDArray x = inputs.get(0);
         NDArray context = inputs.size() > 1 ? inputs.get(1) : x;
-        NDArray q = toQ.forward(ctx, x);
-        NDArray k = toK.forward(ctx, context);
-        NDArray v = toV.forward(ctx, context);
         long batch = x.getShape().get(0);
         long n = x.getShape().get(1);
-        NDArray qh = toHeads(q).mul(scale);
-        NDArray kt = toHeads(k).transpose(0, 2, 1);
-        NDArray vh = toHeads(v);
+        NDArray qh = heads(ctx, inputs, toQ.forward(ctx, x), true);
+        NDArray kh = heads(ctx, inputs, toK.forward(ctx, context), false);
+        NDArray vh = heads(ctx, inputs, toV.forward(ctx, context), false);
+        NDArray kt = kh.transpose(0, 2, 1);
         NDArray attended = AttentionCore.attend(qh, kt, vh, ctx.attentionSliceSize());
-        NDArray merged = attended.reshape(batch, heads, n, headDim).transpose(0, 2, 1, 3)
-                .reshape(batch, n, heads * headDim);
+        for (NDArray used : new NDArray[] {qh, kt, kh, vh}) {
+            used.close();
+        }
+        NDArray merged = permuteCopy(attended, new long[] {batch, heads, n, headDim}, new int[] {0, 2, 1, 3},
+                new long[] {batch, n, heads * headDim});
+        attended.close();
         return new NDList(toOut.forward(ctx, merged));
     }
 
-    /** {@code [B, L, h*d] -> [B*h, L, d]}. */
-    private NDArray toHeads(NDArray t) {
-        long batch = t.getShape().get(0);
-        long len = t.getShape().get(1);
-        return t.reshape(batch, len, heads, headDim).transpose(0, 2, 1, 3).reshape(batch * heads, len, headDim);
+    /**
+     * A projection {@code [B, L, h*d]} as heads {@code [B*h, L, d]} (a new array), scaled if asked; the
+     * projection itself is freed unless an interceptor kept it or it is one of this part's inputs.
+     */
+    private NDArray heads(ForwardContext ctx, NDList inputs, NDArray projected, boolean scaled) {
+        long batch = projected.getShape().get(0);
+        long len = projected.getShape().get(1);
+        NDArray split = permuteCopy(projected, new long[] {batch, len, heads, headDim}, new int[] {0, 2, 1, 3},
+                new long[] {batch * heads, len, headDim});
+        NDArray out = split;
+        if (scaled) {
+            out = split.mul(scale);
+            split.close();
+        }
+        if (inputs.stream().noneMatch(input -> input == projected)) {
+            Intermediates.release(ctx, projected, out);
+        }
+        return out;
+    }
+
+    /**
+     * {@code t.reshape(view).transpose(axes).reshape(shape)}, closing the intermediate views at once so
+     * that closing {@code t} (or the result) frees its memory.
+     */
+    private static NDArray permuteCopy(NDArray t, long[] view, int[] axes, long[] shape) {
+        NDArray viewed = t.reshape(view);
+        NDArray permuted = viewed.transpose(axes);
+        NDArray out = permuted.reshape(shape);
+        viewed.close();
+        permuted.close();
+        return out;
     }
 }
