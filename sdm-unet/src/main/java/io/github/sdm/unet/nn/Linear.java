@@ -1,6 +1,7 @@
 package io.github.sdm.unet.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 
@@ -11,7 +12,8 @@ import ai.djl.ndarray.types.Shape;
  * memory viewed as a channels-last image {@code [1, in, rows, 1]} (no copy): the engine then uses its
  * oneDNN kernels, about twice as fast on CPU as the BLAS behind its linear op (measured on AMD Zen with two
  * threads; with one thread the engine itself falls back to BLAS). Same products, other summation order:
- * results differ only by float rounding.
+ * results differ only by float rounding. Weights above 16 MiB run in slices of output features
+ * ({@link WeightSlices}).
  */
 public final class Linear extends Part {
     /** Fewer rows than this run as a plain product, whose call overhead is smaller. */
@@ -23,7 +25,7 @@ public final class Linear extends Part {
     private final long outFeatures;
     private final Parameter weight;
     private final Parameter bias;
-    private NDArray kernel;
+    private WeightSlices kernels;
 
     public Linear(String name, long inFeatures, long outFeatures, boolean withBias) {
         super(name);
@@ -35,8 +37,9 @@ public final class Linear extends Part {
 
     @Override
     protected void onWeightsLoaded() {
-        // a view of the weight, in the weight's manager, so no call allocates it
-        kernel = weight.value().reshape(outFeatures, inFeatures, 1, 1);
+        // views of the weight, in the weight's manager, so no call allocates them
+        NDArray kernel = weight.value().reshape(outFeatures, inFeatures, 1, 1);
+        kernels = WeightSlices.of(kernel, bias == null ? null : bias.value());
     }
 
     /** Inputs: {@code x [..., in]}. Output: {@code [..., out]}. */
@@ -50,15 +53,14 @@ public final class Linear extends Part {
         Shape shape = x.getShape();
         long rows = shape.dimension() == 0 ? 0 : shape.size() / shape.get(shape.dimension() - 1);
         NDArray b = bias == null ? null : bias.value();
-        if (rows < CONVOLUTION_MIN_ROWS || kernel == null || shape.get(shape.dimension() - 1) != inFeatures) {
+        if (rows < CONVOLUTION_MIN_ROWS || kernels == null || shape.get(shape.dimension() - 1) != inFeatures) {
             return x.getNDArrayInternal().linear(x, weight.value(), b).singletonOrThrow();
         }
         // views only; the handles are closed at once since this layer has no scope of its own
         NDArray rowsView = x.reshape(1, rows, 1, inFeatures);
         NDArray image = rowsView.transpose(0, 3, 1, 2);
         rowsView.close();
-        NDArray convolved = image.getNDArrayInternal().convolution(image, kernel, b, UNIT, NO_PADDING, UNIT, 1)
-                .singletonOrThrow();
+        NDArray convolved = convolve(image);
         image.close();
         NDArray channelsLast = convolved.transpose(0, 2, 3, 1);
         convolved.close();
@@ -67,6 +69,24 @@ public final class Linear extends Part {
         NDArray out = channelsLast.reshape(outShape);
         channelsLast.close();
         return out;
+    }
+
+    /** The 1x1 convolution, in slices of output channels if the weight is large (see WeightSlices). */
+    private NDArray convolve(NDArray image) {
+        if (kernels.count() == 1) {
+            return convolve(image, kernels.weight(0), kernels.bias(0));
+        }
+        NDList pieces = new NDList(kernels.count());
+        for (int i = 0; i < kernels.count(); i++) {
+            pieces.add(convolve(image, kernels.weight(i), kernels.bias(i)));
+        }
+        NDArray out = NDArrays.concat(pieces, 1);
+        pieces.close();
+        return out;
+    }
+
+    private static NDArray convolve(NDArray image, NDArray kernel, NDArray b) {
+        return image.getNDArrayInternal().convolution(image, kernel, b, UNIT, NO_PADDING, UNIT, 1).singletonOrThrow();
     }
 
     @Override
