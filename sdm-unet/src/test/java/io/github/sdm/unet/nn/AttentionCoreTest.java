@@ -33,12 +33,29 @@ class AttentionCoreTest {
     void defaultBudgetChunksAMapAboveItAndChangesNothing() {
         try (NDManager manager = NDManager.newBaseManager()) {
             manager.getEngine().setRandomSeed(4);
-            // [2, 2100, 2100] floats = 34 MiB of scores: more than the 16 MiB budget
-            NDArray q = manager.randomNormal(new Shape(2, 2100, 4));
-            NDArray kt = manager.randomNormal(new Shape(2, 2100, 4)).transpose(0, 2, 1);
-            NDArray v = manager.randomNormal(new Shape(2, 2100, 4));
+            // [3, 2100, 1000] floats = 24 MiB of scores: more than the 16 MiB budget (batched products)
+            NDArray q = manager.randomNormal(new Shape(3, 2100, 4));
+            NDArray kt = manager.randomNormal(new Shape(3, 1000, 4)).transpose(0, 2, 1);
+            NDArray v = manager.randomNormal(new Shape(3, 1000, 4));
             assertClose(AttentionCore.attendAll(q, kt, v).toFloatArray(),
                     AttentionCore.attend(q, kt, v, 0).toFloatArray(), "default budget");
+        }
+    }
+
+    @Test
+    void convolutionRouteForLargeChunksEqualsTheBatchedProducts() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            manager.getEngine().setRandomSeed(5);
+            // 3 heads of 1100 queries over 1030 keys: chunks of >= 1024 queries and keys take the route
+            NDArray q = manager.randomNormal(new Shape(3, 1100, 8)).mul(0.3f);
+            NDArray kt = manager.randomNormal(new Shape(3, 1030, 8)).transpose(0, 2, 1);
+            NDArray v = manager.randomNormal(new Shape(3, 1030, 8));
+            long budget = AttentionCore.CONVOLUTION_MIN_QUERIES * 1030 * Float.BYTES;
+            assertArrayEquals(new long[] {1, AttentionCore.CONVOLUTION_MIN_QUERIES},
+                    AttentionCore.chunkSizes(3, 1100, 1030, 0, budget));
+            // another kernel sums the 1030 products in another order: float rounding of such sums
+            assertClose(AttentionCore.attendAll(q, kt, v).toFloatArray(),
+                    AttentionCore.attend(q, kt, v, 0, budget).toFloatArray(), "by convolution", 1e-5);
         }
     }
 
@@ -62,6 +79,10 @@ class AttentionCoreTest {
     }
 
     private static void assertClose(float[] expected, float[] actual, String what) {
+        assertClose(expected, actual, what, 1e-6);
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String what, double relative) {
         assertTrue(expected.length == actual.length, what + ": length");
         double scale = 0;
         double worst = 0;
@@ -69,6 +90,6 @@ class AttentionCoreTest {
             scale = Math.max(scale, Math.abs(expected[i]));
             worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
         }
-        assertTrue(worst <= 1e-6 * scale, what + ": max |diff| " + worst + " vs scale " + scale);
+        assertTrue(worst <= relative * scale, what + ": max |diff| " + worst + " vs scale " + scale);
     }
 }
