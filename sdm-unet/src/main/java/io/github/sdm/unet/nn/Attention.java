@@ -1,9 +1,7 @@
 package io.github.sdm.unet.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 
 /**
  * Multi-head scaled dot-product attention as diffusers' {@code Attention}: projections {@code to_q},
@@ -12,8 +10,8 @@ import ai.djl.ndarray.index.NDIndex;
  * over the second input otherwise. {@code upcast_attention} needs nothing here: everything is float32.
  *
  * <p>Heads are folded into the batch ({@code [B*h, N, d]}) so the engine runs two batched matrix
- * products; with a slice size in the context, the {@code B*h} rows are processed in chunks to bound the
- * size of the attention map.
+ * products ({@link AttentionCore}, in chunks that bound the score map); a slice size in the context sets
+ * the number of batch-head rows per chunk.
  */
 public final class Attention extends Part {
     private final int heads;
@@ -53,49 +51,52 @@ public final class Attention extends Part {
     protected NDList compute(ForwardContext ctx, NDList inputs) {
         NDArray x = inputs.get(0);
         NDArray context = inputs.size() > 1 ? inputs.get(1) : x;
-        NDArray q = toQ.forward(ctx, x);
-        NDArray k = toK.forward(ctx, context);
-        NDArray v = toV.forward(ctx, context);
         long batch = x.getShape().get(0);
         long n = x.getShape().get(1);
-        NDArray qh = toHeads(q).mul(scale);
-        NDArray kt = toHeads(k).transpose(0, 2, 1);
-        NDArray vh = toHeads(v);
-        NDArray attended = attend(qh, kt, vh, ctx.attentionSliceSize());
-        NDArray merged = attended.reshape(batch, heads, n, headDim).transpose(0, 2, 1, 3)
-                .reshape(batch, n, heads * headDim);
+        NDArray qh = heads(ctx, inputs, toQ.forward(ctx, x), true);
+        NDArray kh = heads(ctx, inputs, toK.forward(ctx, context), false);
+        NDArray vh = heads(ctx, inputs, toV.forward(ctx, context), false);
+        NDArray kt = kh.transpose(0, 2, 1);
+        NDArray attended = AttentionCore.attend(qh, kt, vh, ctx.attentionSliceSize());
+        for (NDArray used : new NDArray[] {qh, kt, kh, vh}) {
+            used.close();
+        }
+        NDArray merged = permuteCopy(attended, new long[] {batch, heads, n, headDim}, new int[] {0, 2, 1, 3},
+                new long[] {batch, n, heads * headDim});
+        attended.close();
         return new NDList(toOut.forward(ctx, merged));
     }
 
-    /** {@code [B, L, h*d] -> [B*h, L, d]}. */
-    private NDArray toHeads(NDArray t) {
-        long batch = t.getShape().get(0);
-        long len = t.getShape().get(1);
-        return t.reshape(batch, len, heads, headDim).transpose(0, 2, 1, 3).reshape(batch * heads, len, headDim);
-    }
-
-    private static NDArray attend(NDArray q, NDArray kt, NDArray v, int sliceSize) {
-        long rows = q.getShape().get(0);
-        if (sliceSize <= 0 || sliceSize >= rows) {
-            return attendAll(q, kt, v);
+    /**
+     * A projection {@code [B, L, h*d]} as heads {@code [B*h, L, d]} (a new array), scaled if asked; the
+     * projection itself is freed unless an interceptor kept it or it is one of this part's inputs.
+     */
+    private NDArray heads(ForwardContext ctx, NDList inputs, NDArray projected, boolean scaled) {
+        long batch = projected.getShape().get(0);
+        long len = projected.getShape().get(1);
+        NDArray split = permuteCopy(projected, new long[] {batch, len, heads, headDim}, new int[] {0, 2, 1, 3},
+                new long[] {batch * heads, len, headDim});
+        NDArray out = split;
+        if (scaled) {
+            out = split.mul(scale);
+            split.close();
         }
-        NDList parts = new NDList();
-        for (long start = 0; start < rows; start += sliceSize) {
-            NDIndex rowsIndex = new NDIndex("{}:{}", start, Math.min(rows, start + sliceSize));
-            parts.add(attendAll(q.get(rowsIndex), kt.get(rowsIndex), v.get(rowsIndex)));
+        if (inputs.stream().noneMatch(input -> input == projected)) {
+            Intermediates.release(ctx, projected, out);
         }
-        NDArray out = NDArrays.concat(parts, 0);
-        parts.close();
         return out;
     }
 
-    private static NDArray attendAll(NDArray q, NDArray kt, NDArray v) {
-        // The score map is the largest tensor of the whole network: free it as soon as it is used.
-        NDArray scores = q.matMul(kt);
-        NDArray probs = scores.softmax(-1);
-        scores.close();
-        NDArray out = probs.matMul(v);
-        probs.close();
+    /**
+     * {@code t.reshape(view).transpose(axes).reshape(shape)}, closing the intermediate views at once so
+     * that closing {@code t} (or the result) frees its memory.
+     */
+    private static NDArray permuteCopy(NDArray t, long[] view, int[] axes, long[] shape) {
+        NDArray viewed = t.reshape(view);
+        NDArray permuted = viewed.transpose(axes);
+        NDArray out = permuted.reshape(shape);
+        viewed.close();
+        permuted.close();
         return out;
     }
 }

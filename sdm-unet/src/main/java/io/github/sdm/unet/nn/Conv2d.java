@@ -1,12 +1,13 @@
 package io.github.sdm.unet.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 
 /**
  * 2-D convolution over {@code [N, C, H, W]}, square kernel. Parameters {@code weight [out, in, k, k]},
- * {@code bias [out]}.
+ * {@code bias [out]}. Weights above 16 MiB run in slices of output channels ({@link WeightSlices}).
  */
 public final class Conv2d extends Part {
     private final Parameter weight;
@@ -14,6 +15,7 @@ public final class Conv2d extends Part {
     private final Shape stride;
     private final Shape padding;
     private static final Shape NO_DILATION = new Shape(1, 1);
+    private WeightSlices slices;
 
     public Conv2d(String name, long inChannels, long outChannels, int kernel, int stride, int padding) {
         super(name);
@@ -30,11 +32,28 @@ public final class Conv2d extends Part {
         return new NDList(apply(inputs.head()));
     }
 
+    @Override
+    protected void onWeightsLoaded() {
+        slices = WeightSlices.of(weight.value(), bias.value());
+    }
+
     /** The layer's function without interception. */
     public NDArray apply(NDArray x) {
-        return x.getNDArrayInternal()
-                .convolution(x, weight.value(), bias.value(), stride, padding, NO_DILATION, 1)
-                .singletonOrThrow();
+        if (slices == null || slices.count() == 1) {
+            return convolve(x, weight.value(), bias.value());
+        }
+        // large weights in slices of output channels, see WeightSlices
+        NDList pieces = new NDList(slices.count());
+        for (int i = 0; i < slices.count(); i++) {
+            pieces.add(convolve(x, slices.weight(i), slices.bias(i)));
+        }
+        NDArray out = NDArrays.concat(pieces, 1);
+        pieces.close();
+        return out;
+    }
+
+    private NDArray convolve(NDArray x, NDArray w, NDArray b) {
+        return x.getNDArrayInternal().convolution(x, w, b, stride, padding, NO_DILATION, 1).singletonOrThrow();
     }
 
     @Override

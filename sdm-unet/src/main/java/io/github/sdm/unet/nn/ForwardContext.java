@@ -16,7 +16,7 @@ import java.util.function.Function;
  */
 public final class ForwardContext {
 
-    /** Plain computation: no interception, no attention slicing. */
+    /** Plain computation: no interception, attention chunked by its memory budget only. */
     public static final ForwardContext DEFAULT = new ForwardContext(PartInterceptor.NONE, 0, null);
 
     private final PartInterceptor interceptor;
@@ -41,8 +41,10 @@ public final class ForwardContext {
     }
 
     /**
-     * Bounds attention memory: the batch*heads dimension is processed this many rows at a time (0 = all at
-     * once). At 512x512 one unsliced SD 1.5 attention map is [16, 4096, 4096] floats, 1 GiB.
+     * Bounds attention memory: the batch*heads dimension is processed this many rows at a time (0 = as many
+     * as fit {@link Attention}'s chunk budget of 16 MiB per score map). Query rows are always chunked to
+     * that budget, so no score map is larger unless a single slice row needs more; unchunked, one SD 1.5
+     * attention map at 512x512 would be [16, 4096, 4096] floats, 1 GiB.
      */
     public ForwardContext withAttentionSliceSize(int sliceSize) {
         if (sliceSize < 0) {

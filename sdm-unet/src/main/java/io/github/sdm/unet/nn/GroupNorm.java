@@ -54,6 +54,12 @@ public final class GroupNorm extends Part {
         NDArray grouped = x.reshape(shape.get(0), groups, groupSize);
         NDArray normed = JniUtils.layerNorm((PtNDArray) grouped, new Shape(groupSize),
                 (PtNDArray) identity[0], (PtNDArray) identity[1], eps);
-        return new NDList(normed.reshape(shape).mul(scale4d).add(shift4d));
+        // the affine in place: the normalised array is this part's own temporary
+        NDArray out = normed.reshape(shape);
+        normed.close();
+        grouped.close();
+        out.muli(scale4d);
+        out.addi(shift4d);
+        return new NDList(out);
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import io.github.sdm.unet.nn.Attention;
 import io.github.sdm.unet.nn.FeedForward;
 import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.nn.Intermediates;
 import io.github.sdm.unet.nn.LayerNorm;
 import io.github.sdm.unet.nn.Part;
 
@@ -45,11 +46,25 @@ public final class BasicTransformerBlock extends Part {
     /** Inputs: {@code x [B, N, dim]}, {@code context [B, M, crossAttentionDim]}. Output: {@code [B, N, dim]}. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
-        NDArray h = inputs.get(0);
+        NDArray x = inputs.get(0);
         NDArray context = inputs.get(1);
-        h = attn1.forward(ctx, norm1.forward(ctx, h)).add(h);
-        h = attn2.forward(ctx, norm2.forward(ctx, h), context).add(h);
-        h = ff.forward(ctx, norm3.forward(ctx, h)).add(h);
+        NDArray h = residual(ctx, x, norm1, attn1, null);
+        h = Intermediates.advance(ctx, x, h, residual(ctx, h, norm2, attn2, context));
+        h = Intermediates.advance(ctx, x, h, residual(ctx, h, norm3, ff, null));
         return new NDList(h);
+    }
+
+    /** {@code part(norm(h) [, context]) + h}, freeing the intermediates as soon as they are used. */
+    private static NDArray residual(ForwardContext ctx, NDArray h, LayerNorm norm, Part part, NDArray context) {
+        NDArray normed = norm.forward(ctx, h);
+        NDArray out = context == null ? part.forward(ctx, normed) : part.forward(ctx, normed, context);
+        if (normed != h) {
+            Intermediates.release(ctx, normed, out);
+        }
+        NDArray sum = out.add(h);
+        if (out != h) {
+            Intermediates.release(ctx, out, sum);
+        }
+        return sum;
     }
 }

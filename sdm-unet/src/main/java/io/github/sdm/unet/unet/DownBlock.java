@@ -3,6 +3,7 @@ package io.github.sdm.unet.unet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.nn.Intermediates;
 import io.github.sdm.unet.nn.Part;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -69,7 +70,14 @@ public final class DownBlock extends Part {
     /** Layer {@code j}: resnet {@code j}, then attention {@code j} if this block has attentions. */
     public NDArray layer(ForwardContext ctx, int j, NDArray hidden, NDArray temb, NDArray context) {
         NDArray h = resnets.get(j).forward(ctx, hidden, temb);
-        return attentions.isEmpty() ? h : attentions.get(j).forward(ctx, h, context);
+        if (attentions.isEmpty()) {
+            return h;
+        }
+        NDArray out = attentions.get(j).forward(ctx, h, context);
+        if (h != hidden) {
+            Intermediates.release(ctx, h, out);
+        }
+        return out;
     }
 
     public NDArray downsample(ForwardContext ctx, NDArray hidden) {

@@ -6,6 +6,7 @@ import io.github.sdm.unet.nn.Activations;
 import io.github.sdm.unet.nn.Conv2d;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.GroupNorm;
+import io.github.sdm.unet.nn.Intermediates;
 import io.github.sdm.unet.nn.Linear;
 import io.github.sdm.unet.nn.Part;
 
@@ -41,12 +42,24 @@ public final class ResnetBlock2D extends Part {
     protected NDList compute(ForwardContext ctx, NDList inputs) {
         NDArray x = inputs.get(0);
         NDArray temb = inputs.get(1);
-        NDArray h = conv1.forward(ctx, Activations.silu(norm1.forward(ctx, x)));
+        NDArray h = convolveActivated(ctx, norm1, conv1, x);
         NDArray t = timeEmbProj.forward(ctx, Activations.silu(temb));
-        h = h.add(t.reshape(t.getShape().get(0), t.getShape().get(1), 1, 1));
-        h = conv2.forward(ctx, Activations.silu(norm2.forward(ctx, h)));
+        h = Intermediates.advance(ctx, x, h, h.add(t.reshape(t.getShape().get(0), t.getShape().get(1), 1, 1)));
+        h = Intermediates.advance(ctx, x, h, convolveActivated(ctx, norm2, conv2, h));
         NDArray shortcut = convShortcut != null ? convShortcut.forward(ctx, x) : x;
         NDArray out = shortcut.add(h);
+        Intermediates.advance(ctx, x, h, out);
+        Intermediates.advance(ctx, x, shortcut, out);
         return new NDList(outputScaleFactor == 1.0 ? out : out.div(outputScaleFactor));
+    }
+
+    /** {@code conv(silu(norm(x)))}, freeing each intermediate as soon as it is used. */
+    private static NDArray convolveActivated(ForwardContext ctx, GroupNorm norm, Conv2d conv, NDArray x) {
+        NDArray normed = norm.forward(ctx, x);
+        NDArray activated = Activations.silu(normed);
+        Intermediates.release(ctx, normed, x);
+        NDArray out = conv.forward(ctx, activated);
+        Intermediates.release(ctx, activated, out);
+        return out;
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.nn.Intermediates;
 import io.github.sdm.unet.nn.Part;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -72,7 +73,15 @@ public final class UpBlock extends Part {
     public NDArray layer(ForwardContext ctx, int j, NDArray hidden, NDArray skip, NDArray temb, NDArray context) {
         NDArray joined = NDArrays.concat(new NDList(hidden, skip), 1);
         NDArray h = resnets.get(j).forward(ctx, joined, temb);
-        return attentions.isEmpty() ? h : attentions.get(j).forward(ctx, h, context);
+        Intermediates.release(ctx, joined, h);
+        if (attentions.isEmpty()) {
+            return h;
+        }
+        NDArray out = attentions.get(j).forward(ctx, h, context);
+        if (h != hidden && h != skip) {
+            Intermediates.release(ctx, h, out);
+        }
+        return out;
     }
 
     public NDArray upsample(ForwardContext ctx, NDArray hidden) {

@@ -3,6 +3,7 @@ package io.github.sdm.unet.vae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import io.github.sdm.unet.nn.AttentionCore;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.GroupNorm;
 import io.github.sdm.unet.nn.Linear;
@@ -14,7 +15,8 @@ import io.github.sdm.unet.nn.Part;
  * single-head self-attention over the {@code H*W} positions with biased {@code to_q}, {@code to_k},
  * {@code to_v}, {@code to_out.0}, scale {@code 1/sqrt(C)}, plus the input.
  *
- * <p>The score map is {@code [B, H*W, H*W]}: 64 MiB per image at SD's 64x64 latent (512x512 pixels).
+ * <p>The score map is {@code [B, H*W, H*W]}: 64 MiB per image at SD's 64x64 latent (512x512 pixels),
+ * computed in chunks by {@link AttentionCore}.
  */
 public final class VaeAttention extends Part {
     private final GroupNorm groupNorm;
@@ -46,12 +48,7 @@ public final class VaeAttention extends Part {
         NDArray q = toQ.forward(ctx, tokens).mul(scale);
         NDArray kt = toK.forward(ctx, tokens).transpose(0, 2, 1);
         NDArray v = toV.forward(ctx, tokens);
-        // The score map is the largest tensor of the decoder: free it as soon as it is used.
-        NDArray scores = q.matMul(kt);
-        NDArray probs = scores.softmax(-1);
-        scores.close();
-        NDArray attended = probs.matMul(v);
-        probs.close();
+        NDArray attended = AttentionCore.attend(q, kt, v, ctx.attentionSliceSize());
         NDArray out = toOut.forward(ctx, attended).transpose(0, 2, 1).reshape(shape);
         return new NDList(out.add(x));
     }

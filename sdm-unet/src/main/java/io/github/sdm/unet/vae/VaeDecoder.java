@@ -2,9 +2,11 @@ package io.github.sdm.unet.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import io.github.sdm.unet.nn.Activations;
 import io.github.sdm.unet.nn.Conv2d;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.GroupNorm;
+import io.github.sdm.unet.nn.Intermediates;
 import io.github.sdm.unet.nn.Part;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -58,7 +60,7 @@ public final class VaeDecoder extends Part {
             h = Intermediates.advance(ctx, x, h, block.forward(ctx, h));
         }
         h = Intermediates.advance(ctx, x, h, convNormOut.forward(ctx, h));
-        h = Intermediates.advance(ctx, x, h, VaeResnetBlock.silu(h));
+        h = Intermediates.advance(ctx, x, h, Activations.silu(h));
         return new NDList(convOut.forward(ctx, h));
     }
 }

@@ -2,9 +2,11 @@ package io.github.sdm.unet.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import io.github.sdm.unet.nn.Activations;
 import io.github.sdm.unet.nn.Conv2d;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.GroupNorm;
+import io.github.sdm.unet.nn.Intermediates;
 import io.github.sdm.unet.nn.Part;
 
 /**
@@ -45,20 +47,10 @@ public final class VaeResnetBlock extends Part {
         return new NDList(out);
     }
 
-    /**
-     * {@code x * sigmoid(x)} in one new array (the sigmoid, multiplied in place) instead of two: every
-     * fresh large array costs page faults as well as its memory.
-     */
-    static NDArray silu(NDArray x) {
-        NDArray out = x.getNDArrayInternal().sigmoid();
-        out.muli(x);
-        return out;
-    }
-
     /** {@code conv(silu(norm(x)))}, freeing each intermediate as soon as it is used. */
     private static NDArray convolveActivated(ForwardContext ctx, GroupNorm norm, Conv2d conv, NDArray x) {
         NDArray normed = norm.forward(ctx, x);
-        NDArray activated = silu(normed);
+        NDArray activated = Activations.silu(normed);
         Intermediates.release(ctx, normed, x);
         NDArray out = conv.forward(ctx, activated);
         Intermediates.release(ctx, activated, out);

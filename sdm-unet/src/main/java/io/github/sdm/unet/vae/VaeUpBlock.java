@@ -3,6 +3,7 @@ package io.github.sdm.unet.vae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.nn.Intermediates;
 import io.github.sdm.unet.nn.Part;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -6,6 +6,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.github.sdm.unet.nn.Conv2d;
 import io.github.sdm.unet.nn.ForwardContext;
+import io.github.sdm.unet.nn.Intermediates;
 import io.github.sdm.unet.nn.Part;
 
 /** diffusers' {@code Upsample2D} with a conv: nearest-neighbour 2x, then a 3x3 {@code conv}. */

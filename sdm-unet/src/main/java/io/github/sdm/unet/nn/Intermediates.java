@@ -1,17 +1,17 @@
-package io.github.sdm.unet.vae;
+package io.github.sdm.unet.nn;
 
 import ai.djl.ndarray.NDArray;
-import io.github.sdm.unet.nn.ForwardContext;
 
 /**
  * Frees a part's intermediate activations as soon as they are used up, instead of when the part returns.
- * At full resolution every decoder activation is 128-256 MiB for one 512x512 image, and a block's chain of
- * them would otherwise stay alive to its end.
+ * At full resolution every VAE decoder activation is 128-256 MiB for one 512x512 image, and a block's
+ * chain of them would otherwise stay alive to its end; memory freed early is also reused while still in
+ * cache.
  *
  * <p>Only arrays still owned by the part's own scope are freed: an interceptor that keeps an activation
  * attaches it to its own manager, which this check respects. A part must not release its own inputs.
  */
-final class Intermediates {
+public final class Intermediates {
     private Intermediates() {
     }
 
@@ -19,7 +19,7 @@ final class Intermediates {
      * Frees {@code used} if the current scope still owns it and it is not {@code result} (a part that an
      * interceptor skipped may return its input as its output).
      */
-    static void release(ForwardContext ctx, NDArray used, NDArray result) {
+    public static void release(ForwardContext ctx, NDArray used, NDArray result) {
         if (used != null && used != result && ctx.manager() != null && used.getManager() == ctx.manager()) {
             used.close();
         }
@@ -29,7 +29,7 @@ final class Intermediates {
      * One step of a chain {@code x -> h1 -> h2 ...}: frees {@code previous} (unless it is the part's input
      * {@code x}) once {@code next} is computed from it, and returns {@code next}.
      */
-    static NDArray advance(ForwardContext ctx, NDArray x, NDArray previous, NDArray next) {
+    public static NDArray advance(ForwardContext ctx, NDArray x, NDArray previous, NDArray next) {
         if (previous != x) {
             release(ctx, previous, next);
         }
