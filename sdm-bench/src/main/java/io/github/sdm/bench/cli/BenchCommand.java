@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         description = {"Time whole generations stage by stage and print a Markdown report (median and range of "
                 + "each stage, end to end, peak memory, the machine and the command line).",
                 "Subcommands: 'ceiling' (matmul throughput), 'unet' (UNet call time, FLOPs, breakdown)."},
-        subcommands = {CeilingCommand.class, UNetBenchCommand.class})
+        subcommands = {CeilingCommand.class, UNetBenchCommand.class, DeviationCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Diffusers model folder (default: the embedded tiny model; "
