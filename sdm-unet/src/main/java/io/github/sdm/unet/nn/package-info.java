@@ -22,6 +22,13 @@
  * Gradients are never recorded.
  *
  * <p><b>Performance.</b> Only fused engine ops (linear, conv2d, layer norm, softmax, batched matmul);
- * no Java-side element loops or float[] round trips inside a network.
+ * no Java-side element loops or float[] round trips inside a network. On CPU the engine's oneDNN
+ * convolution kernels are about twice as fast as the BLAS behind its linear and matmul ops, so large
+ * products run as 1x1 convolutions over channels-last views ({@link io.github.sdm.unet.nn.Linear},
+ * {@link io.github.sdm.unet.nn.AttentionCore}); weights above 16 MiB run in output-channel slices
+ * ({@code WeightSlices}) and attention score maps in chunks of at most 16 MiB, because glibc serves
+ * larger blocks from freshly mapped pages that the kernel faults in and zeroes on every call. Parts
+ * free their large intermediates as soon as they are used ({@link io.github.sdm.unet.nn.Intermediates}).
+ * Measurements and the harnesses that made them: {@code docs/performance-notes.md}.
  */
 package io.github.sdm.unet.nn;

@@ -41,11 +41,14 @@ public final class PartProfiler implements PartInterceptor {
             double[] cpu = new double[calls];
             for (int i = 0; i < calls; i++) {
                 long cpuStart = AbHarness.processCpuNanos();
+                long[] ticks = userSystemTicks();
                 long start = System.nanoTime();
                 runner.get();
                 plain[i] = (System.nanoTime() - start) / 1e9;
                 cpu[i] = (AbHarness.processCpuNanos() - cpuStart) / 1e9;
-                System.out.printf("call %d: %.3f s wall, %.3f s cpu%n", i, plain[i], cpu[i]);
+                long[] after = userSystemTicks();
+                System.out.printf("call %d: %.3f s wall, %.3f s cpu (user %.2f s, system %.2f s)%n", i, plain[i],
+                        cpu[i], (after[0] - ticks[0]) / 100.0, (after[1] - ticks[1]) / 100.0);
             }
             PartProfiler profiler = new PartProfiler();
             runner.intercept(profiler);
@@ -159,6 +162,17 @@ public final class PartProfiler implements PartInterceptor {
         }
         System.out.printf("%-48s %10.3f %6.1f%% %10.3f %6.1f%%%n", "sum of parts (per call)", wall, 100.0, cpu,
                 100.0);
+    }
+
+    /** This process's user and system CPU time in clock ticks (1/100 s), from /proc/self/stat. */
+    static long[] userSystemTicks() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
     }
 
     static String peakRss() {
