@@ -2,10 +2,12 @@ package io.github.sdm.core;
 
 import io.github.sdm.core.image.ImageTensors;
 import io.github.sdm.core.image.LanczosResize;
-import io.github.sdm.core.inheritance.FeatureInheritance;
+import io.github.sdm.core.spi.SessionExtension;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.samplers.NoiseSource;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,7 +34,7 @@ public final class GenerationBuilder {
     private FloatTensor initialLatents;
     private NoiseSource noiseSource;
     private ProgressListener listener;
-    private FeatureInheritance inheritance;
+    private final List<SessionExtension> extensions = new ArrayList<>();
 
     GenerationBuilder(StableDiffusion model, Mode mode, String prompt, BufferedImage initBufferedImage,
             FloatTensor initImage) {
@@ -111,19 +113,23 @@ public final class GenerationBuilder {
     }
 
     /**
-     * Feature inheritance: reuse UNet features between key steps for speed (e.g.
-     * {@code FeatureInheritance.preset("deepcache")} or {@code FeatureInheritance.parse("block:2:interval=3")});
-     * null (the default) computes every UNet call in full. Needs {@code sdm-inheritance} on the classpath.
+     * Adds what the generation asks of the denoiser beyond plain calls, e.g. feature inheritance
+     * ({@code FeatureInheritance.preset("deepcache")} from {@code sdm-inheritance}); one of each type, a later
+     * one replacing an earlier one of the same class.
      */
-    public GenerationBuilder inheritance(FeatureInheritance spec) {
-        this.inheritance = spec;
+    public GenerationBuilder with(SessionExtension extension) {
+        if (extension == null) {
+            throw new InvalidRequestException("extension must not be null");
+        }
+        extensions.removeIf(e -> e.getClass() == extension.getClass());
+        extensions.add(extension);
         return this;
     }
 
     public GenerationRequest request() {
         return new GenerationRequest(mode, prompt, negativePrompt, steps, guidanceScale, sampler, samplerOverrides,
                 seed, batchSize, width, height, initPixels(), strength, initialLatents, noiseSource, listener,
-                inheritance);
+                extensions);
     }
 
     /** A BufferedImage init image is resized to the requested size, if one was given, then converted. */

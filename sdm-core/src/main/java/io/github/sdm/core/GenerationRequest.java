@@ -1,9 +1,10 @@
 package io.github.sdm.core;
 
-import io.github.sdm.core.inheritance.FeatureInheritance;
+import io.github.sdm.core.spi.SessionExtension;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.samplers.NoiseSource;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,16 +20,17 @@ import java.util.Map;
  * @param initialLatents txt2img only: the starting latents before {@code init_noise_sigma} scaling,
  *     {@code [batch, 4, h/8, w/8]}; null draws them from the seed
  * @param noiseSource null for Gaussian noise from {@code seed}; tests feed recorded noise through it
- * @param inheritance feature inheritance (reuse of UNet features between key steps), or null to compute
- *     every UNet call in full; needs the {@code sdm-inheritance} module on the classpath
+ * @param extensions what the generation asks of the denoiser beyond plain calls (feature inheritance from
+ *     {@code sdm-inheritance}, ...), at most one of each type; empty computes every UNet call in full
  */
 public record GenerationRequest(Mode mode, String prompt, String negativePrompt, int steps, double guidanceScale,
         String sampler, Map<String, Object> samplerOverrides, Long seed, int batchSize, int width, int height,
         FloatTensor initImage, double strength, FloatTensor initialLatents, NoiseSource noiseSource,
-        ProgressListener listener, FeatureInheritance inheritance) {
+        ProgressListener listener, List<SessionExtension> extensions) {
 
     public GenerationRequest {
         samplerOverrides = Map.copyOf(samplerOverrides);
+        extensions = List.copyOf(extensions);
         listener = listener == null ? ProgressListener.NONE : listener;
         negativePrompt = negativePrompt == null ? "" : negativePrompt;
         if (mode == null) {

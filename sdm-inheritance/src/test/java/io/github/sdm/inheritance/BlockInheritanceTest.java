@@ -50,7 +50,7 @@ class BlockInheritanceTest {
     }
 
     private static DenoisingStrategy strategy(String spec, int calls) {
-        return DenoisingStrategies.forSession(new DenoiserSessionOptions(calls, FeatureInheritance.parse(spec)), manager);
+        return DenoisingStrategies.forSession(new DenoiserSessionOptions(calls, java.util.List.of(FeatureInheritance.parse(spec))), manager);
     }
 
     private static float[] full(int call) {

@@ -54,7 +54,7 @@ class PartReuseTest {
     }
 
     private static DenoisingStrategy strategy(String spec, int calls) {
-        return DenoisingStrategies.forSession(new DenoiserSessionOptions(calls, FeatureInheritance.parse(spec)), manager);
+        return DenoisingStrategies.forSession(new DenoiserSessionOptions(calls, java.util.List.of(FeatureInheritance.parse(spec))), manager);
     }
 
     private static float[] full(int call) {

@@ -31,7 +31,7 @@ class PipelineInheritanceTest {
 
     private static float[] latents(GenerationBuilder builder, String spec) {
         if (spec != null) {
-            builder.inheritance(FeatureInheritance.parse(spec));
+            builder.with(FeatureInheritance.parse(spec));
         }
         return builder.generate().finalLatents().data();
     }
@@ -63,15 +63,15 @@ class PipelineInheritanceTest {
     @Test
     void twoCallSamplersImg2ImgAndBatchesRunTheirWholeSchedule() {
         // Heun calls the UNet twice per step: the schedule is over calls, and the session knows their number
-        var heun = sd.txt2img("a boat").steps(4).sampler("heun").seed(2).inheritance(FeatureInheritance.parse(
+        var heun = sd.txt2img("a boat").steps(4).sampler("heun").seed(2).with(FeatureInheritance.parse(
                 "block:2:interval=2")).generate();
         assertEquals(7, heun.timesteps().length, "Heun: 2 calls per step but the last");
         FloatTensor init = txt2img().generate().decoded();
         var img2img = sd.img2img(init, "a pear").strength(0.5).steps(6).sampler("euler").seed(3)
-                .inheritance(FeatureInheritance.preset("deepcache")).generate();
+                .with(FeatureInheritance.preset("deepcache")).generate();
         assertEquals(3, img2img.timesteps().length, "img2img at strength 0.5 runs half the steps");
         var batch = sd.txt2img("a cat").steps(3).batchSize(2).seed(4)
-                .inheritance(FeatureInheritance.parse("unit:attn1:interval=2")).generate();
+                .with(FeatureInheritance.parse("unit:attn1:interval=2")).generate();
         assertEquals(2, batch.images().size());
     }
 }

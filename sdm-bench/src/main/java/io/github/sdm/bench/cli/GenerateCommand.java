@@ -109,7 +109,7 @@ final class GenerateCommand implements Callable<Integer> {
             builder.negativePrompt(negative).steps(steps).guidance(guidance).sampler(sampler).batchSize(batch)
                     .size(width, height).listener(new ProgressBar(System.err));
             if (cache != null) {
-                builder.inheritance(FeatureInheritance.parse(cache));
+                builder.with(FeatureInheritance.parse(cache));
             }
             samplerOptions.forEach((field, value) -> builder.samplerOption(field, SamplerOptionValues.parse(value)));
             if (seed != null) {

@@ -26,7 +26,7 @@ public final class InheritanceComparison implements Comparison {
         out.add(new BenchScenario("full", requested.sampler(), requested.steps(), requested.guidance()));
         for (InheritancePreset preset : InheritancePreset.values()) {
             out.add(new BenchScenario(preset.presetName() + " (" + preset.spec() + ")", requested.sampler(),
-                    requested.steps(), requested.guidance(), b -> b.inheritance(preset.inheritance())));
+                    requested.steps(), requested.guidance(), b -> b.with(preset.inheritance())));
         }
         return out;
     }

@@ -33,7 +33,7 @@ public final class InheritanceDeviation {
         for (InheritancePreset preset : InheritancePreset.values()) {
             FeatureInheritance inheritance = preset.inheritance();
             GenerationResult reused = sd.txt2img(prompt).sampler(sampler).steps(steps).guidance(guidance).seed(seed)
-                    .inheritance(inheritance).generate();
+                    .with(inheritance).generate();
             rows.add(new Row(preset.presetName(), preset.spec(), maxAbs(full.finalLatents(), reused.finalLatents()),
                     meanAbs(full.finalLatents(), reused.finalLatents()), psnr(full.decoded(), reused.decoded())));
         }

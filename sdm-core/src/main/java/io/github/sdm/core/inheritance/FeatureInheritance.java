@@ -1,6 +1,7 @@
 package io.github.sdm.core.inheritance;
 
 import io.github.sdm.core.InvalidRequestException;
+import io.github.sdm.core.spi.SessionExtension;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -60,7 +61,7 @@ import java.util.Set;
  * @param schedule which calls are key steps
  */
 public record FeatureInheritance(InheritanceLevel level, int depth, List<PartSelector> scope, Set<UnitKind> units,
-        KeyStepSchedule schedule) {
+        KeyStepSchedule schedule) implements SessionExtension {
 
     public FeatureInheritance {
         if (level == null) {
@@ -192,5 +193,10 @@ public record FeatureInheritance(InheritanceLevel level, int depth, List<PartSel
             throw new InvalidRequestException(level.token() + " inheritance takes no depth (only block does), got "
                     + depth);
         }
+    }
+
+    @Override
+    public String describe() {
+        return "feature inheritance '" + spec() + "'";
     }
 }

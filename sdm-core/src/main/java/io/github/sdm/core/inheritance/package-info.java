@@ -3,7 +3,7 @@
  * target, schedule, the spec grammar and its parser), {@link io.github.sdm.core.inheritance.KeyStepSchedule}
  * (which UNet calls compute in full) and the named {@link io.github.sdm.core.inheritance.InheritancePreset}s.
  * They reach the network backend through
- * {@link io.github.sdm.core.spi.DenoiserSessionOptions#inheritance()}; the {@code sdm-inheritance} module
+ * {@link io.github.sdm.core.spi.DenoiserSessionOptions#extension(Class)}; the {@code sdm-inheritance} module
  * executes them. See {@code docs/feature-inheritance.md}.
  */
 package io.github.sdm.core.inheritance;

@@ -66,7 +66,7 @@ public final class DiffusionPipeline {
         List<Duration> unetCalls = new ArrayList<>(calls);
         long samplerNanos = 0;
         try (DenoiserSession unet = networks.unet().openSession(
-                new DenoiserSessionOptions(calls, request.inheritance()))) {
+                new DenoiserSessionOptions(calls, request.extensions()))) {
             for (int i = 0; i < calls; i++) {
                 if (generation.isCancelled()) {
                     throw new GenerationCancelledException(i, calls);

@@ -1,24 +1,32 @@
 package io.github.sdm.core.spi;
 
 import io.github.sdm.core.InvalidRequestException;
-import io.github.sdm.core.inheritance.FeatureInheritance;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * What a UNet session knows of the generation it serves.
  *
  * @param modelCalls the number of UNet calls the sampler will make (one per timestep entry)
- * @param inheritance which activations to reuse across calls, or null to compute every call in full
+ * @param extensions what the generation asks beyond plain calls (feature inheritance, ...), at most one of
+ *     each type; empty to compute every call in full
  */
-public record DenoiserSessionOptions(int modelCalls, FeatureInheritance inheritance) {
+public record DenoiserSessionOptions(int modelCalls, List<SessionExtension> extensions) {
 
     public DenoiserSessionOptions {
         if (modelCalls < 0) {
             throw new InvalidRequestException("modelCalls must be >= 0, got " + modelCalls);
         }
+        extensions = List.copyOf(extensions);
     }
 
-    /** Every call computed in full (no feature inheritance). */
+    /** Every call computed in full (no extension). */
     public DenoiserSessionOptions(int modelCalls) {
-        this(modelCalls, null);
+        this(modelCalls, List.of());
+    }
+
+    /** The extension of this type (or a subtype), if the generation carries one. */
+    public <T extends SessionExtension> Optional<T> extension(Class<T> type) {
+        return extensions.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 }

@@ -123,9 +123,9 @@ class FeatureInheritanceTest {
 
     @Test
     void sessionOptionsDefaultToNoInheritance() {
-        assertEquals(null, new DenoiserSessionOptions(20).inheritance());
+        assertEquals(java.util.Optional.empty(), new DenoiserSessionOptions(20).extension(FeatureInheritance.class));
         FeatureInheritance spec = FeatureInheritance.preset("deepcache");
-        assertEquals(spec, new DenoiserSessionOptions(20, spec).inheritance());
+        assertEquals(java.util.Optional.of(spec), new DenoiserSessionOptions(20, java.util.List.of(spec)).extension(FeatureInheritance.class));
         assertThrows(InvalidRequestException.class, () -> new DenoiserSessionOptions(-1));
     }
 

@@ -93,14 +93,14 @@ public final class InheritanceMeasurement {
             for (int r = 0; r < rounds; r++) {
                 for (String setting : settings) {
                     DenoiserSessionOptions options = setting.equals("FULL") ? new DenoiserSessionOptions(calls)
-                            : new DenoiserSessionOptions(calls, FeatureInheritance.parse(setting));
+                            : new DenoiserSessionOptions(calls, java.util.List.of(FeatureInheritance.parse(setting)));
                     long start = System.nanoTime();
                     long cpuStart = processCpuNanos();
                     try (DenoisingStrategy strategy = DenoisingStrategies.forSession(options, manager)) {
                         for (int i = 0; i < calls; i++) {
                             long callStart = processCpuNanos();
                             strategy.predict(unet, sample, timesteps.get(i), context, i, ForwardContext.DEFAULT).close();
-                            boolean key = options.inheritance() == null || options.inheritance().isKey(i, calls);
+                            boolean key = isKeyCall(options, i, calls);
                             (key ? keyCallCpu : reuseCallCpu).computeIfAbsent(setting, k -> new ArrayList<>())
                                     .add((processCpuNanos() - callStart) / 1e9);
                         }
@@ -200,7 +200,7 @@ public final class InheritanceMeasurement {
             List<NDArray> timesteps, NDArray context, NDManager manager) {
         int calls = samples.size();
         DenoiserSessionOptions options = setting.equals("FULL") ? new DenoiserSessionOptions(calls)
-                : new DenoiserSessionOptions(calls, FeatureInheritance.parse(setting));
+                : new DenoiserSessionOptions(calls, java.util.List.of(FeatureInheritance.parse(setting)));
         List<float[]> out = new ArrayList<>();
         try (DenoisingStrategy strategy = DenoisingStrategies.forSession(options, manager)) {
             for (int i = 0; i < calls; i++) {
@@ -251,5 +251,9 @@ public final class InheritanceMeasurement {
     private static double median(List<Double> values) {
         double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static boolean isKeyCall(DenoiserSessionOptions options, int call, int calls) {
+        return options.extension(FeatureInheritance.class).map(f -> f.isKey(call, calls)).orElse(true);
     }
 }

@@ -72,7 +72,7 @@ class DjlBackendTest {
     void featureInheritanceWithoutItsModuleNamesTheModule() {
         try (StableDiffusion sd = StableDiffusion.load(MODEL)) {
             SdmException e = assertThrows(SdmException.class, () -> sd.txt2img("x").steps(2).seed(1)
-                    .inheritance(FeatureInheritance.preset("deepcache")).generate());
+                    .with(FeatureInheritance.preset("deepcache")).generate());
             assertTrue(e.getMessage().contains("sdm-inheritance module"), e.getMessage());
         }
     }

@@ -39,7 +39,7 @@ class DenoisingStrategiesTest {
     @Test
     void inheritanceWithoutTheModuleIsAClearError() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            DenoiserSessionOptions options = new DenoiserSessionOptions(10, FeatureInheritance.preset("deepcache"));
+            DenoiserSessionOptions options = new DenoiserSessionOptions(10, java.util.List.of(FeatureInheritance.preset("deepcache")));
             SdmException e = assertThrows(SdmException.class, () -> DenoisingStrategies.forSession(options, manager));
             assertTrue(e.getMessage().contains("needs the sdm-inheritance module on the classpath"), e.getMessage());
             assertTrue(e.getMessage().contains("block:2:interval=3"), e.getMessage());
