@@ -57,15 +57,15 @@ class StableDiffusionApiTest {
     void guidanceRunsNegativeThenPositiveBatchAndIsOffAtScaleOne() {
         sd.txt2img("a cat").negativePrompt("blurry").steps(3).guidance(7.5).batchSize(2).seed(1).sampler("ddim")
                 .generate();
-        assertEquals(3, FakeBackend.CALLS.size());
-        assertArrayEquals(new int[] {4, 4}, FakeBackend.CALLS.get(0), "2 images x [uncond, cond]");
-        float[] markers = FakeBackend.CONTEXT_MARKERS.get(0);
+        assertEquals(3, FakeBackend.lastSession().calls().size());
+        assertArrayEquals(new int[] {4, 4}, FakeBackend.lastSession().calls().get(0), "2 images x [uncond, cond]");
+        float[] markers = FakeBackend.lastSession().contextMarkers().get(0);
         assertEquals(markers[0], markers[1], "the negative prompt's embedding first, once per image");
         assertEquals(markers[2], markers[3]);
         assertTrue(markers[0] != markers[2], "negative and positive prompt embeddings differ");
 
         sd.txt2img("a cat").steps(3).guidance(1.0).batchSize(2).seed(1).sampler("ddim").generate();
-        assertArrayEquals(new int[] {2, 2}, FakeBackend.CALLS.get(0), "no unconditional half without guidance");
+        assertArrayEquals(new int[] {2, 2}, FakeBackend.lastSession().calls().get(0), "no unconditional half without guidance");
     }
 
     @Test
@@ -87,7 +87,7 @@ class StableDiffusionApiTest {
                         p.generation().cancel();
                     }
                 }).generate());
-        assertEquals(3, FakeBackend.CALLS.size());
+        assertEquals(3, FakeBackend.lastSession().calls().size());
         assertTrue(e.getMessage().contains("3 of 10"), e.getMessage());
     }
 
