@@ -92,7 +92,8 @@ public final class DjlBackend implements ModelBackend {
         CLIPTextConfig clipConfig = CLIPTextConfig.read(textFolder.resolve(CLIPTextModel.CONFIG_FILE));
         UNetConfig unetConfig = UNetConfig.read(unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE));
         AutoencoderKLConfig vaeConfig = AutoencoderKLConfig.read(vaeFolder.resolve(AutoencoderKL.CONFIG_FILE));
-        requireRunnable(options, PrecisionPlan.of(options, unetConfig.upcastAttention(), vaeConfig.forceUpcast()));
+        PrecisionPlan plan = PrecisionPlan.of(options, unetConfig.upcastAttention(), vaeConfig.forceUpcast());
+        requireRunnable(options, plan);
         if (options.threads() > 0) {
             JniUtils.setNumThreads(options.threads());
         }
@@ -109,7 +110,7 @@ public final class DjlBackend implements ModelBackend {
             AutoencoderKL vae = fromCheckpoint(location, "vae")
                     ? AutoencoderKL.load(vaeConfig, checkpoint.vae(vaeConfig), manager)
                     : Network.fromComponentFolder(vaeFolder, w -> AutoencoderKL.load(vaeConfig, w, manager));
-            return new DjlNetworks(manager, clip, unet, vae, options);
+            return new DjlNetworks(manager, clip, unet, vae, options, plan);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -13,10 +13,12 @@ import java.util.Map;
 final class DjlTextEncoder implements TextEncoderNetwork {
     private final CLIPTextModel model;
     private final NDManager manager;
+    private final ForwardContext context;
 
-    DjlTextEncoder(CLIPTextModel model, NDManager manager) {
+    DjlTextEncoder(CLIPTextModel model, NDManager manager, ForwardContext context) {
         this.model = model;
         this.manager = manager;
+        this.context = context;
     }
 
     @Override
@@ -29,7 +31,7 @@ final class DjlTextEncoder implements TextEncoderNetwork {
         }
         try (NDManager call = manager.newSubManager()) {
             NDArray ids = call.create(flat, new Shape(batch, length));
-            CLIPTextOutput out = model.encode(ids, clipSkip, ForwardContext.DEFAULT);
+            CLIPTextOutput out = model.encode(ids, clipSkip, context);
             return new TextConditioning(Tensors.toTensor(out.hiddenStates()), Tensors.toTensor(out.pooled()), Map.of());
         }
     }
