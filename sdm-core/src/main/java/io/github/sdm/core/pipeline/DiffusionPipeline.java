@@ -50,10 +50,8 @@ public final class DiffusionPipeline {
                 ? initialTxt2ImgLatents(request, size, noise, sampler)
                 : timed(listener, Stage.IMAGE_ENCODING, () -> initialImg2ImgLatents(request, noise, sampler));
         FloatTensor latents = denoise(request, conditioning, sampler, initial, control, listener);
-        FloatTensor decoded = timed(listener, Stage.IMAGE_DECODING, () -> decode(latents));
-        List<BufferedImage> images = timed(listener, Stage.IMAGE_DECODING,
-                () -> ImageTensors.toImages(decoded.data(), decoded.dim(0), decoded.dim(2), decoded.dim(3)));
-        return new DiffusionOutput(images, seed, sampler.timesteps(), latents, decoded);
+        Decoded decoded = timed(listener, Stage.IMAGE_DECODING, () -> decode(latents));
+        return new DiffusionOutput(decoded.images(), seed, sampler.timesteps(), latents, decoded.pixels());
     }
 
     private TextConditioning encodePrompt(GenerationRequest request) {
@@ -147,7 +145,11 @@ public final class DiffusionPipeline {
         return image01.withData(out);
     }
 
-    private FloatTensor decode(FloatTensor latents) {
+    /** The decoded batch in [0, 1] and as 8-bit images. */
+    private record Decoded(FloatTensor pixels, List<BufferedImage> images) {
+    }
+
+    private Decoded decode(FloatTensor latents) {
         AutoencoderNetwork vae = networks.vae();
         float inverse = 1f / vae.scalingFactor();
         float shift = vae.shiftFactor();
@@ -157,7 +159,8 @@ public final class DiffusionPipeline {
         }
         FloatTensor image = vae.decode(latents.withData(unscaled));
         requireFinite(image, "decoded image");
-        return image.withData(ImageTensors.denormalize(image.data()));
+        FloatTensor pixels = image.withData(ImageTensors.denormalize(image.data()));
+        return new Decoded(pixels, ImageTensors.toImages(pixels.data(), pixels.dim(0), pixels.dim(2), pixels.dim(3)));
     }
 
     /** Latent height and width of the request, its pixel sizes checked to be multiples of the VAE's factor. */
