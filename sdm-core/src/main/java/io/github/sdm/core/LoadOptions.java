@@ -1,7 +1,8 @@
 package io.github.sdm.core;
 
 /**
- * How to load and run a model.
+ * How to load and run a model. A backend refuses, at load, a combination it cannot run (a precision, a
+ * device) rather than running another one.
  *
  * @param device {@code "cpu"} or {@code "gpu"}/{@code "gpu:N"}
  * @param threads intra-op threads for the networks; 0 leaves the engine's default (all cores). PyTorch keeps one
@@ -13,8 +14,6 @@ package io.github.sdm.core;
  * @param backend a backend name ({@code "djl"}), or null for the {@code sdm.backend} system property or else
  *     the highest-ranked backend that can load the model
  * @param attentionSliceSize attention rows computed at once (bounds the attention map's memory); 0 = all
- *
- * <p>A backend refuses, at load, a combination it cannot run rather than computing in another precision.
  */
 public record LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
         String backend, int attentionSliceSize) {
