@@ -1,13 +1,17 @@
 package io.github.sdm.core;
 
+import io.github.sdm.core.pipeline.DiffusionOutput;
 import io.github.sdm.core.pipeline.DiffusionPipeline;
+import io.github.sdm.core.pipeline.RunControl;
+import io.github.sdm.core.pipeline.Stage;
+import io.github.sdm.core.pipeline.StageListener;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One run of a request: cheap to create, run once, cancellable from any thread (the run stops before its next
  * step and throws {@link GenerationCancelledException}).
  */
-public final class Generation {
+public final class Generation implements RunControl {
     private final DiffusionPipeline pipeline;
     private final GenerationRequest request;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -26,14 +30,42 @@ public final class Generation {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("a Generation runs once; build another from the same request");
         }
-        return pipeline.run(request, this);
+        StageTimer timer = new StageTimer();
+        DiffusionOutput out = pipeline.run(request, this, new Observer(timer));
+        return new GenerationResult(out.images(), out.seed(), out.timesteps(), out.finalLatents(), out.decoded(),
+                timer.timings(), request);
     }
 
     public void cancel() {
         cancelled = true;
     }
 
+    @Override
     public boolean isCancelled() {
         return cancelled;
+    }
+
+    /** Stage boundaries go to the timer, finished steps to the request's progress listener. */
+    private final class Observer implements StageListener {
+        private final StageTimer timer;
+
+        Observer(StageTimer timer) {
+            this.timer = timer;
+        }
+
+        @Override
+        public void stageStarted(Stage stage) {
+            timer.stageStarted(stage);
+        }
+
+        @Override
+        public void stageFinished(Stage stage) {
+            timer.stageFinished(stage);
+        }
+
+        @Override
+        public void stepFinished(int step, int totalSteps, double timestep) {
+            request.listener().onStep(new StepProgress(step, totalSteps, timestep, Generation.this));
+        }
     }
 }

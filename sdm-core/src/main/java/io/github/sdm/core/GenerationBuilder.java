@@ -6,10 +6,6 @@ import io.github.sdm.core.spi.SessionExtension;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.samplers.NoiseSource;
 import java.awt.image.BufferedImage;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Fluent construction of a {@link GenerationRequest}, bound to the model that will run it. Defaults follow
@@ -17,98 +13,94 @@ import java.util.Map;
  */
 public final class GenerationBuilder {
     private final StableDiffusion model;
-    private final Mode mode;
-    private final String prompt;
+    private final GenerationRequest.Builder request;
     private final BufferedImage initBufferedImage;
     private final FloatTensor initImage;
-    private String negativePrompt = "";
-    private int steps = 50;
-    private double guidanceScale = 7.5;
-    private String sampler;
-    private final Map<String, Object> samplerOverrides = new LinkedHashMap<>();
-    private Long seed;
-    private int batchSize = 1;
     private int width;
     private int height;
-    private double strength = 0.8;
-    private FloatTensor initialLatents;
-    private NoiseSource noiseSource;
-    private ProgressListener listener;
-    private final List<SessionExtension> extensions = new ArrayList<>();
 
     GenerationBuilder(StableDiffusion model, Mode mode, String prompt, BufferedImage initBufferedImage,
             FloatTensor initImage) {
         this.model = model;
-        this.mode = mode;
-        this.prompt = prompt;
+        this.request = GenerationRequest.builder(mode, prompt);
         this.initBufferedImage = initBufferedImage;
         this.initImage = initImage;
     }
 
     public GenerationBuilder negativePrompt(String text) {
-        this.negativePrompt = text;
+        request.negativePrompt(text);
+        return this;
+    }
+
+    /**
+     * Conditions the UNet on the text encoder's layer this far from the end: 1 (the default) is the last
+     * layer, 2 the penultimate ("CLIP skip 2"; diffusers' {@code clip_skip=1}).
+     */
+    public GenerationBuilder clipSkip(int layersFromEnd) {
+        request.clipSkip(layersFromEnd);
         return this;
     }
 
     public GenerationBuilder steps(int count) {
-        this.steps = count;
+        request.steps(count);
         return this;
     }
 
     /** Classifier-free guidance scale; at 1 or below guidance is off and the UNet runs once per step. */
     public GenerationBuilder guidance(double scale) {
-        this.guidanceScale = scale;
+        request.guidanceScale(scale);
         return this;
     }
 
     /** A sampler by short name ({@code "dpmpp_2m"}) or diffusers class name. */
     public GenerationBuilder sampler(String name) {
-        this.sampler = name;
+        request.sampler(name);
         return this;
     }
 
     /** Sets one scheduler config field (diffusers name, e.g. {@code "use_karras_sigmas"}) for this generation. */
     public GenerationBuilder samplerOption(String field, Object value) {
-        this.samplerOverrides.put(field, value);
+        request.samplerOption(field, value);
         return this;
     }
 
     public GenerationBuilder seed(long value) {
-        this.seed = value;
+        request.seed(value);
         return this;
     }
 
     public GenerationBuilder batchSize(int images) {
-        this.batchSize = images;
+        request.batchSize(images);
         return this;
     }
 
     public GenerationBuilder size(int widthPixels, int heightPixels) {
         this.width = widthPixels;
         this.height = heightPixels;
+        request.size(widthPixels, heightPixels);
         return this;
     }
 
     /** img2img: how much of the schedule to run from the noised init image (1 = ignore the image). */
     public GenerationBuilder strength(double value) {
-        this.strength = value;
+        request.strength(value);
         return this;
     }
 
     /** txt2img: start from these latents (before {@code init_noise_sigma} scaling) instead of seeded noise. */
     public GenerationBuilder initialLatents(FloatTensor latents) {
-        this.initialLatents = latents;
+        request.initialLatents(latents);
         return this;
     }
 
     /** Replaces the seeded Gaussian noise (initial latents and stochastic samplers' draws). */
     public GenerationBuilder noiseSource(NoiseSource source) {
-        this.noiseSource = source;
+        request.noiseSource(source);
         return this;
     }
 
     public GenerationBuilder listener(ProgressListener progressListener) {
-        this.listener = progressListener;
+        request.listener(progressListener);
         return this;
     }
 
@@ -118,18 +110,12 @@ public final class GenerationBuilder {
      * one replacing an earlier one of the same class.
      */
     public GenerationBuilder with(SessionExtension extension) {
-        if (extension == null) {
-            throw new InvalidRequestException("extension must not be null");
-        }
-        extensions.removeIf(e -> e.getClass() == extension.getClass());
-        extensions.add(extension);
+        request.with(extension);
         return this;
     }
 
     public GenerationRequest request() {
-        return new GenerationRequest(mode, prompt, negativePrompt, steps, guidanceScale, sampler, samplerOverrides,
-                seed, batchSize, width, height, initPixels(), strength, initialLatents, noiseSource, listener,
-                extensions);
+        return request.initImage(initPixels()).build();
     }
 
     /** A BufferedImage init image is resized to the requested size, if one was given, then converted. */

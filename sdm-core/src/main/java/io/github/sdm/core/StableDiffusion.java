@@ -1,18 +1,16 @@
 package io.github.sdm.core;
 
 import io.github.sdm.core.model.ModelFolder;
+import io.github.sdm.core.model.PipelineFamilies;
 import io.github.sdm.core.pipeline.DiffusionPipeline;
 import io.github.sdm.core.pipeline.PromptEncoder;
 import io.github.sdm.core.pipeline.SamplerFactory;
 import io.github.sdm.core.spi.DiffusionNetworks;
-import io.github.sdm.core.spi.ModelBackend;
+import io.github.sdm.core.spi.BackendSelector;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.core.tokenizer.ClipTokenizer;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.ServiceLoader;
 
 /**
  * A loaded Stable Diffusion model: load once (weights, tokenizer, scheduler config), generate many times.
@@ -47,31 +45,21 @@ public final class StableDiffusion implements AutoCloseable {
         return load(ModelLocation.folder(folder), options);
     }
 
-    /** Loads a diffusers folder, or a single-file LDM checkpoint with the folder giving configs and tokenizer. */
+    /**
+     * Loads a diffusers folder, or a single-file LDM checkpoint with the folder giving configs and tokenizer,
+     * with any components the location takes from other folders. The folder's pipeline family
+     * ({@code model_index.json}'s {@code _class_name}) must be one sdm runs; the backend is the one the options
+     * or {@code -Dsdm.backend} name, else the highest-ranked one that reads the model's weight format.
+     */
     public static StableDiffusion load(ModelLocation location, LoadOptions options) {
         location.requireExists();
         ModelFolder folder = ModelFolder.open(location.folder());
+        PipelineFamilies.of(folder);
         ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizerPath());
         SamplerFactory samplers = new SamplerFactory(folder.schedulerConfig().json());
-        DiffusionNetworks networks = backendFor(location, options).load(location, options);
+        DiffusionNetworks networks = BackendSelector.fromClasspath().choose(location, options).load(location, options);
         PromptEncoder prompts = new PromptEncoder(tokenizer, networks.textEncoder());
         return new StableDiffusion(location, networks, new DiffusionPipeline(networks, prompts, samplers));
-    }
-
-    private static ModelBackend backendFor(ModelLocation location, LoadOptions options) {
-        List<String> seen = new ArrayList<>();
-        for (ModelBackend backend : ServiceLoader.load(ModelBackend.class)) {
-            seen.add(backend.name());
-            boolean named = options.backend() == null || options.backend().equals(backend.name());
-            if (named && backend.canLoad(location)) {
-                return backend;
-            }
-        }
-        if (seen.isEmpty()) {
-            throw new SdmException("No network backend on the classpath: add the sdm-unet module (DJL/PyTorch)");
-        }
-        throw new SdmException("No backend " + (options.backend() == null ? "" : "named '" + options.backend() + "' ")
-                + "can load " + location.folder() + "; available backends: " + seen);
     }
 
     public ModelLocation location() {

@@ -5,21 +5,24 @@ import io.github.sdm.core.spi.DenoiserNetwork;
 import io.github.sdm.core.spi.DenoiserSession;
 import io.github.sdm.core.spi.DenoiserSessionOptions;
 import io.github.sdm.core.spi.DiffusionNetworks;
-import io.github.sdm.core.spi.LatentDistribution;
+import io.github.sdm.core.spi.LoadVerdict;
 import io.github.sdm.core.spi.ModelBackend;
+import io.github.sdm.core.spi.TextConditioning;
 import io.github.sdm.core.spi.TextEncoderNetwork;
 import io.github.sdm.core.tensor.FloatTensor;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Plain-Java stand-in networks, so the pipeline's own logic (batch layout, guidance, seeds, progress,
- * cancellation, errors) is tested without native code. The UNet records what it was called with.
+ * cancellation, errors) is tested without native code. Each UNet session records what it was called with in
+ * its own {@link SessionRecord}, so generations running at once do not share a list.
  */
 public final class FakeBackend implements ModelBackend {
-    /** Every UNet call of the last session: the sample and context batch sizes and the first context value per entry. */
-    static final List<int[]> CALLS = new ArrayList<>();
-    static final List<float[]> CONTEXT_MARKERS = new ArrayList<>();
+    /** Text encoder layers: clip skip may be 1 or 2. */
+    static final int TEXT_LAYERS = 2;
+    private static final AtomicReference<SessionRecord> LAST_SESSION = new AtomicReference<>();
     /** When set, the UNet returns NaN from this call index on. */
     static volatile int nanFromCall = -1;
 
@@ -28,9 +31,24 @@ public final class FakeBackend implements ModelBackend {
         return "fake";
     }
 
+    /**
+     * What one UNet session was called with, call by call: the sample and context batch sizes, and the first
+     * context value per batch entry (which identifies the prompt).
+     */
+    record SessionRecord(List<int[]> calls, List<float[]> contextMarkers) {
+        SessionRecord() {
+            this(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
+        }
+    }
+
+    /** The record of the session opened last (by any thread). */
+    static SessionRecord lastSession() {
+        return LAST_SESSION.get();
+    }
+
     @Override
-    public boolean canLoad(ModelLocation location) {
-        return true;
+    public LoadVerdict canLoad(ModelLocation location) {
+        return LoadVerdict.yes();
     }
 
     @Override
@@ -38,18 +56,7 @@ public final class FakeBackend implements ModelBackend {
         return new DiffusionNetworks() {
             @Override
             public TextEncoderNetwork textEncoder() {
-                return ids -> {
-                    // one 77x2 embedding per prompt whose values identify the prompt (its token sum)
-                    float[] out = new float[ids.length * 77 * 2];
-                    for (int b = 0; b < ids.length; b++) {
-                        long sum = 0;
-                        for (long id : ids[b]) {
-                            sum += id;
-                        }
-                        java.util.Arrays.fill(out, b * 154, (b + 1) * 154, sum % 1000);
-                    }
-                    return new FloatTensor(out, new int[] {ids.length, 77, 2});
-                };
+                return new FakeTextEncoder();
             }
 
             @Override
@@ -68,20 +75,54 @@ public final class FakeBackend implements ModelBackend {
         };
     }
 
+    /**
+     * One 77x2 embedding per prompt whose values identify the prompt (its token sum) plus 1000 per skipped
+     * layer, and a pooled [1, 2] embedding of the same value.
+     */
+    private static final class FakeTextEncoder implements TextEncoderNetwork {
+        @Override
+        public TextConditioning encode(long[][] ids, int clipSkip) {
+            float[] out = new float[ids.length * 77 * 2];
+            float[] pooled = new float[ids.length * 2];
+            for (int b = 0; b < ids.length; b++) {
+                long sum = 0;
+                for (long id : ids[b]) {
+                    sum += id;
+                }
+                float marker = sum % 1000 + 1000 * (clipSkip - 1);
+                java.util.Arrays.fill(out, b * 154, (b + 1) * 154, marker);
+                java.util.Arrays.fill(pooled, b * 2, (b + 1) * 2, marker);
+            }
+            return new TextConditioning(new FloatTensor(out, new int[] {ids.length, 77, 2}),
+                    new FloatTensor(pooled, new int[] {ids.length, 2}), java.util.Map.of());
+        }
+
+        @Override
+        public int numHiddenLayers() {
+            return TEXT_LAYERS;
+        }
+    }
+
     private static final class FakeUnet implements DenoiserNetwork {
         @Override
         public DenoiserSession openSession(DenoiserSessionOptions options) {
-            CALLS.clear();
-            CONTEXT_MARKERS.clear();
+            SessionRecord record = new SessionRecord();
+            LAST_SESSION.set(record);
             return new DenoiserSession() {
                 @Override
-                public FloatTensor predict(FloatTensor sample, double timestep, int callIndex, FloatTensor context) {
-                    CALLS.add(new int[] {sample.dim(0), context.dim(0)});
+                public FloatTensor predict(FloatTensor sample, double timestep, int callIndex,
+                        TextConditioning conditioning) {
+                    FloatTensor context = conditioning.hiddenStates();
+                    if (conditioning.pooled().dim(0) != context.dim(0)) {
+                        throw new AssertionError("pooled batch " + conditioning.pooled().dim(0) + " != "
+                                + context.dim(0));
+                    }
+                    record.calls().add(new int[] {sample.dim(0), context.dim(0)});
                     float[] markers = new float[context.dim(0)];
                     for (int b = 0; b < markers.length; b++) {
                         markers[b] = context.data()[b * context.itemSize()];
                     }
-                    CONTEXT_MARKERS.add(markers);
+                    record.contextMarkers().add(markers);
                     float[] out = new float[sample.size()];
                     int item = sample.itemSize();
                     for (int j = 0; j < out.length; j++) {
@@ -111,7 +152,7 @@ public final class FakeBackend implements ModelBackend {
     /** Latents are the image averaged over 8x8 cells (first 3 channels plus their mean); decoding repeats them. */
     private static final class FakeVae implements AutoencoderNetwork {
         @Override
-        public LatentDistribution encode(FloatTensor image) {
+        public FloatTensor encodeLatents(FloatTensor image) {
             int b = image.dim(0);
             int h = image.dim(2) / 8;
             int w = image.dim(3) / 8;
@@ -128,7 +169,7 @@ public final class FakeBackend implements ModelBackend {
                 }
             }
             int[] shape = {b, 4, h, w};
-            return new LatentDistribution(new FloatTensor(mean, shape), FloatTensor.zeros(shape));
+            return new FloatTensor(mean, shape);
         }
 
         @Override
@@ -150,8 +191,23 @@ public final class FakeBackend implements ModelBackend {
         }
 
         @Override
+        public int latentChannels() {
+            return 4;
+        }
+
+        @Override
+        public int downscaleFactor() {
+            return 8;
+        }
+
+        @Override
         public float scalingFactor() {
             return 0.18215f;
+        }
+
+        @Override
+        public float shiftFactor() {
+            return 0f;
         }
     }
 }

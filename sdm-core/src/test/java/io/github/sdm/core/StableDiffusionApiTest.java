@@ -57,15 +57,15 @@ class StableDiffusionApiTest {
     void guidanceRunsNegativeThenPositiveBatchAndIsOffAtScaleOne() {
         sd.txt2img("a cat").negativePrompt("blurry").steps(3).guidance(7.5).batchSize(2).seed(1).sampler("ddim")
                 .generate();
-        assertEquals(3, FakeBackend.CALLS.size());
-        assertArrayEquals(new int[] {4, 4}, FakeBackend.CALLS.get(0), "2 images x [uncond, cond]");
-        float[] markers = FakeBackend.CONTEXT_MARKERS.get(0);
+        assertEquals(3, FakeBackend.lastSession().calls().size());
+        assertArrayEquals(new int[] {4, 4}, FakeBackend.lastSession().calls().get(0), "2 images x [uncond, cond]");
+        float[] markers = FakeBackend.lastSession().contextMarkers().get(0);
         assertEquals(markers[0], markers[1], "the negative prompt's embedding first, once per image");
         assertEquals(markers[2], markers[3]);
         assertTrue(markers[0] != markers[2], "negative and positive prompt embeddings differ");
 
         sd.txt2img("a cat").steps(3).guidance(1.0).batchSize(2).seed(1).sampler("ddim").generate();
-        assertArrayEquals(new int[] {2, 2}, FakeBackend.CALLS.get(0), "no unconditional half without guidance");
+        assertArrayEquals(new int[] {2, 2}, FakeBackend.lastSession().calls().get(0), "no unconditional half without guidance");
     }
 
     @Test
@@ -87,7 +87,7 @@ class StableDiffusionApiTest {
                         p.generation().cancel();
                     }
                 }).generate());
-        assertEquals(3, FakeBackend.CALLS.size());
+        assertEquals(3, FakeBackend.lastSession().calls().size());
         assertTrue(e.getMessage().contains("3 of 10"), e.getMessage());
     }
 
@@ -103,6 +103,8 @@ class StableDiffusionApiTest {
             for (Future<GenerationResult> f : futures) {
                 assertArrayEquals(first, f.get().finalLatents().data());
             }
+            // each session records into its own list: concurrent sessions do not mix their calls
+            assertEquals(6, FakeBackend.lastSession().calls().size());
         } finally {
             pool.shutdownNow();
         }
@@ -164,6 +166,41 @@ class StableDiffusionApiTest {
         String longPrompt = "a very detailed painting of a cat ".repeat(20);
         GenerationResult r = sd.txt2img(longPrompt).steps(2).sampler("ddim").seed(1).generate();
         assertEquals(1, r.images().size());
+    }
+
+    @Test
+    void clipSkipReachesTheTextEncoderAndIsCheckedAgainstItsLayers() {
+        sd.txt2img("a cat").steps(1).guidance(1.0).seed(1).sampler("ddim").generate();
+        float last = FakeBackend.lastSession().contextMarkers().get(0)[0];
+        sd.txt2img("a cat").clipSkip(2).steps(1).guidance(1.0).seed(1).sampler("ddim").generate();
+        assertEquals(last + 1000, FakeBackend.lastSession().contextMarkers().get(0)[0], "one layer skipped");
+        assertMessage(() -> sd.txt2img("x").clipSkip(0).generate(), "clip skip", "0");
+        assertMessage(() -> sd.txt2img("x").clipSkip(3).generate(), "clip skip 3", FakeBackend.TEXT_LAYERS + " layers");
+    }
+
+    @Test
+    void aRequestBuiltWithoutTheModelRunsLikeTheBuildersAndCopiesThroughToBuilder() {
+        GenerationRequest request = GenerationRequest.builder(Mode.TXT2IMG, "a cat").negativePrompt("blurry")
+                .steps(3).sampler("ddim").seed(5L).batchSize(2).build();
+        GenerationResult direct = sd.newGeneration(request).run();
+        GenerationResult fluent = sd.txt2img("a cat").negativePrompt("blurry").steps(3).sampler("ddim").seed(5)
+                .batchSize(2).generate();
+        assertArrayEquals(fluent.finalLatents().data(), direct.finalLatents().data());
+        GenerationRequest copy = request.toBuilder().steps(4).build();
+        assertEquals(4, copy.steps());
+        assertEquals("blurry", copy.negativePrompt());
+        assertEquals(2, copy.batchSize());
+        assertEquals(3, request.steps(), "the original is unchanged");
+    }
+
+    @Test
+    void img2imgTimingsIncludeTheImageEncoding() {
+        GenerationResult r = sd.img2img(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "x").steps(2)
+                .sampler("ddim").seed(1).generate();
+        assertTrue(r.timings().imageEncoding().toNanos() > 0);
+        assertTrue(r.timings().textEncoding().toNanos() > 0);
+        assertTrue(r.timings().imageDecoding().toNanos() > 0);
+        assertEquals(r.timesteps().length, r.timings().unetCalls().size());
     }
 
     @Test

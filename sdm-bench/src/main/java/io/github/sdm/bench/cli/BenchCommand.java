@@ -73,6 +73,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Attention rows computed at once; 0 = all (default: ${DEFAULT-VALUE}).")
     int attentionSlice;
 
+    @Option(names = "--backend", description = "Network backend by name, e.g. djl (default: -Dsdm.backend, else the "
+            + "highest-ranked backend that reads the model's weights).")
+    String backend;
+
     @Option(names = "--compare", description = "Compare scenarios within this run: ${COMPLETION-CANDIDATES}.",
             completionCandidates = ComparisonNames.class)
     String compare;
@@ -98,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
         long loadStart = System.nanoTime();
         List<StageSummary> results;
         try (StableDiffusion sd = StableDiffusion.load(folder,
-                LoadOptions.defaults().withThreads(threads).withAttentionSliceSize(attentionSlice))) {
+                LoadOptions.defaults().withThreads(threads).withAttentionSliceSize(attentionSlice).withBackend(backend))) {
             Duration load = Duration.ofNanos(System.nanoTime() - loadStart);
             out.println("Model: " + folder + " (loaded in " + Format.duration(load) + "); " + size + "x" + size
                     + ", prompt \"" + prompt + "\", seed " + seed + ", " + warmup + " warm-up + " + runs

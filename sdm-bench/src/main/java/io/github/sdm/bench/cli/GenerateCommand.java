@@ -97,16 +97,24 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--backend", description = "Network backend by name, e.g. djl (default: -Dsdm.backend, else the "
+            + "highest-ranked backend that reads the model's weights).")
+    String backend;
+
+    @Option(names = "--clip-skip", defaultValue = "1", description = "Text encoder layer counted from the end that "
+            + "conditions the UNet; 1 = the last (default: ${DEFAULT-VALUE}).")
+    int clipSkip;
+
     @Override
     public Integer call() throws IOException {
         Path folder = model != null ? model : EmbeddedModel.folder();
         ModelLocation location = checkpoint != null ? ModelLocation.singleFile(checkpoint, folder)
                 : ModelLocation.folder(folder);
-        LoadOptions options = LoadOptions.defaults().withThreads(threads).withDevice(device);
+        LoadOptions options = LoadOptions.defaults().withThreads(threads).withDevice(device).withBackend(backend);
         try (StableDiffusion sd = StableDiffusion.load(location, options)) {
             GenerationBuilder builder = initImage != null ? sd.img2img(readImage(initImage), prompt).strength(strength)
                     : sd.txt2img(prompt);
-            builder.negativePrompt(negative).steps(steps).guidance(guidance).sampler(sampler).batchSize(batch)
+            builder.negativePrompt(negative).clipSkip(clipSkip).steps(steps).guidance(guidance).sampler(sampler).batchSize(batch)
                     .size(width, height).listener(new ProgressBar(System.err));
             if (cache != null) {
                 builder.with(FeatureInheritance.parse(cache));
@@ -136,6 +144,7 @@ final class GenerateCommand implements Callable<Integer> {
         String settings = String.format("%s%nNegative prompt: %s%nSteps: %d, Sampler: %s, CFG scale: %s, Seed: %d, Size: %dx%d",
                 prompt, negative, steps, sampler, guidance, result.seed(), result.images().get(0).getWidth(),
                 result.images().get(0).getHeight())
+                + (clipSkip == 1 ? "" : ", Clip skip: " + clipSkip)
                 + (cache == null ? "" : ", Cache: " + FeatureInheritance.parse(cache).spec());
         for (int i = 0; i < result.images().size(); i++) {
             Path target = result.images().size() == 1 ? out : numbered(out, i);

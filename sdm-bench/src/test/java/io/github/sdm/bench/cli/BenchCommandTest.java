@@ -70,6 +70,10 @@ class BenchCommandTest {
         assertEquals(2, compare.code);
         assertTrue(compare.err.contains("'nope'") && compare.err.contains("samplers"), compare.err);
 
+        Result backend = run("bench", "--model", MODEL, "--size", "64", "--backend", "tensorrt");
+        assertEquals(2, backend.code);
+        assertTrue(backend.err.contains("'tensorrt'") && backend.err.contains("djl"), backend.err);
+
         Result size = run("bench", "--model", MODEL, "--size", "100");
         assertEquals(2, size.code);
         assertTrue(size.err.contains("--size") && size.err.contains("100"), size.err);

@@ -83,12 +83,44 @@ class GenerateCommandTest {
     }
 
     @Test
+    void theBackendIsChosenByName(@TempDir Path dir) {
+        Result djl = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--seed", "1",
+                "--backend", "djl", "--out", dir.resolve("a.png").toString());
+        assertEquals(0, djl.code, djl.err);
+        Result unknown = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--backend", "tensorrt",
+                "--out", dir.resolve("b.png").toString());
+        assertEquals(2, unknown.code);
+        assertTrue(unknown.err.contains("'tensorrt'") && unknown.err.contains("[djl]"), unknown.err);
+    }
+
+    @Test
+    void clipSkipChangesTheImageAndIsRecordedInThePng(@TempDir Path dir) {
+        Path last = dir.resolve("last.safetensors");
+        Path skipped = dir.resolve("skipped.safetensors");
+        Path png = dir.resolve("s.png");
+        Result a = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--seed", "4",
+                "--save-latents", last.toString(), "--out", dir.resolve("l.png").toString());
+        Result b = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--seed", "4", "--clip-skip", "2",
+                "--save-latents", skipped.toString(), "--out", png.toString());
+        assertEquals(0, a.code, a.err);
+        assertEquals(0, b.code, b.err);
+        try (SafetensorsFile l = SafetensorsFile.open(last); SafetensorsFile s = SafetensorsFile.open(skipped)) {
+            assertTrue(!java.util.Arrays.equals(l.floats("latents"), s.floats("latents")), "another text layer");
+        }
+        assertTrue(PngFiles.readText(png).get("parameters").contains("Clip skip: 2"));
+        Result bad = run("generate", "--model", MODEL, "--prompt", "x", "--clip-skip", "9",
+                "--out", dir.resolve("bad.png").toString());
+        assertEquals(2, bad.code);
+        assertTrue(bad.err.contains("clip skip 9"), bad.err);
+    }
+
+    @Test
     void helpListsEveryOption() {
         Result r = run("generate", "--help");
         assertEquals(0, r.code);
         for (String option : List.of("--model", "--prompt", "--negative", "--steps", "--guidance", "--sampler", "--seed",
                 "--width", "--height", "--init-image", "--strength", "--batch", "--out", "--init-latents",
-                "--save-latents", "--cache", "deepcache-fast", "block:2:interval=3")) {
+                "--save-latents", "--cache", "--backend", "--clip-skip", "deepcache-fast", "block:2:interval=3")) {
             assertTrue(r.out.contains(option), "help lacks " + option);
         }
         for (String sampler : io.github.sdm.samplers.Samplers.names()) {

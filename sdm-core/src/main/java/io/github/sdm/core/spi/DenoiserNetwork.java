@@ -9,6 +9,9 @@ public interface DenoiserNetwork {
     /** Latent channels the network takes (4 for SD 1.x and 2.x). */
     int inChannels();
 
-    /** The latent side the model was trained at ({@code sample_size}); images default to 8 times this. */
+    /**
+     * The latent side the model was trained at ({@code sample_size}); images default to the VAE's downscale
+     * factor times this.
+     */
     int sampleSize();
 }

@@ -11,10 +11,11 @@ public interface DenoiserSession extends AutoCloseable {
      * @param sample the scaled model input, {@code [batch, channels, height, width]}
      * @param timestep the sampler's timestep (may be fractional)
      * @param callIndex the index of this call in the generation, 0-based
-     * @param context the text embeddings, {@code [batch, tokens, dim]}
+     * @param conditioning the text conditioning, batched like {@code sample}; usually the same instance for
+     *     every call of a generation, so a backend may convert it once
      * @return the model output, shaped like {@code sample}
      */
-    FloatTensor predict(FloatTensor sample, double timestep, int callIndex, FloatTensor context);
+    FloatTensor predict(FloatTensor sample, double timestep, int callIndex, TextConditioning conditioning);
 
     @Override
     void close();

@@ -1,13 +1,26 @@
 package io.github.sdm.core.spi;
 
-import io.github.sdm.core.tensor.FloatTensor;
-
-/** The CLIP text transformer: token ids in, last hidden state out. */
+/** The CLIP text transformer: token ids in, hidden states and pooled embedding out. */
 public interface TextEncoderNetwork {
 
     /**
      * @param inputIds {@code [batch][sequenceLength]} token ids, already padded
-     * @return the last hidden state, {@code [batch, sequenceLength, hiddenSize]}
+     * @param clipSkip which layer's hidden states condition the UNet, counted from the end: 1 is the last
+     *     layer ({@code last_hidden_state}), 2 the one before, and so on; the final layer norm is applied to
+     *     the chosen layer's output, as diffusers does (diffusers' {@code clip_skip=k} is {@code clipSkip=k+1}
+     *     here). The pooled embedding always comes from the last layer.
+     * @return hidden states {@code [batch, sequenceLength, hiddenSize]} and, where the encoder has one, the
+     *     pooled embedding {@code [batch, hiddenSize]}
+     * @throws io.github.sdm.core.InvalidRequestException when {@code clipSkip} is not in
+     *     {@code [1, numHiddenLayers()]}
      */
-    FloatTensor encode(long[][] inputIds);
+    TextConditioning encode(long[][] inputIds, int clipSkip);
+
+    /** The last layer's hidden states and the pooled embedding ({@code clipSkip} 1). */
+    default TextConditioning encode(long[][] inputIds) {
+        return encode(inputIds, 1);
+    }
+
+    /** Transformer layers, the largest {@code clipSkip}. */
+    int numHiddenLayers();
 }

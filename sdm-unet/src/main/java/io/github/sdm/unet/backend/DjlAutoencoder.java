@@ -6,7 +6,9 @@ import io.github.sdm.core.spi.LatentDistribution;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.vae.AutoencoderKL;
+import java.util.Optional;
 
+/** A KL autoencoder: deterministic latents are its distribution's mean. */
 final class DjlAutoencoder implements AutoencoderNetwork {
     private final AutoencoderKL model;
     private final NDManager manager;
@@ -19,10 +21,17 @@ final class DjlAutoencoder implements AutoencoderNetwork {
     }
 
     @Override
-    public LatentDistribution encode(FloatTensor image) {
+    public FloatTensor encodeLatents(FloatTensor image) {
+        try (NDManager call = manager.newSubManager()) {
+            return Tensors.toTensor(model.encode(Tensors.toArray(image, call), context).mean());
+        }
+    }
+
+    @Override
+    public Optional<LatentDistribution> encodeDistribution(FloatTensor image) {
         try (NDManager call = manager.newSubManager()) {
             io.github.sdm.unet.vae.LatentDistribution d = model.encode(Tensors.toArray(image, call), context);
-            return new LatentDistribution(Tensors.toTensor(d.mean()), Tensors.toTensor(d.logvar()));
+            return Optional.of(new LatentDistribution(Tensors.toTensor(d.mean()), Tensors.toTensor(d.logvar())));
         }
     }
 
@@ -34,7 +43,22 @@ final class DjlAutoencoder implements AutoencoderNetwork {
     }
 
     @Override
+    public int latentChannels() {
+        return model.config().latentChannels();
+    }
+
+    @Override
+    public int downscaleFactor() {
+        return model.config().downscaleFactor();
+    }
+
+    @Override
     public float scalingFactor() {
         return (float) model.config().scalingFactor();
+    }
+
+    @Override
+    public float shiftFactor() {
+        return (float) model.config().shiftFactor();
     }
 }

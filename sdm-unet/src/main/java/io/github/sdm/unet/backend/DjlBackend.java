@@ -8,22 +8,37 @@ import io.github.sdm.core.LoadOptions;
 import io.github.sdm.core.ModelFormatException;
 import io.github.sdm.core.ModelLocation;
 import io.github.sdm.core.Precision;
+import io.github.sdm.core.PrecisionPlan;
 import io.github.sdm.core.SdmException;
 import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.LoadVerdict;
 import io.github.sdm.core.spi.ModelBackend;
 import io.github.sdm.unet.clip.CLIPTextConfig;
 import io.github.sdm.unet.clip.CLIPTextModel;
 import io.github.sdm.unet.ldm.LdmCheckpoint;
 import io.github.sdm.unet.ldm.LdmUNetLayout;
+import io.github.sdm.unet.nn.Network;
 import io.github.sdm.unet.unet.UNet2DConditionModel;
 import io.github.sdm.unet.unet.UNetConfig;
 import io.github.sdm.unet.vae.AutoencoderKL;
 import io.github.sdm.unet.vae.AutoencoderKLConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
-/** The networks on DJL's PyTorch engine, from a diffusers folder or a single-file LDM checkpoint. */
+/**
+ * The networks on DJL's PyTorch engine, from a diffusers folder of safetensors weights or a single-file LDM
+ * checkpoint, each network optionally from its own folder ({@link ModelLocation#withComponent}). Runs FP32
+ * weights with FP32 compute only, and refuses anything else at load.
+ */
 public final class DjlBackend implements ModelBackend {
+    /** The rank of this backend: the reference implementation, below backends that are faster on a format. */
+    public static final int PRIORITY = 0;
+    private static final List<String> NETWORKS = List.of("text_encoder", "unet", "vae");
 
     @Override
     public String name() {
@@ -31,51 +46,104 @@ public final class DjlBackend implements ModelBackend {
     }
 
     @Override
-    public boolean canLoad(ModelLocation location) {
-        return location.isSingleFile() || Files.isDirectory(location.folder().resolve("unet"));
+    public int priority() {
+        return PRIORITY;
+    }
+
+    /** Safetensors only: a single-file {@code .safetensors} checkpoint or component folders of safetensors. */
+    @Override
+    public LoadVerdict canLoad(ModelLocation location) {
+        if (location.isSingleFile() && !location.checkpoint().getFileName().toString().endsWith(".safetensors")) {
+            return LoadVerdict.no("checkpoint " + location.checkpoint()
+                    + " is not a .safetensors file (pickled .ckpt files are not read)");
+        }
+        for (String name : NETWORKS) {
+            if (location.isSingleFile() && !location.isOverridden(name)) {
+                continue;
+            }
+            Path folder = location.componentFolder(name);
+            Optional<String> onnx = fileEndingWith(folder, ".onnx");
+            if (onnx.isPresent() && fileEndingWith(folder, ".safetensors").isEmpty()
+                    && fileEndingWith(folder, ".safetensors.index.json").isEmpty()) {
+                String where = location.isOverridden(name) ? "the " + name + " folder " + folder : name + "/";
+                return LoadVerdict.no(where + " has " + onnx.get() + ", not safetensors");
+            }
+        }
+        return LoadVerdict.yes();
+    }
+
+    private static Optional<String> fileEndingWith(Path folder, String suffix) {
+        if (!Files.isDirectory(folder)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(suffix)).sorted().findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder, e);
+        }
     }
 
     @Override
     public DiffusionNetworks load(ModelLocation location, LoadOptions options) {
         Device device = device(options);
-        if (options.precision() != Precision.FP32 && !device.isGpu()) {
-            throw new SdmException("precision " + options.precision() + " needs a GPU; CPU runs compute in FP32");
-        }
+        Path textFolder = component(location, "text_encoder");
+        Path unetFolder = component(location, "unet");
+        Path vaeFolder = component(location, "vae");
+        CLIPTextConfig clipConfig = CLIPTextConfig.read(textFolder.resolve(CLIPTextModel.CONFIG_FILE));
+        UNetConfig unetConfig = UNetConfig.read(unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE));
+        AutoencoderKLConfig vaeConfig = AutoencoderKLConfig.read(vaeFolder.resolve(AutoencoderKL.CONFIG_FILE));
+        PrecisionPlan plan = PrecisionPlan.of(options, unetConfig.upcastAttention(), vaeConfig.forceUpcast());
+        requireRunnable(options, plan);
         if (options.threads() > 0) {
             JniUtils.setNumThreads(options.threads());
         }
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
-        try {
-            Path folder = location.folder();
-            return location.isSingleFile() ? loadSingleFile(location.checkpoint(), folder, manager, options)
-                    : new DjlNetworks(manager,
-                            CLIPTextModel.load(component(folder, "text_encoder"), manager),
-                            UNet2DConditionModel.load(component(folder, "unet"), manager),
-                            AutoencoderKL.load(component(folder, "vae"), manager), options);
+        try (LdmCheckpoint checkpoint = location.isSingleFile() ? LdmCheckpoint.open(location.checkpoint()) : null) {
+            CLIPTextModel clip = fromCheckpoint(location, "text_encoder")
+                    ? CLIPTextModel.load(clipConfig, checkpoint.textEncoder(clipConfig), manager)
+                    : Network.fromComponentFolder(textFolder, w -> CLIPTextModel.load(clipConfig, w, manager));
+            UNet2DConditionModel unet = fromCheckpoint(location, "unet")
+                    ? UNet2DConditionModel.load(unetConfig,
+                            checkpoint.unet(LdmUNetLayout.read(unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE))),
+                            manager)
+                    : Network.fromComponentFolder(unetFolder, w -> UNet2DConditionModel.load(unetConfig, w, manager));
+            AutoencoderKL vae = fromCheckpoint(location, "vae")
+                    ? AutoencoderKL.load(vaeConfig, checkpoint.vae(vaeConfig), manager)
+                    : Network.fromComponentFolder(vaeFolder, w -> AutoencoderKL.load(vaeConfig, w, manager));
+            return new DjlNetworks(manager, clip, unet, vae, options, plan);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    /** A single-file LDM checkpoint supplies the weights; the diffusers folder supplies the configs. */
-    private static DjlNetworks loadSingleFile(Path checkpoint, Path folder, NDManager manager, LoadOptions options) {
-        Path unetConfig = component(folder, "unet").resolve("config.json");
-        AutoencoderKLConfig vaeConfig = AutoencoderKLConfig.read(component(folder, "vae").resolve("config.json"));
-        CLIPTextConfig clipConfig = CLIPTextConfig.read(component(folder, "text_encoder").resolve("config.json"));
-        try (LdmCheckpoint file = LdmCheckpoint.open(checkpoint)) {
-            return new DjlNetworks(manager,
-                    CLIPTextModel.load(clipConfig, file.textEncoder(clipConfig), manager),
-                    UNet2DConditionModel.load(UNetConfig.read(unetConfig), file.unet(LdmUNetLayout.read(unetConfig)),
-                            manager),
-                    AutoencoderKL.load(vaeConfig, file.vae(vaeConfig), manager), options);
-        }
+    /** A single-file checkpoint supplies a network's weights unless the location takes it from another folder. */
+    private static boolean fromCheckpoint(ModelLocation location, String name) {
+        return location.isSingleFile() && !location.isOverridden(name);
     }
 
-    private static Path component(Path folder, String name) {
-        Path path = folder.resolve(name);
+    /**
+     * Only FP32 weights with FP32 compute run on this backend today; any other request fails here, naming
+     * the option, rather than computing in FP32 without a word.
+     */
+    static void requireRunnable(LoadOptions options, PrecisionPlan plan) {
+        if (plan.isAllFp32()) {
+            return;
+        }
+        String option = options.weightPrecision() != Precision.FP32
+                ? "LoadOptions.weightPrecision " + options.weightPrecision()
+                : "LoadOptions.computePrecision " + options.computePrecision();
+        throw new SdmException(option + " does not run on the djl backend yet: it runs FP32 weights with FP32 "
+                + "compute only (plan asked for: " + plan + ")");
+    }
+
+    /** The folder of a network: its override, else the main folder's sub-folder (configs even for single files). */
+    private static Path component(ModelLocation location, String name) {
+        Path path = location.componentFolder(name);
         if (!Files.isDirectory(path)) {
-            throw new ModelFormatException("Model folder " + folder + " has no '" + name + "' component folder");
+            throw new ModelFormatException(location.isOverridden(name)
+                    ? "Folder of component '" + name + "' not found: " + path
+                    : "Model folder " + location.folder() + " has no '" + name + "' component folder");
         }
         return path;
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.spi.DenoiserNetwork;
 import io.github.sdm.core.spi.DenoiserSession;
 import io.github.sdm.core.spi.DenoiserSessionOptions;
+import io.github.sdm.core.spi.TextConditioning;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.strategy.DenoisingStrategies;
@@ -50,7 +51,7 @@ final class DjlDenoiser implements DenoiserNetwork {
     private final class Session implements DenoiserSession {
         private final NDManager sessionManager;
         private final DenoisingStrategy strategy;
-        private FloatTensor lastContext;
+        private TextConditioning lastConditioning;
         private NDArray contextArray;
 
         Session(NDManager sessionManager, DenoisingStrategy strategy) {
@@ -59,13 +60,15 @@ final class DjlDenoiser implements DenoiserNetwork {
         }
 
         @Override
-        public FloatTensor predict(FloatTensor sample, double timestep, int callIndex, FloatTensor textContext) {
-            if (textContext != lastContext) {
+        public FloatTensor predict(FloatTensor sample, double timestep, int callIndex,
+                TextConditioning conditioning) {
+            // SD 1.x and 2.x UNets read the hidden states only; pooled and extras are for later families
+            if (conditioning != lastConditioning) {
                 if (contextArray != null) {
                     contextArray.close();
                 }
-                contextArray = Tensors.toArray(textContext, sessionManager);
-                lastContext = textContext;
+                contextArray = Tensors.toArray(conditioning.hiddenStates(), sessionManager);
+                lastConditioning = conditioning;
             }
             try (NDManager call = sessionManager.newSubManager()) {
                 NDArray x = Tensors.toArray(sample, call);

@@ -2,6 +2,7 @@ package io.github.sdm.unet.backend;
 
 import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.LoadOptions;
+import io.github.sdm.core.PrecisionPlan;
 import io.github.sdm.core.spi.AutoencoderNetwork;
 import io.github.sdm.core.spi.DenoiserNetwork;
 import io.github.sdm.core.spi.DiffusionNetworks;
@@ -18,13 +19,14 @@ final class DjlNetworks implements DiffusionNetworks {
     private final DjlDenoiser unet;
     private final DjlAutoencoder vae;
 
+    /** @param plan the compute type of each network ({@link DjlBackend} has checked that it runs) */
     DjlNetworks(NDManager manager, CLIPTextModel clip, UNet2DConditionModel unet, AutoencoderKL vae,
-            LoadOptions options) {
+            LoadOptions options, PrecisionPlan plan) {
         this.manager = manager;
         ForwardContext context = ForwardContext.DEFAULT.withAttentionSliceSize(options.attentionSliceSize());
-        this.textEncoder = new DjlTextEncoder(clip, manager);
-        this.unet = new DjlDenoiser(unet, manager, context);
-        this.vae = new DjlAutoencoder(vae, manager, context);
+        this.textEncoder = new DjlTextEncoder(clip, manager, ForwardContext.DEFAULT.withComputePrecision(plan.textEncoder()));
+        this.unet = new DjlDenoiser(unet, manager, context.withComputePrecision(plan.unet()));
+        this.vae = new DjlAutoencoder(vae, manager, context.withComputePrecision(plan.vae()));
     }
 
     @Override

@@ -2,9 +2,11 @@ package io.github.sdm.unet.clip;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.sdm.core.InvalidRequestException;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.InputShapeException;
 import io.github.sdm.unet.nn.LayerNorm;
@@ -106,10 +108,66 @@ public final class CLIPTextModel extends Network {
         return ctx.scoped(inputIds.getManager(), new NDList(inputIds), c -> forward(c, new NDList(inputIds))).head();
     }
 
+    /**
+     * The hidden states of a chosen layer and the pooled output, as diffusers' pipelines read them from
+     * transformers' {@code CLIPTextModel}.
+     *
+     * @param clipSkip the layer counted from the end, in {@code [1, num_hidden_layers]}: 1 gives
+     *     {@code last_hidden_state}; k gives {@code final_layer_norm(hidden_states[-k])}, the output of layer
+     *     {@code N - k} (0-based) normed (diffusers' {@code clip_skip = k - 1})
+     * @return hidden states {@code [B, L, hidden]} and {@code pooler_output [B, hidden]}: the last hidden
+     *     state at each sequence's end-of-text token, located as transformers does for the original CLIP
+     *     tokenizer (the position of the largest id), attached to the manager of {@code inputIds}
+     */
+    public CLIPTextOutput encode(NDArray inputIds, int clipSkip, ForwardContext ctx) {
+        checkShape(inputIds);
+        checkClipSkip(clipSkip);
+        NDList out = ctx.scoped(inputIds.getManager(), new NDList(inputIds), c -> {
+            NDList hidden = clipSkip == 1 ? forward(c, new NDList(inputIds)) : layerOutputs(c, inputIds, clipSkip);
+            NDArray last = hidden.get(0);
+            return new NDList(hidden.get(hidden.size() - 1), pooled(last, inputIds));
+        });
+        return new CLIPTextOutput(out.get(0), out.get(1));
+    }
+
+    private void checkClipSkip(int clipSkip) {
+        if (clipSkip < 1 || clipSkip > config.numHiddenLayers()) {
+            throw new InvalidRequestException("clip skip must be in [1, " + config.numHiddenLayers()
+                    + "] for this text encoder of " + config.numHiddenLayers() + " layers (1 = the last layer), got "
+                    + clipSkip);
+        }
+    }
+
+    /** {@code last[b, argmax(ids[b])]} for every b: the first end-of-text token, the largest id in CLIP's vocabulary. */
+    private static NDArray pooled(NDArray last, NDArray inputIds) {
+        long[] ids = inputIds.toType(DataType.INT64, false).toLongArray();
+        int batch = (int) inputIds.getShape().get(0);
+        int length = (int) inputIds.getShape().get(1);
+        NDList rows = new NDList(batch);
+        for (int b = 0; b < batch; b++) {
+            int end = 0;
+            for (int i = 1; i < length; i++) {
+                if (ids[b * length + i] > ids[b * length + end]) {
+                    end = i;
+                }
+            }
+            rows.add(last.get(b, end));
+        }
+        return NDArrays.stack(rows);
+    }
+
     /** Inputs: {@code input_ids [B, L]}. Output: {@code last_hidden_state [B, L, hidden]}. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
-        NDArray ids = inputs.head();
+        return layerOutputs(ctx, inputs.head(), 1);
+    }
+
+    /**
+     * {@code [last_hidden_state]} for {@code clipSkip} 1, else {@code [last_hidden_state, chosen]} with the
+     * chosen layer's output passed through {@code final_layer_norm}.
+     */
+    private NDList layerOutputs(ForwardContext ctx, NDArray inputIds, int clipSkip) {
+        NDArray ids = inputIds;
         checkShape(ids);
         if (ids.getDataType() != DataType.INT64) {
             ids = ids.toType(DataType.INT64, false);
@@ -117,10 +175,19 @@ public final class CLIPTextModel extends Network {
         checkRange(ids);
         NDArray h = embeddings.forward(ctx, ids);
         NDArray mask = causalMask(ids);
-        for (CLIPEncoderLayer layer : layers) {
-            h = layer.forward(ctx, h, mask);
+        int chosenLayer = layers.size() - clipSkip;
+        NDArray chosen = null;
+        for (int i = 0; i < layers.size(); i++) {
+            h = layers.get(i).forward(ctx, h, mask);
+            if (i == chosenLayer && clipSkip > 1) {
+                chosen = h;
+            }
         }
-        return new NDList(finalLayerNorm.forward(ctx, h));
+        NDList out = new NDList(finalLayerNorm.forward(ctx, h));
+        if (chosen != null) {
+            out.add(finalLayerNorm.forward(ctx, chosen));
+        }
+        return out;
     }
 
     private void checkShape(NDArray ids) {

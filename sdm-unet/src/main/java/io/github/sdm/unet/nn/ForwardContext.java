@@ -3,6 +3,7 @@ package io.github.sdm.unet.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.github.sdm.core.Precision;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -10,22 +11,26 @@ import java.util.function.Function;
 
 /**
  * Per-call settings of a forward pass: the interceptor consulted around every named part, the attention
- * slice size, and (inside a pass) the scoped manager that owns its temporaries.
+ * slice size, the type activations are computed in, and (inside a pass) the scoped manager that owns its
+ * temporaries.
  *
  * <p>Immutable; the {@code with...} methods return modified copies.
  */
 public final class ForwardContext {
 
     /** Plain computation: no interception, attention chunked by its memory budget only. */
-    public static final ForwardContext DEFAULT = new ForwardContext(PartInterceptor.NONE, 0, null);
+    public static final ForwardContext DEFAULT = new ForwardContext(PartInterceptor.NONE, 0, Precision.FP32, null);
 
     private final PartInterceptor interceptor;
     private final int attentionSliceSize;
+    private final Precision computePrecision;
     private final NDManager manager;
 
-    private ForwardContext(PartInterceptor interceptor, int attentionSliceSize, NDManager manager) {
+    private ForwardContext(PartInterceptor interceptor, int attentionSliceSize, Precision computePrecision,
+            NDManager manager) {
         this.interceptor = interceptor;
         this.attentionSliceSize = attentionSliceSize;
+        this.computePrecision = computePrecision;
         this.manager = manager;
     }
 
@@ -37,7 +42,7 @@ public final class ForwardContext {
         if (newInterceptor == null) {
             throw new IllegalArgumentException("interceptor must not be null (use PartInterceptor.NONE)");
         }
-        return new ForwardContext(newInterceptor, attentionSliceSize, manager);
+        return new ForwardContext(newInterceptor, attentionSliceSize, computePrecision, manager);
     }
 
     /**
@@ -50,11 +55,26 @@ public final class ForwardContext {
         if (sliceSize < 0) {
             throw new IllegalArgumentException("attention slice size must be >= 0, got " + sliceSize);
         }
-        return new ForwardContext(interceptor, sliceSize, manager);
+        return new ForwardContext(interceptor, sliceSize, computePrecision, manager);
+    }
+
+    /**
+     * The type activations are computed in. The parts compute in FP32 only today; a backend that runs
+     * another type sets it here (and refuses what it cannot run, see {@code PrecisionPlan}).
+     */
+    public ForwardContext withComputePrecision(Precision precision) {
+        if (precision == null) {
+            throw new IllegalArgumentException("compute precision must not be null");
+        }
+        return new ForwardContext(interceptor, attentionSliceSize, precision, manager);
     }
 
     public ForwardContext withManager(NDManager scope) {
-        return new ForwardContext(interceptor, attentionSliceSize, scope);
+        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, scope);
+    }
+
+    public Precision computePrecision() {
+        return computePrecision;
     }
 
     public PartInterceptor interceptor() {

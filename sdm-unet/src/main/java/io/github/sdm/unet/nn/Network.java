@@ -21,7 +21,7 @@ public abstract class Network extends Part implements AutoCloseable {
      * set; an fp16 variant when it is the only one) and builds the network from them. The file is closed
      * afterwards: F32 weights stay mapped, other dtypes were converted.
      */
-    protected static <N extends Network> N fromComponentFolder(Path folder, Function<WeightSource, N> build) {
+    public static <N extends Network> N fromComponentFolder(Path folder, Function<WeightSource, N> build) {
         try (SafetensorsWeights weights = SafetensorsWeights.openComponent(folder)) {
             return build.apply(WeightSource.of(weights));
         }

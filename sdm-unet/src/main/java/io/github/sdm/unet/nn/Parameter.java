@@ -1,11 +1,12 @@
 package io.github.sdm.unet.nn;
 
 import ai.djl.ndarray.NDArray;
+import io.github.sdm.core.Precision;
 import java.util.Arrays;
 
 /**
  * One weight tensor of a part: its checkpoint key, the shape the architecture expects, how to
- * initialise it randomly, and (once loaded) its value.
+ * initialise it randomly, the type it is stored in, and (once loaded) its value.
  */
 public final class Parameter {
 
@@ -21,6 +22,8 @@ public final class Parameter {
     private final long[] shape;
     private final Init init;
     private final long fanIn;
+    /** The loader converts every checkpoint dtype to FP32 today; a half-precision loader will set others. */
+    private final Precision storage = Precision.FP32;
     private NDArray value;
 
     Parameter(String key, long[] shape, Init init, long fanIn) {
@@ -46,11 +49,18 @@ public final class Parameter {
         return fanIn;
     }
 
+    /**
+     * The type the value is held in, whatever the checkpoint stores (loading converts).
+     */
+    public Precision storagePrecision() {
+        return storage;
+    }
+
     public boolean isLoaded() {
         return value != null;
     }
 
-    /** The loaded value (float32, exactly {@link #shape()}). */
+    /** The loaded value (of {@link #storagePrecision()}, exactly {@link #shape()}). */
     public NDArray value() {
         if (value == null) {
             throw new IllegalStateException("parameter '" + key + "' has no weights loaded");

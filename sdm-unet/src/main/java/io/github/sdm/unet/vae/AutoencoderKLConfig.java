@@ -17,6 +17,10 @@ import java.util.List;
  * @param scalingFactor what the pipeline multiplies latents by after encoding (and divides by before
  *     decoding); not applied by the model itself
  * @param midBlockAddAttention whether the mid blocks have their single-head attention (true for SD)
+ * @param shiftFactor what the pipeline subtracts from latents before scaling them (and adds back after
+ *     unscaling); 0 when the config has none or {@code null} (SD 1.x and 2.x)
+ * @param forceUpcast diffusers' {@code force_upcast}: the VAE runs in fp32 even when the pipeline computes in
+ *     fp16 (SD 1.x's VAE overflows in fp16); diffusers' default is true
  */
 public record AutoencoderKLConfig(
         int inChannels,
@@ -26,7 +30,9 @@ public record AutoencoderKLConfig(
         int latentChannels,
         int normNumGroups,
         double scalingFactor,
-        boolean midBlockAddAttention) {
+        boolean midBlockAddAttention,
+        double shiftFactor,
+        boolean forceUpcast) {
 
     public static final String DOWN_BLOCK = "DownEncoderBlock2D";
     public static final String UP_BLOCK = "UpDecoderBlock2D";
@@ -59,7 +65,8 @@ public record AutoencoderKLConfig(
 
     /** Stable Diffusion 1.x / 2.x's VAE (for timing without a checkpoint). */
     public static AutoencoderKLConfig stableDiffusion15() {
-        return new AutoencoderKLConfig(3, 3, List.of(128, 256, 512, 512), 2, 4, 32, 0.18215, true);
+        return new AutoencoderKLConfig(3, 3, List.of(128, 256, 512, 512), 2, 4, 32, 0.18215, true, 0.0,
+                true);
     }
 
     public static AutoencoderKLConfig read(Path configJson) {
@@ -89,9 +96,6 @@ public record AutoencoderKLConfig(
         if (!c.booleanValue("use_quant_conv", true) || !c.booleanValue("use_post_quant_conv", true)) {
             throw c.error("use_quant_conv/use_post_quant_conv", false, "a VAE without quant convs is not supported");
         }
-        if (c.has("shift_factor") && c.doubleValue("shift_factor") != 0.0) {
-            throw c.error("shift_factor", c.doubleValue("shift_factor"), "latent shifting is not supported");
-        }
         try {
             return new AutoencoderKLConfig(
                     c.intValue("in_channels", 3),
@@ -101,7 +105,9 @@ public record AutoencoderKLConfig(
                     c.intValue("latent_channels", 4),
                     c.intValue("norm_num_groups", 32),
                     c.doubleValue("scaling_factor", 0.18215),
-                    c.booleanValue("mid_block_add_attention", true));
+                    c.booleanValue("mid_block_add_attention", true),
+                    c.has("shift_factor") ? c.doubleValue("shift_factor") : 0.0,
+                    c.booleanValue("force_upcast", true));
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(c.source() + ": " + e.getMessage(), e);
         }

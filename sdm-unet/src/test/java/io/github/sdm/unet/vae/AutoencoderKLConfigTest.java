@@ -16,14 +16,25 @@ class AutoencoderKLConfigTest {
     @Test
     void readsTheTinyFixtureConfig() {
         AutoencoderKLConfig c = AutoencoderKLConfig.read(Fixtures.fixture("vae/config.json"));
-        assertEquals(new AutoencoderKLConfig(3, 3, List.of(16, 32, 32, 32), 1, 4, 8, 0.18215, true), c);
+        assertEquals(new AutoencoderKLConfig(3, 3, List.of(16, 32, 32, 32), 1, 4, 8, 0.18215, true, 0.0, true), c);
         assertEquals(8, c.downscaleFactor());
     }
 
     @Test
     void takesDiffusersDefaultsForOmittedFields() {
         AutoencoderKLConfig c = AutoencoderKLConfig.parse("{\"_class_name\": \"AutoencoderKL\"}", "vae.json");
-        assertEquals(new AutoencoderKLConfig(3, 3, List.of(64), 1, 4, 32, 0.18215, true), c);
+        assertEquals(new AutoencoderKLConfig(3, 3, List.of(64), 1, 4, 32, 0.18215, true, 0.0, true), c);
+    }
+
+    @Test
+    void readsShiftFactorAndForceUpcastWithNullAsAbsent() {
+        AutoencoderKLConfig c = AutoencoderKLConfig.parse(
+                "{\"shift_factor\": 0.1159, \"force_upcast\": false}", "vae.json");
+        assertEquals(0.1159, c.shiftFactor());
+        assertEquals(false, c.forceUpcast());
+        AutoencoderKLConfig none = AutoencoderKLConfig.parse("{\"shift_factor\": null}", "vae.json");
+        assertEquals(0.0, none.shiftFactor());
+        assertEquals(true, none.forceUpcast());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -35,7 +46,6 @@ class AutoencoderKLConfigTest {
         "{\"block_out_channels\": [48], \"norm_num_groups\": 32} | multiples of norm_num_groups 32",
         "{\"layers_per_block\": 1.5} | layers_per_block = 1.5: expected an integer",
         "{\"use_quant_conv\": false} | quant convs",
-        "{\"shift_factor\": 0.1159} | shift_factor",
     })
     void rejectsUnsupportedOrInvalidConfigsNamingSourceAndField(String json, String fragment) {
         ModelFormatException e = assertThrows(ModelFormatException.class,

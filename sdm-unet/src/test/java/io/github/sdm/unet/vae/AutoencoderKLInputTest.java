@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AutoencoderKLInputTest {
-    private static final AutoencoderKLConfig TINY = new AutoencoderKLConfig(3, 3, List.of(8, 8), 1, 4, 4, 0.5, true);
+    private static final AutoencoderKLConfig TINY = new AutoencoderKLConfig(3, 3, List.of(8, 8), 1, 4, 4, 0.5, true, 0.0, true);
 
     @Test
     void rejectsWrongChannelsAndTypes() {

@@ -1,0 +1,56 @@
+package io.github.sdm.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** diffusers' fp32 islands as data: {@code upcast_attention} and the VAE's {@code force_upcast}. */
+class PrecisionPlanTest {
+    private static final LoadOptions FP16 = LoadOptions.defaults().withWeightPrecision(Precision.FP16)
+            .withComputePrecision(Precision.FP16);
+
+    @Test
+    void fp32EverywhereByDefaultWhateverTheFlags() {
+        PrecisionPlan plan = PrecisionPlan.of(LoadOptions.defaults(), true, true);
+        assertEquals(new PrecisionPlan(Precision.FP32, Precision.FP32, Precision.FP32, Precision.FP32, Precision.FP32),
+                plan);
+        assertTrue(plan.isAllFp32());
+    }
+
+    @Test
+    void forceUpcastKeepsTheVaeInFp32WhenComputingInFp16() {
+        PrecisionPlan plan = PrecisionPlan.of(FP16, false, true);
+        assertEquals(Precision.FP32, plan.vae());
+        assertEquals(Precision.FP16, plan.unet());
+        assertEquals(Precision.FP16, plan.textEncoder());
+        assertEquals(Precision.FP16, plan.unetAttention());
+        assertEquals(Precision.FP16, plan.weights());
+        assertFalse(plan.isAllFp32());
+    }
+
+    @Test
+    void withoutForceUpcastTheVaeComputesInFp16() {
+        assertEquals(Precision.FP16, PrecisionPlan.of(FP16, false, false).vae());
+    }
+
+    /** diffusers upcasts the VAE from float16 only; bfloat16 has float32's range. */
+    @Test
+    void forceUpcastLeavesBf16Alone() {
+        assertEquals(Precision.BF16, PrecisionPlan.of(FP16.withComputePrecision(Precision.BF16), false, true).vae());
+    }
+
+    @Test
+    void upcastAttentionComputesTheUNetsAttentionInFp32() {
+        PrecisionPlan plan = PrecisionPlan.of(FP16, true, false);
+        assertEquals(Precision.FP32, plan.unetAttention());
+        assertEquals(Precision.FP16, plan.unet());
+    }
+
+    @Test
+    void fp16WeightsWithFp32ComputeIsNotAllFp32() {
+        assertFalse(PrecisionPlan.of(LoadOptions.defaults().withWeightPrecision(Precision.FP16), false, false)
+                .isAllFp32());
+    }
+}
