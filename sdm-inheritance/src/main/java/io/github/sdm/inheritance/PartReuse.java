@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.sdm.core.inheritance.FeatureInheritance;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.PartInterceptor;
 import io.github.sdm.unet.strategy.DenoisingStrategy;

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.InvalidRequestException;
-import io.github.sdm.core.inheritance.FeatureInheritance;
 import io.github.sdm.core.spi.DenoiserSessionOptions;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.strategy.DenoisingStrategies;
