@@ -150,7 +150,7 @@ public final class UNet2DConditionModel extends Network {
 
     /** Builds {@code config}'s UNet with weights from any source (e.g. a renamed single-file checkpoint). */
     public static UNet2DConditionModel load(UNetConfig config, WeightSource weights, NDManager manager) {
-        return withWeights(new UNet2DConditionModel(config), weights, manager);
+        return load(config, UNetLayerFactory.DEFAULT, weights, manager);
     }
 
     /** Builds {@code config}'s UNet with layers from {@code layers} and weights from {@code weights}. */
