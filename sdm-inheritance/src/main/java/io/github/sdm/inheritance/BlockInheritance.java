@@ -6,12 +6,11 @@ import ai.djl.ndarray.types.Shape;
 import io.github.sdm.core.InvalidRequestException;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.strategy.DenoisingStrategy;
-import io.github.sdm.unet.unet.CachedForward;
 import io.github.sdm.unet.unet.UNet2DConditionModel;
 
 /**
  * DeepCache: at a key step the whole UNet runs and the deep feature at shallow depth {@code k} is kept;
- * at the calls in between only the shallow branch runs, on that feature. A key step whose next call is a
+ * at the calls in between only the shallow branch runs, on that feature ({@link DeepCachePass}). A key step whose next call is a
  * key step too runs the plain forward and keeps nothing.
  */
 final class BlockInheritance implements DenoisingStrategy {
@@ -37,17 +36,16 @@ final class BlockInheritance implements DenoisingStrategy {
         }
         boolean key = plan.isKey(callIndex);
         if (!key && usableFor(unet, sample)) {
-            return unet.forwardShallow(sample, timestep, context, deepFeature, depth, ctx);
+            return DeepCachePass.shallow(unet, sample, timestep, context, deepFeature, depth, ctx);
         }
         // a key step, or a reuse step with nothing usable cached: compute fully
         if (!plan.nextReuses(callIndex)) {
             release();
             return unet.forward(sample, timestep, context, ctx);
         }
-        CachedForward full = unet.forwardCachingDeep(sample, timestep, context, depth, ctx);
         release();
+        CachedForward full = DeepCachePass.caching(unet, sample, timestep, context, depth, ctx, cacheManager);
         deepFeature = full.deepFeature();
-        deepFeature.attach(cacheManager);
         cachedSampleShape = sample.getShape();
         cachedFor = unet;
         return full.output();

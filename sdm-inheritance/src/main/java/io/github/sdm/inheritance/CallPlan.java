@@ -1,7 +1,6 @@
 package io.github.sdm.inheritance;
 
 import io.github.sdm.core.InvalidRequestException;
-import io.github.sdm.core.inheritance.KeyStepSchedule;
 
 /** The key steps of one generation, resolved once: which calls compute fully and which reuse. */
 final class CallPlan {

@@ -1,22 +1,26 @@
 package io.github.sdm.inheritance;
 
 import ai.djl.ndarray.NDManager;
-import io.github.sdm.core.InvalidRequestException;
-import io.github.sdm.core.inheritance.FeatureInheritance;
+import io.github.sdm.core.spi.DenoiserSessionOptions;
+import io.github.sdm.core.spi.SessionExtension;
 import io.github.sdm.unet.strategy.DenoisingStrategy;
 import io.github.sdm.unet.strategy.DenoisingStrategyProvider;
+import java.util.Optional;
 
 /** Executes every {@link FeatureInheritance} level; registered for {@link java.util.ServiceLoader}. */
 public final class FeatureInheritanceProvider implements DenoisingStrategyProvider {
 
     @Override
-    public DenoisingStrategy create(FeatureInheritance spec, int totalCalls, NDManager parentManager) {
-        if (spec == null) {
-            return DenoisingStrategy.FULL;
-        }
-        if (totalCalls < 0) {
-            throw new InvalidRequestException("totalCalls must be >= 0, got " + totalCalls);
-        }
+    public boolean handles(SessionExtension extension) {
+        return extension instanceof FeatureInheritance;
+    }
+
+    @Override
+    public Optional<DenoisingStrategy> create(DenoiserSessionOptions options, NDManager parentManager) {
+        return options.extension(FeatureInheritance.class).map(spec -> create(spec, options.modelCalls(), parentManager));
+    }
+
+    private static DenoisingStrategy create(FeatureInheritance spec, int totalCalls, NDManager parentManager) {
         CallPlan plan = CallPlan.of(spec.schedule(), totalCalls);
         return switch (spec.level()) {
             case BLOCK -> new BlockInheritance(spec.depth(), plan, parentManager);

@@ -4,18 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.sdm.core.inheritance.FeatureInheritance;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.PartInterceptor;
 import io.github.sdm.unet.strategy.DenoisingStrategy;
 import io.github.sdm.unet.unet.UNet2DConditionModel;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Layer- and unit-level inheritance: an interceptor around the chosen parts keeps their outputs at a key
  * step (when the next call reuses) and returns them, without running the part, at the calls in between.
- * Every other part is recomputed. The interceptor of the caller's context still wraps every part that runs.
+ * Every other part is recomputed. The reuse interceptor wraps the caller's (see
+ * {@link ForwardContext#withOuterInterceptor}), which still sees every part that runs.
  */
 final class PartReuse implements DenoisingStrategy {
     private final FeatureInheritance spec;
@@ -40,9 +39,8 @@ final class PartReuse implements DenoisingStrategy {
             cache.clear();
         }
         boolean key = plan.isKey(callIndex);
-        PartInterceptor inner = ctx.interceptor();
         if (!key && !cache.isEmpty() && sample.getShape().equals(cachedSampleShape)) {
-            return unet.forward(sample, timestep, context, ctx.withInterceptor(reusing(inner)));
+            return unet.forward(sample, timestep, context, ctx.withOuterInterceptor(reusing()));
         }
         // a key step, or a reuse step with nothing usable cached: compute fully
         cache.clear();
@@ -51,13 +49,13 @@ final class PartReuse implements DenoisingStrategy {
             return unet.forward(sample, timestep, context, ctx);
         }
         cachedSampleShape = sample.getShape();
-        return unet.forward(sample, timestep, context, ctx.withInterceptor(storing(inner)));
+        return unet.forward(sample, timestep, context, ctx.withOuterInterceptor(storing()));
     }
 
-    /** Runs every part through {@code inner} and keeps the outputs of the reused ones. */
-    private PartInterceptor storing(PartInterceptor inner) {
+    /** Runs every part and keeps the outputs of the reused ones. */
+    private PartInterceptor storing() {
         return (name, inputs, compute) -> {
-            NDList out = inner.around(name, inputs, compute);
+            NDList out = compute.apply(inputs);
             if (reused.contains(name)) {
                 cache.store(name, out);
             }
@@ -66,7 +64,7 @@ final class PartReuse implements DenoisingStrategy {
     }
 
     /** Hands out the kept outputs of the reused parts instead of running them. */
-    private PartInterceptor reusing(PartInterceptor inner) {
+    private PartInterceptor reusing() {
         return (name, inputs, compute) -> {
             if (reused.contains(name)) {
                 NDList kept = cache.lend(name, inputs.head().getManager());
@@ -74,7 +72,7 @@ final class PartReuse implements DenoisingStrategy {
                     return kept;
                 }
             }
-            return inner.around(name, inputs, compute);
+            return compute.apply(inputs);
         };
     }
 

@@ -1,9 +1,6 @@
 package io.github.sdm.inheritance;
 
 import io.github.sdm.core.InvalidRequestException;
-import io.github.sdm.core.inheritance.FeatureInheritance;
-import io.github.sdm.core.inheritance.PartSelector;
-import io.github.sdm.core.inheritance.UnitKind;
 import io.github.sdm.unet.unet.UNet2DConditionModel;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -10,12 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.InvalidRequestException;
-import io.github.sdm.core.inheritance.FeatureInheritance;
 import io.github.sdm.core.spi.DenoiserSessionOptions;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.strategy.DenoisingStrategies;
 import io.github.sdm.unet.strategy.DenoisingStrategy;
-import io.github.sdm.unet.unet.CachedForward;
 import io.github.sdm.unet.unet.UNet2DConditionModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,13 +92,13 @@ class BlockInheritanceTest {
     @Test
     void reuseStepsEqualTheShallowPassOnTheCachedFeatureRunByHand() {
         int k = 3;
-        CachedForward key = unet.forwardCachingDeep(samples.get(0), timesteps.get(0), context, k, CTX);
-        float[] expected1 = unet.forwardShallow(samples.get(1), timesteps.get(1), context, key.deepFeature(), k, CTX)
+        CachedForward key = DeepCachePass.caching(unet, samples.get(0), timesteps.get(0), context, k, CTX, manager);
+        float[] expected1 = DeepCachePass.shallow(unet, samples.get(1), timesteps.get(1), context, key.deepFeature(), k, CTX)
                 .toFloatArray();
-        float[] expected2 = unet.forwardShallow(samples.get(2), timesteps.get(2), context, key.deepFeature(), k, CTX)
+        float[] expected2 = DeepCachePass.shallow(unet, samples.get(2), timesteps.get(2), context, key.deepFeature(), k, CTX)
                 .toFloatArray();
-        CachedForward key3 = unet.forwardCachingDeep(samples.get(3), timesteps.get(3), context, k, CTX);
-        float[] expected4 = unet.forwardShallow(samples.get(4), timesteps.get(4), context, key3.deepFeature(), k, CTX)
+        CachedForward key3 = DeepCachePass.caching(unet, samples.get(3), timesteps.get(3), context, k, CTX, manager);
+        float[] expected4 = DeepCachePass.shallow(unet, samples.get(4), timesteps.get(4), context, key3.deepFeature(), k, CTX)
                 .toFloatArray();
         try (DenoisingStrategy s = strategy("block:3:interval=3", 6)) {
             assertArrayEquals(key.output().toFloatArray(), predict(s, 0), 0f);
@@ -122,8 +120,8 @@ class BlockInheritanceTest {
             NDArray out1 = s.predict(unet, b, timesteps.get(1), context4, 1, CTX);
             assertEquals(a.getShape(), out0.getShape());
             assertEquals(b.getShape(), out1.getShape());
-            CachedForward key = unet.forwardCachingDeep(a, timesteps.get(0), context4, 2, CTX);
-            assertArrayEquals(unet.forwardShallow(b, timesteps.get(1), context4, key.deepFeature(), 2, CTX)
+            CachedForward key = DeepCachePass.caching(unet, a, timesteps.get(0), context4, 2, CTX, manager);
+            assertArrayEquals(DeepCachePass.shallow(unet, b, timesteps.get(1), context4, key.deepFeature(), 2, CTX)
                     .toFloatArray(), out1.toFloatArray(), 0f);
         }
     }

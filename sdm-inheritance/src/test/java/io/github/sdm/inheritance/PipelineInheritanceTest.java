@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.core.GenerationBuilder;
 import io.github.sdm.core.StableDiffusion;
-import io.github.sdm.core.inheritance.FeatureInheritance;
 import io.github.sdm.core.tensor.FloatTensor;
 import java.util.Arrays;
 import java.util.List;

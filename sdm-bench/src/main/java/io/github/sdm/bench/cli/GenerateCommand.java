@@ -7,7 +7,7 @@ import io.github.sdm.core.LoadOptions;
 import io.github.sdm.core.ModelLocation;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.image.PngFiles;
-import io.github.sdm.core.inheritance.FeatureInheritance;
+import io.github.sdm.inheritance.FeatureInheritance;
 import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.safetensors.SafetensorsWriter;

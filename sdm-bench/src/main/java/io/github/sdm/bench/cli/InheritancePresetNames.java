@@ -1,6 +1,6 @@
 package io.github.sdm.bench.cli;
 
-import io.github.sdm.core.inheritance.InheritancePreset;
+import io.github.sdm.inheritance.InheritancePreset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,12 +1,14 @@
 package io.github.sdm.bench.jmh;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.Part;
 import io.github.sdm.unet.nn.RandomWeights;
+import io.github.sdm.unet.unet.DownBlock;
+import io.github.sdm.unet.unet.DownBlockOutput;
+import io.github.sdm.unet.unet.MidBlock;
 import io.github.sdm.unet.unet.UNet2DConditionModel;
 import io.github.sdm.unet.unet.UNetConfig;
 import java.util.concurrent.TimeUnit;
@@ -82,8 +84,14 @@ public class UNetBlockBenchmark {
 
     @Benchmark
     public long forward() {
-        NDList out = part.forward(ForwardContext.DEFAULT, new NDList(hidden, temb, text));
-        long size = out.head().size();
+        if (part instanceof DownBlock down) {
+            DownBlockOutput out = down.forward(ForwardContext.DEFAULT, hidden, temb, text);
+            long size = out.hidden().size();
+            out.skips().forEach(NDArray::close);
+            return size;
+        }
+        NDArray out = ((MidBlock) part).forward(ForwardContext.DEFAULT, hidden, temb, text);
+        long size = out.size();
         out.close();
         return size;
     }

@@ -5,13 +5,13 @@ import java.util.List;
 /**
  * A set of scenarios timed in one bench run so their end-to-end times can be compared as ratios to the
  * first (the baseline). New comparisons implement this and are added to {@link Comparisons}; a scenario
- * sets anything beyond sampler, steps and guidance through its {@code requestOptions}. Feature inheritance,
- * once the request builder takes it, would be:
+ * sets anything beyond sampler, steps and guidance through its {@code requestOptions}. Feature inheritance
+ * ({@code io.github.sdm.inheritance.FeatureInheritance}, a session extension) for example:
  *
  * <pre>{@code
  * public List<BenchScenario> scenarios(BenchScenario r) {
  *     return List.of(r, new BenchScenario(r.label() + ", DeepCache N=3", r.sampler(), r.steps(), r.guidance(),
- *             b -> b.featureInheritance(FeatureInheritance.parse("deepcache"))));
+ *             b -> b.with(FeatureInheritance.preset("deepcache"))));
  * }
  * }</pre>
  */

@@ -2,8 +2,8 @@ package io.github.sdm.bench.pipeline;
 
 import io.github.sdm.core.GenerationResult;
 import io.github.sdm.core.StableDiffusion;
-import io.github.sdm.core.inheritance.FeatureInheritance;
-import io.github.sdm.core.inheritance.InheritancePreset;
+import io.github.sdm.inheritance.FeatureInheritance;
+import io.github.sdm.inheritance.InheritancePreset;
 import io.github.sdm.core.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;

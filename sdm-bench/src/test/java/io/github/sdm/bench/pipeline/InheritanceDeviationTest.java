@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.core.StableDiffusion;
-import io.github.sdm.core.inheritance.InheritancePreset;
+import io.github.sdm.inheritance.InheritancePreset;
 import io.github.sdm.core.tensor.FloatTensor;
 import java.nio.file.Path;
 import java.util.List;

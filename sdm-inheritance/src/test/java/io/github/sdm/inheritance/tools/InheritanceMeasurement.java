@@ -3,7 +3,7 @@ package io.github.sdm.inheritance.tools;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.sdm.core.inheritance.FeatureInheritance;
+import io.github.sdm.inheritance.FeatureInheritance;
 import io.github.sdm.core.spi.DenoiserSessionOptions;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.strategy.DenoisingStrategies;

@@ -8,8 +8,11 @@ import ai.djl.ndarray.types.Shape;
 /**
  * 2-D convolution over {@code [N, C, H, W]}, square kernel. Parameters {@code weight [out, in, k, k]},
  * {@code bias [out]}. Weights above 16 MiB run in slices of output channels ({@link WeightSlices}).
+ *
+ * <p>Open for subclasses that take a convolution's place with the same parameters (a UNet builds its
+ * resnet convolutions through {@code UNetLayerFactory}): they override {@link #apply}.
  */
-public final class Conv2d extends Part {
+public class Conv2d extends Part {
     private final Parameter weight;
     private final Parameter bias;
     private final Shape stride;
@@ -28,12 +31,12 @@ public final class Conv2d extends Part {
 
     /** Inputs: {@code x [N, in, H, W]}. Output: {@code [N, out, H', W']}. */
     @Override
-    protected NDList compute(ForwardContext ctx, NDList inputs) {
+    protected final NDList compute(ForwardContext ctx, NDList inputs) {
         return new NDList(apply(inputs.head()));
     }
 
     @Override
-    protected void onWeightsLoaded() {
+    protected final void onWeightsLoaded() {
         slices = WeightSlices.of(weight.value(), bias.value());
     }
 
@@ -57,7 +60,7 @@ public final class Conv2d extends Part {
     }
 
     @Override
-    protected boolean scopesTemporaries() {
+    protected final boolean scopesTemporaries() {
         return false;
     }
 }

@@ -46,6 +46,17 @@ public final class ForwardContext {
     }
 
     /**
+     * This context with {@code outer} wrapped around its current interceptor ({@code outer.andThen(current)}):
+     * how a feature (inheritance, distillation taps) adds itself without displacing the caller's profiler.
+     */
+    public ForwardContext withOuterInterceptor(PartInterceptor outer) {
+        if (outer == null) {
+            throw new IllegalArgumentException("interceptor must not be null (use PartInterceptor.NONE)");
+        }
+        return withInterceptor(outer.andThen(interceptor));
+    }
+
+    /**
      * Bounds attention memory: the batch*heads dimension is processed this many rows at a time (0 = as many
      * as fit {@link Attention}'s chunk budget of 16 MiB per score map). Query rows are always chunked to
      * that budget, so no score map is larger unless a single slice row needs more; unchunked, one SD 1.5

@@ -9,15 +9,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * A named piece of a network. Its name is the full checkpoint key prefix (for example
  * {@code down_blocks.1.attentions.0.transformer_blocks.0.attn2}), so its parameters are
  * {@code name + "." + local}, and the interceptor in {@link ForwardContext} can address it.
  *
- * <p>Every part takes and returns an {@link NDList}; each subclass documents the order of its inputs and
- * outputs. {@link #forward} always goes through the context's interceptor; subclasses implement
- * {@link #compute}.
+ * <p>Callers use a part's typed methods (for example {@code resnet.forward(ctx, hidden, temb)} or
+ * {@code downBlock.forward(ctx, hidden, temb, context)}, returning a {@code DownBlockOutput}). Underneath,
+ * every call crosses one boundary, {@link #forward(ForwardContext, NDList)}, where inputs and outputs are
+ * an {@link NDList} in the order the subclass documents: that is what a {@link PartInterceptor} sees, and
+ * what runs a part alone by name. Subclasses implement {@link #compute} (unpacking into their typed
+ * computation); single-input layers are called with {@link #forward(ForwardContext, NDArray...)}.
  */
 public abstract class Part {
     private final String name;
@@ -48,7 +52,16 @@ public abstract class Part {
      * context's manager (or, outside a pass, to the manager of the first input).
      */
     public final NDList forward(ForwardContext ctx, NDList inputs) {
-        return ctx.around(this, inputs, in -> run(ctx, in));
+        return forward(ctx, inputs, this::compute);
+    }
+
+    /**
+     * The interceptor boundary with another computation under this part's name (for example the UNet's
+     * pass with a {@code DeepBranchHook}): intercepted and scoped like {@link #compute}.
+     */
+    protected final NDList forward(ForwardContext ctx, NDList inputs,
+            BiFunction<ForwardContext, NDList, NDList> computation) {
+        return ctx.around(this, inputs, in -> run(ctx, in, computation));
     }
 
     /** Runs this part through the context's interceptor and returns its first output. */
@@ -67,17 +80,17 @@ public abstract class Part {
         return true;
     }
 
-    private NDList run(ForwardContext ctx, NDList inputs) {
+    private NDList run(ForwardContext ctx, NDList inputs, BiFunction<ForwardContext, NDList, NDList> computation) {
         if (ctx.manager() == null) {
             InferenceMode.ensure();
         }
         if (!scopesTemporaries()) {
-            return compute(ctx, inputs);
+            return computation.apply(ctx, inputs);
         }
         NDManager parent = ctx.manager() != null ? ctx.manager() : inputs.head().getManager();
         try (NDManager scope = parent.newSubManager()) {
             ForwardContext.tempAttach(scope, inputs);
-            NDList out = compute(ctx.withManager(scope), inputs);
+            NDList out = computation.apply(ctx.withManager(scope), inputs);
             for (NDArray array : out) {
                 array.attach(parent);
             }

@@ -4,8 +4,11 @@
  * <p><b>Parts.</b> A network is a tree of {@link io.github.sdm.unet.nn.Part}s. A part's name is its full
  * checkpoint key prefix in the diffusers / Hugging Face layout (for example
  * {@code down_blocks.1.attentions.0.transformer_blocks.0.attn2}), so the parameters it declares are the
- * checkpoint keys themselves and any part can be found, run alone or replaced by name. Parts take and
- * return {@link ai.djl.ndarray.NDList}s; each class documents its input and output order.
+ * checkpoint keys themselves and any part can be found, run alone or replaced by name. Callers use each
+ * part's typed methods ({@code resnet.forward(ctx, hidden, temb)}); underneath, every call crosses one
+ * boundary, {@code Part.forward(ForwardContext, NDList)}, where inputs and outputs are an
+ * {@link ai.djl.ndarray.NDList} in the order the class documents: what interceptors see and what runs a
+ * part alone by name.
  *
  * <p><b>Weights.</b> {@link io.github.sdm.unet.nn.WeightLoader} fills a tree from a
  * {@link io.github.sdm.unet.nn.WeightSource} (a safetensors file, or a renamed view of one) and reports
@@ -16,6 +19,10 @@
  * <p><b>Forward passes.</b> A {@link io.github.sdm.unet.nn.ForwardContext} carries the per-call
  * settings. Every part runs through its {@link io.github.sdm.unet.nn.PartInterceptor}, which may
  * observe, skip or replace it (feature inheritance reuses activations of earlier timesteps this way).
+ * Interceptors stack without knowing each other: {@code outer.andThen(inner)}, or
+ * {@code ctx.withOuterInterceptor(outer)} to wrap whatever the caller set (a profiler stays innermost,
+ * next to the computation; inheritance or distillation taps wrap it). The outer one sees each part first
+ * and gets the inner one's result, replacement included.
  * Composite parts compute inside a sub-manager of the caller's scope, so only their outputs survive them:
  * native memory stays flat over any number of calls. Engine ops attach their result to the manager of
  * their receiver, hence the rule inside every part: an activation is always the receiver, never a weight.

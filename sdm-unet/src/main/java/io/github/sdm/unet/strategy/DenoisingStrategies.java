@@ -2,9 +2,11 @@ package io.github.sdm.unet.strategy;
 
 import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.SdmException;
-import io.github.sdm.core.inheritance.FeatureInheritance;
 import io.github.sdm.core.spi.DenoiserSessionOptions;
-import java.util.Iterator;
+import io.github.sdm.core.spi.SessionExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
@@ -14,31 +16,41 @@ public final class DenoisingStrategies {
     }
 
     /**
-     * {@link DenoisingStrategy#FULL} when {@code options} carries no {@link FeatureInheritance}, else the strategy of the
-     * first {@link DenoisingStrategyProvider} on the classpath (the {@code sdm-inheritance} module).
+     * {@link DenoisingStrategy#FULL} when {@code options} carry no extension, else the strategy of the first
+     * {@link DenoisingStrategyProvider} on the classpath that creates one.
      *
      * @param manager the strategy's caches live in a sub-manager of this one until it is closed
-     * @throws SdmException if inheritance is asked for and no provider is on the classpath
+     * @throws SdmException if an extension is handled by no provider on the classpath (its module is missing)
      */
     public static DenoisingStrategy forSession(DenoiserSessionOptions options, NDManager manager) {
-        FeatureInheritance inheritance = options.extension(FeatureInheritance.class).orElse(null);
-        if (inheritance == null) {
+        if (options.extensions().isEmpty()) {
             return DenoisingStrategy.FULL;
         }
-        DenoisingStrategyProvider provider = firstProvider();
-        if (provider == null) {
-            throw new SdmException("feature inheritance needs the sdm-inheritance module on the classpath"
-                    + " (asked for '" + inheritance.spec() + "')");
+        List<DenoisingStrategyProvider> providers = providers();
+        for (SessionExtension extension : options.extensions()) {
+            if (providers.stream().noneMatch(p -> p.handles(extension))) {
+                throw new SdmException("no denoising strategy provider on the classpath handles the session extension '"
+                        + extension.describe() + "' (" + extension.getClass().getName() + "); add the module that"
+                        + " provides it (feature inheritance: sdm-inheritance), which registers a "
+                        + DenoisingStrategyProvider.class.getName() + " for java.util.ServiceLoader");
+            }
         }
-        return provider.create(inheritance, options.modelCalls(), manager);
+        for (DenoisingStrategyProvider provider : providers) {
+            Optional<DenoisingStrategy> strategy = provider.create(options, manager);
+            if (strategy.isPresent()) {
+                return strategy.get();
+            }
+        }
+        return DenoisingStrategy.FULL;
     }
 
-    private static DenoisingStrategyProvider firstProvider() {
+    private static List<DenoisingStrategyProvider> providers() {
         try {
-            Iterator<DenoisingStrategyProvider> it = ServiceLoader.load(DenoisingStrategyProvider.class).iterator();
-            return it.hasNext() ? it.next() : null;
+            List<DenoisingStrategyProvider> out = new ArrayList<>();
+            ServiceLoader.load(DenoisingStrategyProvider.class).forEach(out::add);
+            return out;
         } catch (ServiceConfigurationError e) {
-            throw new SdmException("cannot load the feature inheritance provider: " + e.getMessage(), e);
+            throw new SdmException("cannot load a denoising strategy provider: " + e.getMessage(), e);
         }
     }
 }

@@ -1,21 +1,28 @@
 package io.github.sdm.unet.strategy;
 
 import ai.djl.ndarray.NDManager;
-import io.github.sdm.core.inheritance.FeatureInheritance;
+import io.github.sdm.core.spi.DenoiserSessionOptions;
+import io.github.sdm.core.spi.SessionExtension;
+import java.util.Optional;
 
 /**
- * Executes {@link FeatureInheritance} settings; found with {@link java.util.ServiceLoader} (register the
- * implementation in {@code META-INF/services/io.github.sdm.unet.strategy.DenoisingStrategyProvider}).
+ * Turns the {@link SessionExtension}s of a UNet session into a {@link DenoisingStrategy}; found with
+ * {@link java.util.ServiceLoader} (register the implementation in
+ * {@code META-INF/services/io.github.sdm.unet.strategy.DenoisingStrategyProvider}). {@code sdm-inheritance}
+ * provides the one for feature inheritance.
  */
 public interface DenoisingStrategyProvider {
 
+    /** Whether this provider acts on {@code extension} (so it is not reported as unhandled). */
+    boolean handles(SessionExtension extension);
+
     /**
-     * The strategy for one generation.
+     * The strategy for one generation, or empty when {@code options} carry none of the extensions this
+     * provider handles.
      *
-     * @param spec what to reuse and when
-     * @param totalCalls the number of UNet calls the generation will make
+     * @param options the generation's call count and extensions
      * @param parentManager the strategy keeps its caches in a sub-manager of this one
-     * @throws io.github.sdm.core.SdmException if {@code spec} cannot be executed
+     * @throws io.github.sdm.core.SdmException if a handled extension cannot be executed
      */
-    DenoisingStrategy create(FeatureInheritance spec, int totalCalls, NDManager parentManager);
+    Optional<DenoisingStrategy> create(DenoiserSessionOptions options, NDManager parentManager);
 }

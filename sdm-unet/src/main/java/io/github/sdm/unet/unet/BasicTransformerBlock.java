@@ -43,15 +43,25 @@ public final class BasicTransformerBlock extends Part {
         return ff;
     }
 
-    /** Inputs: {@code x [B, N, dim]}, {@code context [B, M, crossAttentionDim]}. Output: {@code [B, N, dim]}. */
+    /**
+     * @param x the tokens {@code [B, N, dim]}
+     * @param context the text embedding {@code [B, M, crossAttentionDim]}
+     * @return {@code [B, N, dim]}
+     */
+    public NDArray forward(ForwardContext ctx, NDArray x, NDArray context) {
+        return forward(ctx, new NDList(x, context)).head();
+    }
+
+    /** Inputs: {@code x}, {@code context}. Output: the transformed tokens. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
-        NDArray x = inputs.get(0);
-        NDArray context = inputs.get(1);
+        return new NDList(compute(ctx, inputs.get(0), inputs.get(1)));
+    }
+
+    private NDArray compute(ForwardContext ctx, NDArray x, NDArray context) {
         NDArray h = residual(ctx, x, norm1, attn1, null);
         h = Intermediates.advance(ctx, x, h, residual(ctx, h, norm2, attn2, context));
-        h = Intermediates.advance(ctx, x, h, residual(ctx, h, norm3, ff, null));
-        return new NDList(h);
+        return Intermediates.advance(ctx, x, h, residual(ctx, h, norm3, ff, null));
     }
 
     /** {@code part(norm(h) [, context]) + h}, freeing the intermediates as soon as they are used. */

@@ -10,10 +10,10 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * One level of the contracting path: diffusers' {@code CrossAttnDownBlock2D} (each resnet followed by a
- * {@link Transformer2DModel}) or {@code DownBlock2D} (resnets only), then an optional stride-2
- * downsampler. Its "layers" are the (resnet, attention) pairs; each layer and the downsampler produces one
- * skip connection for the up path.
+ * One level of the contracting path, built from a {@link DownBlockSpec}: diffusers' {@code CrossAttnDownBlock2D}
+ * (each resnet followed by a {@link Transformer2DModel}) or {@code DownBlock2D} (resnets only), then an
+ * optional stride-2 downsampler. Its "layers" are the (resnet, attention) pairs; each layer and the
+ * downsampler produces one skip connection for the up path.
  */
 public final class DownBlock extends Part {
     private final String type;
@@ -21,22 +21,20 @@ public final class DownBlock extends Part {
     private final List<Transformer2DModel> attentions = new ArrayList<>();
     private final Downsample2D downsampler;
 
-    DownBlock(String name, String type, int inChannels, int outChannels, int layers, int tembChannels,
-            int groups, double eps, boolean crossAttention, int heads, int transformerLayers,
-            int crossAttentionDim, boolean linearProjection, boolean addDownsample) {
+    public DownBlock(String name, DownBlockSpec spec, UNetLayerFactory layers) {
         super(name);
-        this.type = type;
-        for (int j = 0; j < layers; j++) {
-            resnets.add(child(new ResnetBlock2D(key("resnets." + j), j == 0 ? inChannels : outChannels,
-                    outChannels, tembChannels, groups, eps, 1.0)));
+        this.type = spec.type();
+        int out = spec.outChannels();
+        for (int j = 0; j < spec.layers(); j++) {
+            resnets.add(child(new ResnetBlock2D(key("resnets." + j), j == 0 ? spec.inChannels() : out, out,
+                    spec.resnet(), layers)));
         }
-        if (crossAttention) {
-            for (int j = 0; j < layers; j++) {
-                attentions.add(child(new Transformer2DModel(key("attentions." + j), outChannels, heads,
-                        outChannels / heads, transformerLayers, crossAttentionDim, groups, linearProjection)));
+        if (spec.attention() != null) {
+            for (int j = 0; j < spec.layers(); j++) {
+                attentions.add(child(spec.attention().build(key("attentions." + j), out)));
             }
         }
-        downsampler = addDownsample ? child(new Downsample2D(key("downsamplers.0"), outChannels)) : null;
+        downsampler = spec.addDownsample() ? child(new Downsample2D(key("downsamplers.0"), out)) : null;
     }
 
     /** {@code CrossAttnDownBlock2D} or {@code DownBlock2D}. */
@@ -67,6 +65,25 @@ public final class DownBlock extends Part {
         return resnets.size() + (downsampler == null ? 0 : 1);
     }
 
+    /**
+     * The whole block, through the interceptor under its name.
+     *
+     * @param hidden {@code [B, in, H, W]}
+     * @param temb the time embedding {@code [B, T]}
+     * @param context the text embedding {@code [B, M, D]}
+     */
+    public DownBlockOutput forward(ForwardContext ctx, NDArray hidden, NDArray temb, NDArray context) {
+        return DownBlockOutput.of(forward(ctx, new NDList(hidden, temb, context)));
+    }
+
+    /**
+     * Output {@code j} of the block without the block's own interception (its parts are intercepted): layer
+     * {@code j} for {@code j < layerCount()}, else the downsampler.
+     */
+    public NDArray output(ForwardContext ctx, int j, NDArray hidden, NDArray temb, NDArray context) {
+        return j < resnets.size() ? layer(ctx, j, hidden, temb, context) : downsample(ctx, hidden);
+    }
+
     /** Layer {@code j}: resnet {@code j}, then attention {@code j} if this block has attentions. */
     public NDArray layer(ForwardContext ctx, int j, NDArray hidden, NDArray temb, NDArray context) {
         NDArray h = resnets.get(j).forward(ctx, hidden, temb);
@@ -88,21 +105,16 @@ public final class DownBlock extends Part {
     }
 
     /**
-     * Inputs: {@code hidden [B, in, H, W]}, {@code temb [B, T]}, {@code context [B, M, D]}.
-     * Outputs: the {@link #outputCount()} skip connections in order; the last is the block's hidden state.
+     * Inputs: {@code hidden}, {@code temb}, {@code context}. Outputs: the {@link #outputCount()} skip
+     * connections in order; the last is the block's hidden state.
      */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
         NDArray h = inputs.get(0);
-        NDArray temb = inputs.get(1);
-        NDArray context = inputs.get(2);
         NDList out = new NDList();
-        for (int j = 0; j < resnets.size(); j++) {
-            h = layer(ctx, j, h, temb, context);
+        for (int j = 0; j < outputCount(); j++) {
+            h = output(ctx, j, h, inputs.get(1), inputs.get(2));
             out.add(h);
-        }
-        if (downsampler != null) {
-            out.add(downsampler.forward(ctx, h));
         }
         return out;
     }

@@ -8,20 +8,20 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** diffusers' {@code UNetMidBlock2DCrossAttn} with one layer: {@code resnets.0}, {@code attentions.0}, {@code resnets.1}. */
+/**
+ * diffusers' {@code UNetMidBlock2DCrossAttn} with one layer: {@code resnets.0}, {@code attentions.0},
+ * {@code resnets.1}. Optional in a UNet ({@code "mid_block_type": null}, as in BK-SDM students).
+ */
 public final class MidBlock extends Part {
     private final List<ResnetBlock2D> resnets = new ArrayList<>();
     private final List<Transformer2DModel> attentions = new ArrayList<>();
 
-    MidBlock(String name, int channels, int tembChannels, int groups, double eps, double outputScaleFactor,
-            int heads, int transformerLayers, int crossAttentionDim, boolean linearProjection) {
+    public MidBlock(String name, MidBlockSpec spec, UNetLayerFactory layers) {
         super(name);
-        resnets.add(child(new ResnetBlock2D(key("resnets.0"), channels, channels, tembChannels, groups, eps,
-                outputScaleFactor)));
-        attentions.add(child(new Transformer2DModel(key("attentions.0"), channels, heads, channels / heads,
-                transformerLayers, crossAttentionDim, groups, linearProjection)));
-        resnets.add(child(new ResnetBlock2D(key("resnets.1"), channels, channels, tembChannels, groups, eps,
-                outputScaleFactor)));
+        int channels = spec.channels();
+        resnets.add(child(new ResnetBlock2D(key("resnets.0"), channels, channels, spec.resnet(), layers)));
+        attentions.add(child(spec.attention().build(key("attentions.0"), channels)));
+        resnets.add(child(new ResnetBlock2D(key("resnets.1"), channels, channels, spec.resnet(), layers)));
     }
 
     public List<ResnetBlock2D> resnets() {
@@ -32,7 +32,17 @@ public final class MidBlock extends Part {
         return Collections.unmodifiableList(attentions);
     }
 
-    /** Inputs: {@code hidden [B, C, H, W]}, {@code temb [B, T]}, {@code context [B, M, D]}. Output: {@code [B, C, H, W]}. */
+    /**
+     * @param hidden {@code [B, C, H, W]}
+     * @param temb the time embedding {@code [B, T]}
+     * @param context the text embedding {@code [B, M, D]}
+     * @return {@code [B, C, H, W]}
+     */
+    public NDArray forward(ForwardContext ctx, NDArray hidden, NDArray temb, NDArray context) {
+        return forward(ctx, new NDList(hidden, temb, context)).head();
+    }
+
+    /** Inputs: {@code hidden}, {@code temb}, {@code context}. Output: the block's hidden state. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
         NDArray temb = inputs.get(1);

@@ -24,24 +24,35 @@ public final class ResnetBlock2D extends Part {
     private final Conv2d convShortcut;
     private final double outputScaleFactor;
 
-    public ResnetBlock2D(String name, int inChannels, int outChannels, int tembChannels, int groups, double eps,
-            double outputScaleFactor) {
+    /** Its convolutions come from {@code layers} ({@link UNetLayerFactory#resnetConv}). */
+    public ResnetBlock2D(String name, int inChannels, int outChannels, ResnetSpec spec, UNetLayerFactory layers) {
         super(name);
-        norm1 = child(new GroupNorm(key("norm1"), groups, inChannels, eps));
-        conv1 = child(new Conv2d(key("conv1"), inChannels, outChannels, 3, 1, 1));
-        timeEmbProj = child(new Linear(key("time_emb_proj"), tembChannels, outChannels, true));
-        norm2 = child(new GroupNorm(key("norm2"), groups, outChannels, eps));
-        conv2 = child(new Conv2d(key("conv2"), outChannels, outChannels, 3, 1, 1));
+        norm1 = child(new GroupNorm(key("norm1"), spec.groups(), inChannels, spec.eps()));
+        conv1 = child(layers.resnetConv(key("conv1"), inChannels, outChannels, 3, 1));
+        timeEmbProj = child(new Linear(key("time_emb_proj"), spec.tembChannels(), outChannels, true));
+        norm2 = child(new GroupNorm(key("norm2"), spec.groups(), outChannels, spec.eps()));
+        conv2 = child(layers.resnetConv(key("conv2"), outChannels, outChannels, 3, 1));
         convShortcut = inChannels != outChannels
-                ? child(new Conv2d(key("conv_shortcut"), inChannels, outChannels, 1, 1, 0)) : null;
-        this.outputScaleFactor = outputScaleFactor;
+                ? child(layers.resnetConv(key("conv_shortcut"), inChannels, outChannels, 1, 0)) : null;
+        this.outputScaleFactor = spec.outputScaleFactor();
     }
 
-    /** Inputs: {@code x [B, in, H, W]}, {@code temb [B, T]}. Output: {@code [B, out, H, W]}. */
+    /**
+     * @param x {@code [B, in, H, W]}
+     * @param temb the time embedding {@code [B, T]}
+     * @return {@code [B, out, H, W]}
+     */
+    public NDArray forward(ForwardContext ctx, NDArray x, NDArray temb) {
+        return forward(ctx, new NDList(x, temb)).head();
+    }
+
+    /** Inputs: {@code x}, {@code temb}. Output: the block's output. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
-        NDArray x = inputs.get(0);
-        NDArray temb = inputs.get(1);
+        return new NDList(compute(ctx, inputs.get(0), inputs.get(1)));
+    }
+
+    private NDArray compute(ForwardContext ctx, NDArray x, NDArray temb) {
         NDArray h = convolveActivated(ctx, norm1, conv1, x);
         NDArray t = timeEmbProj.forward(ctx, Activations.silu(temb));
         h = Intermediates.advance(ctx, x, h, h.add(t.reshape(t.getShape().get(0), t.getShape().get(1), 1, 1)));
@@ -50,7 +61,7 @@ public final class ResnetBlock2D extends Part {
         NDArray out = shortcut.add(h);
         Intermediates.advance(ctx, x, h, out);
         Intermediates.advance(ctx, x, shortcut, out);
-        return new NDList(outputScaleFactor == 1.0 ? out : out.div(outputScaleFactor));
+        return outputScaleFactor == 1.0 ? out : out.div(outputScaleFactor);
     }
 
     /** {@code conv(silu(norm(x)))}, freeing each intermediate as soon as it is used. */

@@ -45,11 +45,22 @@ public final class Transformer2DModel extends Part {
         return Collections.unmodifiableList(blocks);
     }
 
-    /** Inputs: {@code x [B, C, H, W]}, {@code context [B, M, D]}. Output: {@code [B, C, H, W]}. */
+    /**
+     * @param x {@code [B, C, H, W]}
+     * @param context the text embedding {@code [B, M, D]}
+     * @return {@code [B, C, H, W]}
+     */
+    public NDArray forward(ForwardContext ctx, NDArray x, NDArray context) {
+        return forward(ctx, new NDList(x, context)).head();
+    }
+
+    /** Inputs: {@code x}, {@code context}. Output: the transformed feature map. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
-        NDArray x = inputs.get(0);
-        NDArray context = inputs.get(1);
+        return new NDList(compute(ctx, inputs.get(0), inputs.get(1)));
+    }
+
+    private NDArray compute(ForwardContext ctx, NDArray x, NDArray context) {
         Shape shape = x.getShape();
         long batch = shape.get(0);
         long height = shape.get(2);
@@ -73,6 +84,6 @@ public final class Transformer2DModel extends Part {
             h = projOut.forward(ctx, h);
         }
         // the contiguous input first, so the sum is laid out as NCHW (diffusers' .contiguous())
-        return new NDList(x.add(h));
+        return x.add(h);
     }
 }

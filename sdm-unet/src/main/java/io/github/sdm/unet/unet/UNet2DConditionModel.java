@@ -12,30 +12,34 @@ import io.github.sdm.unet.nn.GroupNorm;
 import io.github.sdm.unet.nn.InputShapeException;
 import io.github.sdm.unet.nn.Network;
 import io.github.sdm.unet.nn.Part;
+import io.github.sdm.unet.nn.PartInterceptor;
 import io.github.sdm.unet.nn.WeightSource;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * diffusers' {@code UNet2DConditionModel} (0.27.2 semantics) for Stable Diffusion 1.x / 2.x: time
- * embedding, {@code conv_in}, down blocks, mid block, up blocks fed by the skip connections, and the
- * output head {@code conv_norm_out, SiLU, conv_out}. Every part is named by its checkpoint key prefix (see
- * {@link #part(String)}, {@link #partNames()}); the root's name is empty.
+ * embedding, {@code conv_in}, down blocks, the optional mid block, up blocks fed by the skip connections,
+ * and the output head {@code conv_norm_out, SiLU, conv_out}. Every part is named by its checkpoint key
+ * prefix (see {@link #part(String)}, {@link #partNames()}); the root's name is empty. The blocks are built
+ * from specs ({@link DownBlockSpec}, {@link MidBlockSpec}, {@link UpBlockSpec}) derived from the config, their
+ * layers through a {@link UNetLayerFactory}.
  *
- * <p>Beyond the plain {@link #forward(NDArray, NDArray, NDArray, ForwardContext)}, the pass is exposed
- * as public steps ({@link #embedTime}, {@link #stem}, {@link DownBlock#layer}, {@link MidBlock},
- * {@link UpBlock#layer}, {@link #head}) and as a split at a <em>shallow depth</em> {@code k}, for
- * DeepCache-style reuse: the shallow part is {@code conv_in}, the down layers producing the first
- * {@code k} skip connections (conv_in's output is skip 0), the last {@code k} up layers that consume them,
- * and the head. {@link #forwardCachingDeep} runs everything and returns the deep feature, the hidden state
- * the shallow up layers receive; {@link #forwardShallow} runs only the shallow part on a given deep
- * feature.
+ * <p>There is one pass. {@link #forward(NDArray, NDArray, NDArray, ForwardContext, DeepBranchHook)} runs it
+ * with a cut at a shallow depth for DeepCache-style reuse (see {@link DeepBranchHook}); the plain
+ * {@link #forward(NDArray, NDArray, NDArray, ForwardContext)} is the same pass with
+ * {@link DeepBranchHook#NONE}, and {@link #forwardWithActivations} the plain pass with an interceptor
+ * recording the block outputs. Its steps are public too ({@link #embedTime}, {@link #stem},
+ * {@link DownBlock#forward}, {@link MidBlock#forward}, {@link UpBlock#forward}, {@link #head}).
  *
  * <p>Owns its weights (in a sub-manager of the manager given at load); {@link #close()} frees them.
  */
@@ -57,13 +61,17 @@ public final class UNet2DConditionModel extends Network {
 
     /** The part tree of {@code config}, without weights (see the static factories). */
     public UNet2DConditionModel(UNetConfig config) {
+        this(config, UNetLayerFactory.DEFAULT);
+    }
+
+    /** The part tree of {@code config} with layers from {@code layers}, without weights. */
+    public UNet2DConditionModel(UNetConfig config, UNetLayerFactory layers) {
         this.config = config;
         List<Integer> channels = config.blockOutChannels();
         int blocks = config.blockCount();
         int c0 = channels.get(0);
         int temb = config.timeEmbeddingDim();
-        int groups = config.normNumGroups();
-        double eps = config.normEps();
+        ResnetSpec resnet = new ResnetSpec(temb, config.normNumGroups(), config.normEps(), 1.0);
 
         timeProj = child(new TimestepProjection("time_proj", c0, config.flipSinToCos(), config.freqShift()));
         timeEmbedding = child(new TimestepEmbedding("time_embedding", c0, temb));
@@ -76,12 +84,10 @@ public final class UNet2DConditionModel extends Network {
         for (int i = 0; i < blocks; i++) {
             int in = out;
             out = channels.get(i);
-            boolean last = i == blocks - 1;
             String type = config.downBlockTypes().get(i);
-            DownBlock block = child(new DownBlock("down_blocks." + i, type, in, out, config.layersPerBlock().get(i),
-                    temb, groups, eps, type.equals(UNetConfig.CROSS_ATTN_DOWN), headsFor(i, out),
-                    config.transformerLayersPerBlock().get(i), config.crossAttentionDim().get(i),
-                    config.useLinearProjection(), !last));
+            DownBlock block = child(new DownBlock("down_blocks." + i, new DownBlockSpec(type, in, out,
+                    config.layersPerBlock().get(i), resnet,
+                    type.equals(UNetConfig.CROSS_ATTN_DOWN) ? transformer(i, out) : null, i < blocks - 1), layers));
             downBlocks.add(block);
             for (int j = 0; j < block.outputCount(); j++) {
                 skipChannels.push(out);
@@ -90,37 +96,41 @@ public final class UNet2DConditionModel extends Network {
         skipCount = skipChannels.size();
 
         int deepest = blocks - 1;
-        midBlock = child(new MidBlock("mid_block", channels.get(deepest), temb, groups, eps,
-                config.midBlockScaleFactor(), headsFor(deepest, channels.get(deepest)),
-                config.transformerLayersPerBlock().get(deepest), config.crossAttentionDim().get(deepest),
-                config.useLinearProjection()));
+        midBlock = config.hasMidBlock() ? child(new MidBlock("mid_block", new MidBlockSpec(channels.get(deepest),
+                new ResnetSpec(temb, config.normNumGroups(), config.normEps(), config.midBlockScaleFactor()),
+                transformer(deepest, channels.get(deepest))), layers)) : null;
 
         int prev = channels.get(deepest);
         for (int i = 0; i < blocks; i++) {
             int level = blocks - 1 - i;
             int outCh = channels.get(level);
-            int layers = config.layersPerBlock().get(level) + 1;
-            int[] skips = new int[layers];
-            for (int j = 0; j < layers; j++) {
+            int layerCount = config.layersPerBlock().get(level) + 1;
+            List<Integer> skips = new ArrayList<>();
+            for (int j = 0; j < layerCount; j++) {
                 if (skipChannels.isEmpty()) {
                     throw new ModelFormatException("UNet config: up_blocks." + i
                             + " needs more skip connections than the down blocks produce; check layers_per_block");
                 }
-                skips[j] = skipChannels.pop();
+                skips.add(skipChannels.pop());
             }
             String type = config.upBlockTypes().get(i);
-            upBlocks.add(child(new UpBlock("up_blocks." + i, type, prev, outCh, skips, temb, groups, eps,
-                    type.equals(UNetConfig.CROSS_ATTN_UP), headsFor(level, outCh),
-                    config.transformerLayersPerBlock().get(level), config.crossAttentionDim().get(level),
-                    config.useLinearProjection(), i < blocks - 1)));
+            upBlocks.add(child(new UpBlock("up_blocks." + i, new UpBlockSpec(type, prev, outCh, skips, resnet,
+                    type.equals(UNetConfig.CROSS_ATTN_UP) ? transformer(level, outCh) : null, i < blocks - 1),
+                    layers)));
             prev = outCh;
         }
-        convNormOut = child(new GroupNorm("conv_norm_out", groups, c0, eps));
+        convNormOut = child(new GroupNorm("conv_norm_out", config.normNumGroups(), c0, config.normEps()));
         convOut = child(new Conv2d("conv_out", c0, config.outChannels(), config.convOutKernel(), 1,
                 (config.convOutKernel() - 1) / 2));
         for (Part p : walk()) {
             partsByName.put(p.name(), p);
         }
+    }
+
+    /** The transformers of level {@code level}, whose blocks have {@code channels} channels. */
+    private TransformerSpec transformer(int level, int channels) {
+        return new TransformerSpec(headsFor(level, channels), config.transformerLayersPerBlock().get(level),
+                config.crossAttentionDim().get(level), config.normNumGroups(), config.useLinearProjection());
     }
 
     private int headsFor(int level, int channels) {
@@ -140,7 +150,13 @@ public final class UNet2DConditionModel extends Network {
 
     /** Builds {@code config}'s UNet with weights from any source (e.g. a renamed single-file checkpoint). */
     public static UNet2DConditionModel load(UNetConfig config, WeightSource weights, NDManager manager) {
-        return withWeights(new UNet2DConditionModel(config), weights, manager);
+        return load(config, UNetLayerFactory.DEFAULT, weights, manager);
+    }
+
+    /** Builds {@code config}'s UNet with layers from {@code layers} and weights from {@code weights}. */
+    public static UNet2DConditionModel load(UNetConfig config, UNetLayerFactory layers, WeightSource weights,
+            NDManager manager) {
+        return withWeights(new UNet2DConditionModel(config, layers), weights, manager);
     }
 
     /** Builds {@code config}'s UNet with seeded random weights, for timing without a checkpoint. */
@@ -168,8 +184,9 @@ public final class UNet2DConditionModel extends Network {
         return Collections.unmodifiableList(downBlocks);
     }
 
-    public MidBlock midBlock() {
-        return midBlock;
+    /** Empty when the config says {@code "mid_block_type": null}. */
+    public Optional<MidBlock> midBlock() {
+        return Optional.ofNullable(midBlock);
     }
 
     public List<UpBlock> upBlocks() {
@@ -212,9 +229,20 @@ public final class UNet2DConditionModel extends Network {
      * @return {@code [B, out_channels, H, W]}, attached to the manager of {@code sample}
      */
     public NDArray forward(NDArray sample, NDArray timestep, NDArray encoderHiddenStates, ForwardContext ctx) {
+        return forward(sample, timestep, encoderHiddenStates, ctx, DeepBranchHook.NONE);
+    }
+
+    /** The prediction, with the deep branch below the hook's depth handed to {@code hook} (see {@link DeepBranchHook}). */
+    public NDArray forward(NDArray sample, NDArray timestep, NDArray encoderHiddenStates, ForwardContext ctx,
+            DeepBranchHook hook) {
         checkInputs(sample, timestep, encoderHiddenStates);
-        return ctx.scoped(sample.getManager(), new NDList(sample, timestep, encoderHiddenStates),
-                c -> forward(c, new NDList(sample, timestep, encoderHiddenStates))).head();
+        int depth = hook.depth(this);
+        if (depth < 1 || depth > skipCount) {
+            throw new IllegalArgumentException("shallow depth must be 1.." + skipCount + ", got " + depth);
+        }
+        NDList inputs = new NDList(sample, timestep, encoderHiddenStates);
+        return ctx.scoped(sample.getManager(), inputs, c -> forward(c, inputs,
+                (cc, in) -> new NDList(pass(cc, in.get(0), in.get(1), in.get(2), depth, hook)))).head();
     }
 
     /** {@link #forward(NDArray, NDArray, NDArray, ForwardContext)} plus every block's hidden state. */
@@ -222,8 +250,23 @@ public final class UNet2DConditionModel extends Network {
             ForwardContext ctx) {
         checkInputs(sample, timestep, encoderHiddenStates);
         Map<String, NDArray> acts = new LinkedHashMap<>();
-        NDList out = ctx.scoped(sample.getManager(), new NDList(sample, timestep, encoderHiddenStates), c -> {
-            NDList result = new NDList(run(c, sample, timestep, encoderHiddenStates, acts));
+        Set<String> blocks = new HashSet<>();
+        downBlocks.forEach(b -> blocks.add(b.name()));
+        midBlock().ifPresent(b -> blocks.add(b.name()));
+        upBlocks.forEach(b -> blocks.add(b.name()));
+        // outermost, so it records what the blocks finally hand on (a replacement by the caller's interceptor too)
+        PartInterceptor recorder = (name, inputs, compute) -> {
+            NDList out = compute.apply(inputs);
+            if (blocks.contains(name)) {
+                acts.put(name, out.get(out.size() - 1));
+            }
+            return out;
+        };
+        NDList inputs = new NDList(sample, timestep, encoderHiddenStates);
+        // the pass straight in the scope (not in the root part's own), so the recorded states outlive it
+        NDList out = ctx.scoped(sample.getManager(), inputs, c -> {
+            NDList result = new NDList(pass(c.withOuterInterceptor(recorder), sample, timestep, encoderHiddenStates,
+                    skipCount, DeepBranchHook.NONE));
             acts.values().forEach(result::add);
             return result;
         });
@@ -233,31 +276,6 @@ public final class UNet2DConditionModel extends Network {
             attached.put(key, out.get(i++));
         }
         return new UNetActivations(out.head(), attached);
-    }
-
-    /**
-     * A full pass that also returns the deep feature for shallow depth {@code shallowSkips} (1 to
-     * {@link #skipCount()}), both attached to the manager of {@code sample}.
-     */
-    public CachedForward forwardCachingDeep(NDArray sample, NDArray timestep, NDArray encoderHiddenStates,
-            int shallowSkips, ForwardContext ctx) {
-        checkInputs(sample, timestep, encoderHiddenStates);
-        checkDepth(shallowSkips);
-        NDList out = ctx.scoped(sample.getManager(), new NDList(sample, timestep, encoderHiddenStates),
-                c -> runSplit(c, sample, timestep, encoderHiddenStates, shallowSkips, null));
-        return new CachedForward(out.get(0), out.get(1));
-    }
-
-    /**
-     * Only the shallow part at depth {@code shallowSkips}: the deep down layers, the mid block and the deep
-     * up layers are replaced by {@code deepFeature} (from {@link #forwardCachingDeep} at an earlier step).
-     */
-    public NDArray forwardShallow(NDArray sample, NDArray timestep, NDArray encoderHiddenStates,
-            NDArray deepFeature, int shallowSkips, ForwardContext ctx) {
-        checkInputs(sample, timestep, encoderHiddenStates);
-        checkDepth(shallowSkips);
-        return ctx.scoped(sample.getManager(), new NDList(sample, timestep, encoderHiddenStates, deepFeature),
-                c -> runSplit(c, sample, timestep, encoderHiddenStates, shallowSkips, deepFeature)).head();
     }
 
     /** The time embedding {@code [B, time_embed_dim]}: {@code time_proj} then {@code time_embedding}. */
@@ -281,94 +299,99 @@ public final class UNet2DConditionModel extends Network {
     /** Inputs: {@code sample}, {@code timestep}, {@code encoder_hidden_states}. Output: the prediction. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
-        return new NDList(run(ctx, inputs.get(0), inputs.get(1), inputs.get(2), null));
+        return new NDList(pass(ctx, inputs.get(0), inputs.get(1), inputs.get(2), skipCount, DeepBranchHook.NONE));
     }
 
-    /** The full pass through the block parts (so block-level interception applies). */
-    private NDArray run(ForwardContext ctx, NDArray sample, NDArray timestep, NDArray context,
-            Map<String, NDArray> activations) {
+    /**
+     * The pass, cut at shallow depth {@code depth}: the shallow down path, the deep branch through the
+     * hook, the shallow up path, the head.
+     */
+    private NDArray pass(ForwardContext ctx, NDArray sample, NDArray timestep, NDArray context, int depth,
+            DeepBranchHook hook) {
         NDArray temb = embedTime(ctx, timestep, sample.getShape().get(0));
-        NDArray h = stem(ctx, sample);
-        List<NDArray> skips = new ArrayList<>();
-        skips.add(h);
-        for (DownBlock block : downBlocks) {
-            NDList outs = block.forward(ctx, new NDList(h, temb, context));
-            skips.addAll(outs);
-            h = outs.get(outs.size() - 1);
-            record(activations, block.name(), h);
-        }
-        h = midBlock.forward(ctx, h, temb, context);
-        record(activations, midBlock.name(), h);
-        for (UpBlock block : upBlocks) {
-            NDList in = new NDList(h, temb, context);
-            for (int j = 0; j < block.layerCount(); j++) {
-                in.add(skips.remove(skips.size() - 1));
+        PassState path = new PassState(stem(ctx, sample));
+        down(ctx, path, depth, temb, context);
+        int firstShallowUpLayer = skipCount - depth;
+        NDArray deep = hook.deepFeature(() -> {
+            down(ctx, path, skipCount, temb, context);
+            if (midBlock != null) {
+                path.hidden = midBlock.forward(ctx, path.hidden, temb, context);
             }
-            h = block.forward(ctx, in).head();
-            record(activations, block.name(), h);
+            up(ctx, path, 0, firstShallowUpLayer, temb, context);
+            return path.hidden;
+        });
+        if (deep.getManager() != ctx.manager()) {
+            // a kept feature: lend it to this pass, so ops on it land in the pass's scope
+            ctx.manager().tempAttachAll(deep);
         }
-        return head(ctx, h);
+        path.hidden = deep;
+        up(ctx, path, firstShallowUpLayer, skipCount, temb, context);
+        return head(ctx, path.hidden);
     }
 
-    private static void record(Map<String, NDArray> activations, String name, NDArray h) {
-        if (activations != null) {
-            activations.put(name, h);
+    /** The hidden state of a pass and the skip connections produced so far (skip i at index i). */
+    private static final class PassState {
+        NDArray hidden;
+        final List<NDArray> skips = new ArrayList<>();
+
+        PassState(NDArray stem) {
+            hidden = stem;
+            skips.add(stem);
         }
     }
 
     /**
-     * The pass at layer granularity, split at shallow depth {@code k}. With {@code deepFeature} null it
-     * runs everything and returns {@code [output, deep feature]}; otherwise it skips the deep part and
-     * returns {@code [output]}.
+     * Continues the down path until {@code until} skip connections exist: a block wholly inside the range
+     * through its own part, a block the range ends inside output by output.
      */
-    private NDList runSplit(ForwardContext ctx, NDArray sample, NDArray timestep, NDArray context, int k,
-            NDArray deepFeature) {
-        boolean shallowOnly = deepFeature != null;
-        NDArray temb = embedTime(ctx, timestep, sample.getShape().get(0));
-        NDArray h = stem(ctx, sample);
-        List<NDArray> skips = new ArrayList<>();
-        skips.add(h);
-        down:
+    private void down(ForwardContext ctx, PassState path, int until, NDArray temb, NDArray context) {
+        int start = 1;
         for (DownBlock block : downBlocks) {
-            for (int j = 0; j < block.outputCount(); j++) {
-                if (shallowOnly && skips.size() == k) {
-                    break down;
-                }
-                h = j < block.layerCount() ? block.layer(ctx, j, h, temb, context) : block.downsample(ctx, h);
-                skips.add(h);
-            }
-        }
-        if (!shallowOnly) {
-            h = midBlock.forward(ctx, h, temb, context);
-        }
-        NDArray captured = null;
-        int upLayer = 0;
-        int firstShallow = skipCount - k;
-        for (UpBlock block : upBlocks) {
-            for (int j = 0; j < block.layerCount(); j++, upLayer++) {
-                if (upLayer == firstShallow) {
-                    if (shallowOnly) {
-                        h = deepFeature;
-                    } else {
-                        captured = h;
+            int end = start + block.outputCount();
+            int have = path.skips.size();
+            if (have < end && have < until) {
+                if (have == start && end <= until) {
+                    DownBlockOutput out = block.forward(ctx, path.hidden, temb, context);
+                    path.skips.addAll(out.skips());
+                    path.hidden = out.hidden();
+                } else {
+                    for (int j = have - start; j < Math.min(end, until) - start; j++) {
+                        path.hidden = block.output(ctx, j, path.hidden, temb, context);
+                        path.skips.add(path.hidden);
                     }
                 }
-                if (shallowOnly && upLayer < firstShallow) {
-                    continue;
-                }
-                h = block.layer(ctx, j, h, skips.get(skipCount - 1 - upLayer), temb, context);
             }
-            if (!block.upsamplers().isEmpty() && !(shallowOnly && upLayer <= firstShallow)) {
-                h = block.upsample(ctx, h);
-            }
+            start = end;
         }
-        NDArray out = head(ctx, h);
-        return shallowOnly ? new NDList(out) : new NDList(out, captured);
     }
 
-    private void checkDepth(int shallowSkips) {
-        if (shallowSkips < 1 || shallowSkips > skipCount) {
-            throw new IllegalArgumentException("shallow depth must be 1.." + skipCount + ", got " + shallowSkips);
+    /**
+     * Runs up layers {@code from} (inclusive) to {@code to} (exclusive), counted over the whole up path; layer
+     * {@code u} consumes skip {@code skipCount - 1 - u}. A block wholly inside the range runs through its
+     * own part; a block cut by the range layer by layer, with its upsampler if its last layer ran.
+     */
+    private void up(ForwardContext ctx, PassState path, int from, int to, NDArray temb, NDArray context) {
+        int start = 0;
+        for (UpBlock block : upBlocks) {
+            int end = start + block.layerCount();
+            if (end > from && start < to) {
+                if (start >= from && end <= to) {
+                    List<NDArray> skips = new ArrayList<>();
+                    for (int u = start; u < end; u++) {
+                        skips.add(path.skips.get(skipCount - 1 - u));
+                    }
+                    path.hidden = block.forward(ctx, path.hidden, skips, temb, context);
+                } else {
+                    for (int u = Math.max(start, from); u < Math.min(end, to); u++) {
+                        path.hidden = block.layer(ctx, u - start, path.hidden, path.skips.get(skipCount - 1 - u),
+                                temb, context);
+                    }
+                    if (to >= end && !block.upsamplers().isEmpty()) {
+                        path.hidden = block.upsample(ctx, path.hidden);
+                    }
+                }
+            }
+            start = end;
         }
     }
 

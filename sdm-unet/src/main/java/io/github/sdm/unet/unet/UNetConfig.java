@@ -26,6 +26,8 @@ import java.util.Set;
  * <p>Only the features of Stable Diffusion 1.x / 2.x UNets are supported; any other value of a field that
  * would change the computation is rejected with a message naming the field.
  *
+ * @param hasMidBlock false when {@code mid_block_type} is an explicit null (no mid block, as in BK-SDM
+ *     students); an absent field means diffusers' default {@code UNetMidBlock2DCrossAttn}
  * @param attentionHeads number of heads per down block; diffusers 0.27.2 reads {@code attention_head_dim}
  *     as this number when {@code num_attention_heads} is null (a historical naming mix-up)
  */
@@ -50,7 +52,8 @@ public record UNetConfig(
         double midBlockScaleFactor,
         int convInKernel,
         int convOutKernel,
-        int sampleSize) {
+        int sampleSize,
+        boolean hasMidBlock) {
 
     public static final String CROSS_ATTN_DOWN = "CrossAttnDownBlock2D";
     public static final String DOWN = "DownBlock2D";
@@ -204,7 +207,8 @@ public record UNetConfig(
                     number("mid_block_scale_factor", 1),
                     convIn,
                     convOut,
-                    sampleSize);
+                    sampleSize,
+                    !(o.has("mid_block_type") && o.get("mid_block_type").isJsonNull()));
         }
 
         private ModelFormatException error(String field, String value, String why) {

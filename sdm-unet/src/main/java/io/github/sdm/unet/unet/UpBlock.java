@@ -11,10 +11,10 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * One level of the expanding path: diffusers' {@code CrossAttnUpBlock2D} or {@code UpBlock2D}. Layer
- * {@code j} concatenates the hidden state with one skip connection on the channel axis, then runs resnet
- * {@code j} (and attention {@code j}); a nearest 2x upsampler follows except in the last block. Skips
- * are consumed last-produced first.
+ * One level of the expanding path, built from an {@link UpBlockSpec}: diffusers' {@code CrossAttnUpBlock2D}
+ * or {@code UpBlock2D}. Layer {@code j} concatenates the hidden state with one skip connection on the
+ * channel axis, then runs resnet {@code j} (and attention {@code j}); a nearest 2x upsampler follows
+ * except in the last block. Skips are consumed last-produced first.
  */
 public final class UpBlock extends Part {
     private final String type;
@@ -22,27 +22,21 @@ public final class UpBlock extends Part {
     private final List<Transformer2DModel> attentions = new ArrayList<>();
     private final Upsample2D upsampler;
 
-    /**
-     * @param prevOutputChannels channels of the hidden state entering the block
-     * @param skipChannels channels of each skip, in consumption order
-     */
-    UpBlock(String name, String type, int prevOutputChannels, int outChannels, int[] skipChannels,
-            int tembChannels, int groups, double eps, boolean crossAttention, int heads, int transformerLayers,
-            int crossAttentionDim, boolean linearProjection, boolean addUpsample) {
+    public UpBlock(String name, UpBlockSpec spec, UNetLayerFactory layers) {
         super(name);
-        this.type = type;
-        for (int j = 0; j < skipChannels.length; j++) {
-            int in = (j == 0 ? prevOutputChannels : outChannels) + skipChannels[j];
-            resnets.add(child(new ResnetBlock2D(key("resnets." + j), in, outChannels, tembChannels, groups, eps,
-                    1.0)));
+        this.type = spec.type();
+        int out = spec.outChannels();
+        List<Integer> skips = spec.skipChannels();
+        for (int j = 0; j < skips.size(); j++) {
+            int in = (j == 0 ? spec.prevOutputChannels() : out) + skips.get(j);
+            resnets.add(child(new ResnetBlock2D(key("resnets." + j), in, out, spec.resnet(), layers)));
         }
-        if (crossAttention) {
-            for (int j = 0; j < skipChannels.length; j++) {
-                attentions.add(child(new Transformer2DModel(key("attentions." + j), outChannels, heads,
-                        outChannels / heads, transformerLayers, crossAttentionDim, groups, linearProjection)));
+        if (spec.attention() != null) {
+            for (int j = 0; j < skips.size(); j++) {
+                attentions.add(child(spec.attention().build(key("attentions." + j), out)));
             }
         }
-        upsampler = addUpsample ? child(new Upsample2D(key("upsamplers.0"), outChannels)) : null;
+        upsampler = spec.addUpsample() ? child(new Upsample2D(key("upsamplers.0"), out)) : null;
     }
 
     /** {@code CrossAttnUpBlock2D} or {@code UpBlock2D}. */
@@ -69,6 +63,23 @@ public final class UpBlock extends Part {
         return resnets.size();
     }
 
+    /**
+     * The whole block, through the interceptor under its name.
+     *
+     * @param hidden the hidden state entering the block
+     * @param skips the {@link #layerCount()} skip connections in consumption order (most recently produced first)
+     * @return the block's hidden state
+     */
+    public NDArray forward(ForwardContext ctx, NDArray hidden, List<NDArray> skips, NDArray temb, NDArray context) {
+        if (skips.size() != resnets.size()) {
+            throw new IllegalArgumentException(name() + " consumes " + resnets.size() + " skip connections, got "
+                    + skips.size());
+        }
+        NDList inputs = new NDList(hidden, temb, context);
+        inputs.addAll(skips);
+        return forward(ctx, inputs).head();
+    }
+
     /** Layer {@code j}: {@code cat([hidden, skip], channels)}, resnet {@code j}, attention {@code j}. */
     public NDArray layer(ForwardContext ctx, int j, NDArray hidden, NDArray skip, NDArray temb, NDArray context) {
         NDArray joined = NDArrays.concat(new NDList(hidden, skip), 1);
@@ -93,15 +104,13 @@ public final class UpBlock extends Part {
 
     /**
      * Inputs: {@code hidden}, {@code temb}, {@code context}, then the {@link #layerCount()} skips in
-     * consumption order (the most recently produced first). Output: the block's hidden state.
+     * consumption order. Output: the block's hidden state.
      */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
         NDArray h = inputs.get(0);
-        NDArray temb = inputs.get(1);
-        NDArray context = inputs.get(2);
         for (int j = 0; j < resnets.size(); j++) {
-            h = layer(ctx, j, h, inputs.get(3 + j), temb, context);
+            h = layer(ctx, j, h, inputs.get(3 + j), inputs.get(1), inputs.get(2));
         }
         if (upsampler != null) {
             h = upsampler.forward(ctx, h);

@@ -12,7 +12,7 @@ import io.github.sdm.core.ModelLocation;
 import io.github.sdm.core.Precision;
 import io.github.sdm.core.SdmException;
 import io.github.sdm.core.StableDiffusion;
-import io.github.sdm.core.inheritance.FeatureInheritance;
+import io.github.sdm.unet.strategy.UnhandledExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,11 +69,12 @@ class DjlBackendTest {
     }
 
     @Test
-    void featureInheritanceWithoutItsModuleNamesTheModule() {
+    void anExtensionWithoutItsModuleNamesTheExtension() {
         try (StableDiffusion sd = StableDiffusion.load(MODEL)) {
             SdmException e = assertThrows(SdmException.class, () -> sd.txt2img("x").steps(2).seed(1)
-                    .with(FeatureInheritance.preset("deepcache")).generate());
-            assertTrue(e.getMessage().contains("sdm-inheritance module"), e.getMessage());
+                    .with(new UnhandledExtension("block:2:interval=3")).generate());
+            assertTrue(e.getMessage().contains("'block:2:interval=3'") && e.getMessage().contains("add the module"),
+                    e.getMessage());
         }
     }
 

@@ -9,14 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.core.SdmException;
-import io.github.sdm.core.inheritance.FeatureInheritance;
 import io.github.sdm.core.spi.DenoiserSessionOptions;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.unet.UNet2DConditionModel;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** Strategy selection without the sdm-inheritance module on the classpath. */
+/** Strategy selection without any provider module (such as sdm-inheritance) on the classpath. */
 class DenoisingStrategiesTest {
 
     @Test
@@ -37,12 +36,14 @@ class DenoisingStrategiesTest {
     }
 
     @Test
-    void inheritanceWithoutTheModuleIsAClearError() {
+    void anExtensionNoProviderHandlesIsAClearError() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            DenoiserSessionOptions options = new DenoiserSessionOptions(10, java.util.List.of(FeatureInheritance.preset("deepcache")));
+            DenoiserSessionOptions options = new DenoiserSessionOptions(10,
+                    java.util.List.of(new UnhandledExtension("block:2:interval=3")));
             SdmException e = assertThrows(SdmException.class, () -> DenoisingStrategies.forSession(options, manager));
-            assertTrue(e.getMessage().contains("needs the sdm-inheritance module on the classpath"), e.getMessage());
-            assertTrue(e.getMessage().contains("block:2:interval=3"), e.getMessage());
+            assertTrue(e.getMessage().contains("handles the session extension 'block:2:interval=3'"), e.getMessage());
+            assertTrue(e.getMessage().contains(UnhandledExtension.class.getName()), e.getMessage());
+            assertTrue(e.getMessage().contains("sdm-inheritance"), e.getMessage());
             assertEquals(0, manager.getManagedArrays().size());
         }
     }

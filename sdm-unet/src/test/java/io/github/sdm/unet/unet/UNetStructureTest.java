@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,30 +122,80 @@ class UNetStructureTest {
         assertArrayEquals(plain.toFloatArray(), identity.toFloatArray(), 0f);
     }
 
+    /** A hook at depth {@code k} that computes the deep branch and keeps a copy of its feature in {@code kept[0]}. */
+    private static DeepBranchHook capturing(int k, NDManager keep, NDArray[] kept) {
+        return new DeepBranchHook() {
+            @Override
+            public int depth(UNet2DConditionModel u) {
+                return k;
+            }
+
+            @Override
+            public NDArray deepFeature(Supplier<NDArray> computeDeepBranch) {
+                NDArray feature = computeDeepBranch.get();
+                kept[0] = feature.duplicate();
+                kept[0].attach(keep);
+                return feature;
+            }
+        };
+    }
+
+    /** A hook at depth {@code k} that never runs the deep branch and hands out {@code feature} instead. */
+    private static DeepBranchHook reusing(int k, NDArray feature) {
+        return new DeepBranchHook() {
+            @Override
+            public int depth(UNet2DConditionModel u) {
+                return k;
+            }
+
+            @Override
+            public NDArray deepFeature(Supplier<NDArray> computeDeepBranch) {
+                return feature;
+            }
+        };
+    }
+
     @Test
     void shallowPassOnTheCachedDeepFeatureReproducesTheFullPassAtEveryDepth() {
         float[] full = unet.forward(sample, timestep, context, ForwardContext.DEFAULT).toFloatArray();
-        for (int k = 1; k <= unet.skipCount(); k++) {
-            CachedForward cached = unet.forwardCachingDeep(sample, timestep, context, k, ForwardContext.DEFAULT);
-            assertArrayEquals(full, cached.output().toFloatArray(), 1e-6f, "caching pass, depth " + k);
-            NDArray shallow = unet.forwardShallow(sample, timestep, context, cached.deepFeature(), k,
-                    ForwardContext.DEFAULT);
-            assertArrayEquals(full, shallow.toFloatArray(), 1e-6f, "shallow pass, depth " + k);
+        try (NDManager keep = manager.newSubManager()) {
+            NDArray[] kept = new NDArray[1];
+            for (int k = 1; k <= unet.skipCount(); k++) {
+                NDArray computed = unet.forward(sample, timestep, context, ForwardContext.DEFAULT,
+                        capturing(k, keep, kept));
+                assertArrayEquals(full, computed.toFloatArray(), 0f, "caching pass, depth " + k);
+                NDArray shallow = unet.forward(sample, timestep, context, ForwardContext.DEFAULT, reusing(k, kept[0]));
+                assertArrayEquals(full, shallow.toFloatArray(), 0f, "shallow pass, depth " + k);
+                assertEquals(keep, kept[0].getManager(), "the reused feature goes back to its owner");
+            }
+            // the shallow pass really skips the deep part: at depth 2 no mid_block, no down_blocks.1
+            Set<String> seen = new LinkedHashSet<>();
+            unet.forward(sample, timestep, context, ForwardContext.DEFAULT, capturing(2, keep, kept));
+            // the output of up_blocks.3 layer 0 (the first block's channels at full resolution)
+            Shape s = sample.getShape();
+            assertEquals(new Shape(s.get(0), unet.config().blockOutChannels().get(0), s.get(2), s.get(3)),
+                    kept[0].getShape());
+            unet.forward(sample, timestep, context, ForwardContext.of((name, in, c) -> {
+                seen.add(name);
+                return c.apply(in);
+            }), reusing(2, kept[0]));
+            assertTrue(seen.contains("down_blocks.0.resnets.0") && seen.contains("up_blocks.3.resnets.2")
+                    && seen.contains("up_blocks.3.resnets.1"), seen.toString());
+            for (String deep : List.of("down_blocks.0.resnets.1", "down_blocks.1", "down_blocks.1.resnets.0",
+                    "mid_block", "mid_block.resnets.0", "up_blocks.3.resnets.0", "up_blocks.2",
+                    "up_blocks.2.upsamplers.0")) {
+                assertFalse(seen.contains(deep), deep + " must be skipped");
+            }
         }
-        // the shallow pass really skips the deep part: at depth 2 no mid_block, no down_blocks.1
-        Set<String> seen = new LinkedHashSet<>();
-        CachedForward cached = unet.forwardCachingDeep(sample, timestep, context, 2, ForwardContext.DEFAULT);
-        // the output of up_blocks.3 layer 0 (16 channels at full resolution)
-        assertEquals(new Shape(2, 16, 8, 8), cached.deepFeature().getShape());
-        unet.forwardShallow(sample, timestep, context, cached.deepFeature(), 2, ForwardContext.of((name, in, c) -> {
-            seen.add(name);
-            return c.apply(in);
-        }));
-        assertTrue(seen.contains("down_blocks.0.resnets.0") && seen.contains("up_blocks.3.resnets.2")
-                && seen.contains("up_blocks.3.resnets.1"), seen.toString());
-        for (String deep : List.of("down_blocks.0.resnets.1", "down_blocks.1.resnets.0", "mid_block.resnets.0",
-                "up_blocks.3.resnets.0", "up_blocks.2.upsamplers.0")) {
-            assertFalse(seen.contains(deep), deep + " must be skipped");
+    }
+
+    @Test
+    void aDepthOutsideTheSkipsIsRejected() {
+        NDArray feature = manager.zeros(new Shape(1));
+        for (int k : new int[] {0, unet.skipCount() + 1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> unet.forward(sample, timestep, context, ForwardContext.DEFAULT, reusing(k, feature)));
+            assertTrue(e.getMessage().contains("1.." + unet.skipCount()), e.getMessage());
         }
     }
 

@@ -1,4 +1,4 @@
-package io.github.sdm.core.inheritance;
+package io.github.sdm.inheritance;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package io.github.sdm.core.inheritance;
+package io.github.sdm.inheritance;
 
 import io.github.sdm.core.InvalidRequestException;
 import java.util.ArrayList;

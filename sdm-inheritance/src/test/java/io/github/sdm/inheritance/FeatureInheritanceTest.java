@@ -1,4 +1,4 @@
-package io.github.sdm.core.inheritance;
+package io.github.sdm.inheritance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
