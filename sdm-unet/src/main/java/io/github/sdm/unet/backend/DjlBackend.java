@@ -60,14 +60,15 @@ public final class DjlBackend implements ModelBackend {
 
     /** A single-file LDM checkpoint supplies the weights; the diffusers folder supplies the configs. */
     private static DjlNetworks loadSingleFile(Path checkpoint, Path folder, NDManager manager, LoadOptions options) {
-        Path unetConfig = component(folder, "unet").resolve("config.json");
+        Path unetConfigFile = component(folder, "unet").resolve("config.json");
+        UNetConfig unetConfig = UNetConfig.read(unetConfigFile);
         AutoencoderKLConfig vaeConfig = AutoencoderKLConfig.read(component(folder, "vae").resolve("config.json"));
         CLIPTextConfig clipConfig = CLIPTextConfig.read(component(folder, "text_encoder").resolve("config.json"));
         try (LdmCheckpoint file = LdmCheckpoint.open(checkpoint)) {
             return new DjlNetworks(manager,
                     CLIPTextModel.load(clipConfig, file.textEncoder(clipConfig), manager),
-                    UNet2DConditionModel.load(UNetConfig.read(unetConfig), file.unet(LdmUNetLayout.read(unetConfig)),
-                            manager),
+                    UNet2DConditionModel.load(unetConfig,
+                            file.unet(LdmUNetLayout.of(unetConfig, unetConfigFile.toString())), manager),
                     AutoencoderKL.load(vaeConfig, file.vae(vaeConfig), manager), options);
         }
     }

@@ -57,6 +57,10 @@ public final class UNet2DConditionModel extends Network {
 
     /** The part tree of {@code config}, without weights (see the static factories). */
     public UNet2DConditionModel(UNetConfig config) {
+        if (!config.hasMidBlock()) {
+            throw new ModelFormatException("UNet config: mid_block_type null (a UNet without mid block) is not"
+                    + " supported yet");
+        }
         this.config = config;
         List<Integer> channels = config.blockOutChannels();
         int blocks = config.blockCount();
