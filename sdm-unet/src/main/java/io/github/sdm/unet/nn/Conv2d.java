@@ -29,11 +29,16 @@ public final class Conv2d extends Part {
     /** Inputs: {@code x [N, in, H, W]}. Output: {@code [N, out, H', W']}. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
-        return new NDList(apply(inputs.head()));
+        NDArray x = inputs.head();
+        // a training pass differentiates the whole weight, not the slices derived from it
+        return new NDList(ctx.isTraining() ? convolve(x, weight.value(), bias.value()) : apply(x));
     }
 
     @Override
     protected void onWeightsLoaded() {
+        if (slices != null) {
+            slices.close();
+        }
         slices = WeightSlices.of(weight.value(), bias.value());
     }
 

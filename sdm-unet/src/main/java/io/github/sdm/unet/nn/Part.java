@@ -69,7 +69,7 @@ public abstract class Part {
 
     private NDList run(ForwardContext ctx, NDList inputs) {
         if (ctx.manager() == null) {
-            InferenceMode.ensure();
+            GradMode.ensure(ctx.isTraining());
         }
         if (!scopesTemporaries()) {
             return compute(ctx, inputs);
@@ -85,8 +85,19 @@ public abstract class Part {
         }
     }
 
-    /** Called after the loader has set every parameter, to derive views of weights used per call. */
+    /**
+     * Called whenever the parameters' arrays were set or their values changed (loaded, made trainable,
+     * updated by an optimizer step), to derive views of weights used per call by inference passes; an
+     * override frees the views it derived before. Training passes read the weights themselves.
+     */
     protected void onWeightsLoaded() {
+    }
+
+    /** Lets every part of the tree under {@code root} derive its weight views anew. */
+    static void weightsChanged(Part root) {
+        for (Part part : root.walk()) {
+            part.onWeightsLoaded();
+        }
     }
 
     /** The key of a child or parameter named {@code local} under this part. */
