@@ -14,9 +14,13 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.unet.Fixtures;
+import io.github.sdm.unet.clip.CLIPTextModel;
 import io.github.sdm.unet.nn.ForwardContext;
 import io.github.sdm.unet.nn.Intermediates;
+import io.github.sdm.unet.nn.Network;
 import io.github.sdm.unet.nn.Parameter;
+import io.github.sdm.unet.vae.AutoencoderKL;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The nn framework's training mode on DJL's autograd (PyTorch engine): gradients of a training pass
- * against finite differences, one SGD step, and inference after training.
+ * against finite differences, one SGD step, inference after training, and the VAE and text encoder.
  *
  * <p>Any in-place write into an array the backward pass needs would make PyTorch's backward throw
  * ("modified by an inplace operation"), so every backward here also checks that training passes write
@@ -88,6 +92,7 @@ class TrainingModeTest {
             collector.backward(lossArray);
             loss = lossArray.getFloat();
         }
+        assertEveryParameterHasAGradient(unet);
         Map<String, float[]> gradients = new LinkedHashMap<>();
         for (Parameter p : unet.allParameters().values()) {
             try (NDArray gradient = p.value().getGradient()) {
@@ -190,6 +195,28 @@ class TrainingModeTest {
     }
 
     @Test
+    void vaeAndTextEncoderTrainToo() {
+        try (AutoencoderKL vae = AutoencoderKL.load(Fixtures.fixture("vae"), manager);
+                CLIPTextModel textEncoder = CLIPTextModel.load(Fixtures.fixture("text_encoder"), manager)) {
+            NDArray image = normal(new SplittableRandom(3), new Shape(1, 3, 16, 16), 0.5);
+            NDArray ids = manager.create(new long[] {49406, 320, 1929, 539, 320, 2368, 49407}, new Shape(1, 7));
+            float[] decoded = vae.forward(ForwardContext.DEFAULT, image).toFloatArray();
+            float[] encoded = textEncoder.encode(ids, ForwardContext.DEFAULT).toFloatArray();
+            vae.makeTrainable();
+            textEncoder.makeTrainable();
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray trainedDecoded = vae.forward(TRAINING, image);
+                NDArray trainedEncoded = textEncoder.encode(ids, TRAINING);
+                collector.backward(trainedDecoded.square().mean().add(trainedEncoded.square().mean()));
+                assertArrayEquals(decoded, trainedDecoded.toFloatArray(), 1e-5f);
+                assertArrayEquals(encoded, trainedEncoded.toFloatArray(), 1e-5f);
+            }
+            assertEveryParameterHasAGradient(vae);
+            assertEveryParameterHasAGradient(textEncoder);
+        }
+    }
+
+    @Test
     void onlyTrainableNetworksTakeOptimizerSteps() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> unet.applyGradients((key, weight, gradient) -> { }));
@@ -204,6 +231,15 @@ class TrainingModeTest {
             assertFalse(used.isReleased());
             Intermediates.release(ForwardContext.DEFAULT.withManager(scope), used, null);
             assertTrue(used.isReleased());
+        }
+    }
+
+    /** Every weight tensor reached by the backward pass: none was read through a detached view. */
+    private static void assertEveryParameterHasAGradient(Network network) {
+        for (Parameter p : network.allParameters().values()) {
+            try (NDArray gradient = p.value().getGradient()) {
+                assertTrue(gradient.abs().max().getFloat() > 0, p.key() + " has no gradient");
+            }
         }
     }
 
