@@ -23,7 +23,8 @@ public final class Intermediates {
      * interceptor skipped may return its input as its output).
      */
     public static void release(ForwardContext ctx, NDArray used, NDArray result) {
-        if (!ctx.isTraining() && used != null && used != result && ctx.manager() != null && used.getManager() == ctx.manager()) {
+        if (!ctx.isTraining() && used != null && used != result && ctx.manager() != null
+                && used.getManager() == ctx.manager()) {
             used.close();
         }
     }

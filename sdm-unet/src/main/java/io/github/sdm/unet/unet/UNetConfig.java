@@ -141,7 +141,7 @@ public record UNetConfig(
         }
         int convIn = oddKernel(c, "conv_in_kernel");
         int convOut = oddKernel(c, "conv_out_kernel");
-        int sampleSize = c.isList("sample_size") ? c.integers("sample_size")[0] : c.integer("sample_size", 64);
+        int sampleSize = sampleSize(c);
         return new UNetConfig(
                 positive(c, "in_channels", 4),
                 positive(c, "out_channels", 4),
@@ -225,6 +225,18 @@ public record UNetConfig(
             }
         }
         return types;
+    }
+
+    /** {@code sample_size}: one side, or {@code [height, width]} of which sdm keeps the height. */
+    private static int sampleSize(ConfigFile c) {
+        if (!c.isList("sample_size")) {
+            return positive(c, "sample_size", 64);
+        }
+        int[] sides = positive(c, "sample_size", c.integers("sample_size")).stream().mapToInt(i -> i).toArray();
+        if (sides.length == 0) {
+            throw c.invalid("sample_size", "expected a size or [height, width]");
+        }
+        return sides[0];
     }
 
     private static int oddKernel(ConfigFile c, String key) {

@@ -81,6 +81,15 @@ class UNetConfigTest {
     }
 
     @Test
+    void sampleSizeIsOneSideOrHeightAndWidth() {
+        assertEquals(32, parse("sample_size", "32").sampleSize());
+        assertEquals(48, parse("sample_size", "[48, 64]").sampleSize());
+        assertEquals(64, parse("sample_size", "null").sampleSize());
+        assertEquals("test/config.json: 'sample_size' = []: expected a size or [height, width]",
+                assertThrows(ModelFormatException.class, () -> parse("sample_size", "[]")).getMessage());
+    }
+
+    @Test
     void errorsHaveOneFormatNamingFileKeyAndValue() {
         assertEquals("test/config.json: 'norm_num_groups' = 7: must divide every entry of block_out_channels"
                 + " [32, 64]", assertThrows(ModelFormatException.class, () -> parse("norm_num_groups", "7")).getMessage());
