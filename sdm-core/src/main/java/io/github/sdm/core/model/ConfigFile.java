@@ -11,6 +11,7 @@ import com.google.gson.stream.JsonReader;
 import io.github.sdm.core.ModelFormatException;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,8 +21,22 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A JSON config file of a model folder ({@code config.json}, {@code scheduler_config.json},
- * {@code model_index.json}) with typed accessors whose errors name the file and the key.
+ * A JSON config of a model ({@code config.json}, {@code scheduler_config.json}, {@code model_index.json}),
+ * the one reader of them all, with typed accessors whose errors name the source (the file) and the key.
+ *
+ * <p>Every error is a {@link ModelFormatException} in one of these forms:
+ * <ul>
+ *   <li>{@code <source>: required key '<key>' is missing}</li>
+ *   <li>{@code <source>: '<key>' = <value as JSON>: <why>} (wrong type, unsupported or invalid value; list
+ *       elements are named {@code '<key>[i]'}), or {@code <source>: '<key>' (absent): <why>} when the
+ *       default of an absent key does not fit</li>
+ *   <li>{@code <source>: <message>} (whole-file problems: not found, malformed JSON, not an object, or a
+ *       check spanning several keys)</li>
+ * </ul>
+ *
+ * <p>An explicit {@code null} is a value, not absence: {@link #isNull} and {@link #contains} tell them
+ * apart. The accessors with a default return it for both (diffusers reads {@code None} as "use the
+ * default"); those without one reject both, naming which it was.
  *
  * <p>Parsed leniently, because Python's {@code json} writes {@code -Infinity}, {@code Infinity} and
  * {@code NaN} (diffusers does for e.g. {@code lambda_min_clipped}); {@link #number} reads them.
@@ -29,32 +44,62 @@ import java.util.List;
 public final class ConfigFile {
     private static final Gson GSON = new Gson();
 
+    private final String source;
     private final Path path;
     private final JsonObject json;
 
-    public ConfigFile(Path path, JsonObject json) {
+    private ConfigFile(String source, Path path, JsonObject json) {
+        this.source = source;
         this.path = path;
         this.json = json;
     }
 
-    public static ConfigFile read(Path path) {
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            JsonReader jsonReader = new JsonReader(reader);
-            jsonReader.setStrictness(Strictness.LENIENT);
-            JsonElement element = GSON.getAdapter(JsonElement.class).read(jsonReader);
-            if (element == null || !element.isJsonObject()) {
-                throw new ModelFormatException(path + ": expected a JSON object");
-            }
-            return new ConfigFile(path, element.getAsJsonObject());
-        } catch (NoSuchFileException e) {
-            throw new ModelFormatException("Config file not found: " + path);
-        } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw new ModelFormatException(path + ": malformed JSON: " + firstLine(e.getMessage()), e);
-        }
+    /** A config already parsed from {@code path}. */
+    public ConfigFile(Path path, JsonObject json) {
+        this(path.toString(), path, json);
     }
 
+    /** Reads and parses a config file; errors name {@code path}. */
+    public static ConfigFile read(Path path) {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException(path + ": config file not found");
+        } catch (IOException e) {
+            throw new ModelFormatException(path + ": cannot read config file: " + e.getMessage(), e);
+        }
+        return new ConfigFile(path.toString(), path, parseObject(text, path.toString()));
+    }
+
+    /** Parses a config given as text; {@code source} names it in errors (a file name, say). */
+    public static ConfigFile parse(String text, String source) {
+        return new ConfigFile(source, null, parseObject(text, source));
+    }
+
+    private static JsonObject parseObject(String text, String source) {
+        JsonElement element;
+        try (Reader reader = new StringReader(text)) {
+            JsonReader jsonReader = new JsonReader(reader);
+            jsonReader.setStrictness(Strictness.LENIENT);
+            element = GSON.getAdapter(JsonElement.class).read(jsonReader);
+        } catch (IOException | JsonParseException | IllegalStateException e) {
+            throw new ModelFormatException(source + ": malformed JSON: " + firstLine(e.getMessage()), e);
+        }
+        if (element == null || !element.isJsonObject()) {
+            throw new ModelFormatException(source + ": expected a JSON object");
+        }
+        return element.getAsJsonObject();
+    }
+
+    /** The file this config was read from, or null if it was parsed from text. */
     public Path path() {
         return path;
+    }
+
+    /** How errors name this config: the file's path, or the source given to {@link #parse}. */
+    public String source() {
+        return source;
     }
 
     /** The parsed object itself, for keys the accessors do not cover. */
@@ -68,17 +113,30 @@ public final class ConfigFile {
         return v != null && !v.isJsonNull();
     }
 
+    /** True if {@code key} is present, even with a null value. */
+    public boolean contains(String key) {
+        return json.has(key);
+    }
+
+    /** True if {@code key} is present with an explicit {@code null} (false if it is absent). */
+    public boolean isNull(String key) {
+        JsonElement v = json.get(key);
+        return v != null && v.isJsonNull();
+    }
+
+    /** True if {@code key} is present and a list. */
+    public boolean isList(String key) {
+        JsonElement v = json.get(key);
+        return v != null && v.isJsonArray();
+    }
+
     /** The diffusers class that wrote this config ({@code _class_name}), or null. */
     public String className() {
         return string("_class_name", null);
     }
 
     public String string(String key) {
-        JsonElement v = require(key);
-        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-            throw wrongType(key, "a string", v);
-        }
-        return v.getAsString();
+        return toString(key, require(key));
     }
 
     public String string(String key, String defaultValue) {
@@ -105,7 +163,7 @@ public final class ConfigFile {
     public boolean bool(String key) {
         JsonElement v = require(key);
         if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isBoolean()) {
-            throw wrongType(key, "true or false", v);
+            throw invalid(key, v, "expected true or false");
         }
         return v.getAsBoolean();
     }
@@ -124,16 +182,15 @@ public final class ConfigFile {
     }
 
     /**
-     * An integer list, or one integer meaning "this value {@code count} times", as diffusers allows for
-     * e.g. {@code attention_head_dim}.
+     * An integer list of {@code count} values, or one integer meaning "this value {@code count} times", as
+     * diffusers allows for per-block settings such as {@code attention_head_dim}.
      */
     public int[] integersOrRepeated(String key, int count) {
         JsonElement v = require(key);
         if (v.isJsonArray()) {
             int[] values = integers(key);
             if (values.length != count) {
-                throw new ModelFormatException(path + ": '" + key + "' holds " + values.length + " values, expected "
-                        + count);
+                throw invalid(key, v, "holds " + values.length + " values, expected " + count);
             }
             return values;
         }
@@ -155,29 +212,61 @@ public final class ConfigFile {
         JsonArray a = array(key);
         List<String> values = new ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
-            JsonElement e = a.get(i);
-            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-                throw wrongType(key + "[" + i + "]", "a string", e);
-            }
-            values.add(e.getAsString());
+            values.add(toString(key + "[" + i + "]", a.get(i)));
         }
         return values;
+    }
+
+    /**
+     * An error about {@code key}'s value: {@code "<source>: '<key>' = <value>: <why>"}, the value as the
+     * file holds it, or {@code "<source>: '<key>' (absent): <why>"} if the key is missing.
+     */
+    public ModelFormatException invalid(String key, String why) {
+        JsonElement v = json.get(key);
+        return v == null ? new ModelFormatException(source + ": '" + key + "' (absent): " + why) : invalid(key, v, why);
+    }
+
+    /** An error about the config as a whole, or several keys together: {@code "<source>: <message>"}. */
+    public ModelFormatException error(String message) {
+        return new ModelFormatException(source + ": " + message);
+    }
+
+    /**
+     * The error {@link #invalid(String, String)} gives, for a value read from {@code source} earlier (a
+     * config derived from it, say): {@code "<source>: '<key>' = <value>: <why>"}.
+     */
+    public static ModelFormatException invalidValue(String source, String key, Object value, String why) {
+        return new ModelFormatException(source + ": '" + key + "' = " + value + ": " + why);
+    }
+
+    private ModelFormatException invalid(String key, JsonElement value, String why) {
+        return invalidValue(source, key, value, why);
     }
 
     private JsonArray array(String key) {
         JsonElement v = require(key);
         if (!v.isJsonArray()) {
-            throw wrongType(key, "a list", v);
+            throw invalid(key, v, "expected a list");
         }
         return v.getAsJsonArray();
     }
 
     private JsonElement require(String key) {
         JsonElement v = json.get(key);
-        if (v == null || v.isJsonNull()) {
-            throw new ModelFormatException(path + ": required key '" + key + "' is missing");
+        if (v == null) {
+            throw new ModelFormatException(source + ": required key '" + key + "' is missing");
+        }
+        if (v.isJsonNull()) {
+            throw invalid(key, v, "a value is required");
         }
         return v;
+    }
+
+    private String toString(String key, JsonElement v) {
+        if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+            throw invalid(key, v, "expected a string");
+        }
+        return v.getAsString();
     }
 
     private int toInt(String key, JsonElement v) {
@@ -187,7 +276,7 @@ public final class ConfigFile {
                 return (int) d;
             }
         }
-        throw wrongType(key, "an integer", v);
+        throw invalid(key, v, "expected an integer");
     }
 
     private double toDouble(String key, JsonElement v) {
@@ -208,11 +297,7 @@ public final class ConfigFile {
                     break;
             }
         }
-        throw wrongType(key, "a number", v);
-    }
-
-    private ModelFormatException wrongType(String key, String expected, JsonElement found) {
-        return new ModelFormatException(path + ": '" + key + "' must be " + expected + ", found " + found);
+        throw invalid(key, v, "expected a number");
     }
 
     private static String firstLine(String message) {
@@ -225,6 +310,6 @@ public final class ConfigFile {
 
     @Override
     public String toString() {
-        return path.toString();
+        return source;
     }
 }

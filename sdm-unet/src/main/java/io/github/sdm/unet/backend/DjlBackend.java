@@ -104,7 +104,7 @@ public final class DjlBackend implements ModelBackend {
                     : Network.fromComponentFolder(textFolder, w -> CLIPTextModel.load(clipConfig, w, manager));
             UNet2DConditionModel unet = fromCheckpoint(location, "unet")
                     ? UNet2DConditionModel.load(unetConfig,
-                            checkpoint.unet(LdmUNetLayout.read(unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE))),
+                            checkpoint.unet(LdmUNetLayout.of(unetConfig, unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE).toString())),
                             manager)
                     : Network.fromComponentFolder(unetFolder, w -> UNet2DConditionModel.load(unetConfig, w, manager));
             AutoencoderKL vae = fromCheckpoint(location, "vae")

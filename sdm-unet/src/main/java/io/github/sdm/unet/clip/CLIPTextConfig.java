@@ -1,7 +1,6 @@
 package io.github.sdm.unet.clip;
 
-import io.github.sdm.core.ModelFormatException;
-import io.github.sdm.unet.nn.JsonConfig;
+import io.github.sdm.core.model.ConfigFile;
 import java.nio.file.Path;
 
 /**
@@ -64,19 +63,19 @@ public record CLIPTextConfig(
     }
 
     public static CLIPTextConfig read(Path configJson) {
-        return from(JsonConfig.read(configJson));
+        return from(ConfigFile.read(configJson));
     }
 
     public static CLIPTextConfig parse(String json, String source) {
-        return from(JsonConfig.parse(json, source));
+        return from(ConfigFile.parse(json, source));
     }
 
     /** Absent fields take {@code transformers.CLIPTextConfig}'s defaults, as {@code save_pretrained} omits them. */
-    private static CLIPTextConfig from(JsonConfig c) {
+    public static CLIPTextConfig from(ConfigFile c) {
         String modelType = c.string("model_type", "clip_text_model");
         if (!modelType.equals("clip_text_model")) {
             // A full CLIPModel config nests the text part under "text_config": not a text encoder folder.
-            throw c.error("model_type", modelType, "expected clip_text_model (a CLIPTextModel config)");
+            throw c.invalid("model_type", "expected clip_text_model (a CLIPTextModel config)");
         }
         String act = c.string("hidden_act", "quick_gelu");
         Activation activation = null;
@@ -86,20 +85,20 @@ public record CLIPTextConfig(
             }
         }
         if (activation == null) {
-            throw c.error("hidden_act", act, "supported: quick_gelu, gelu");
+            throw c.invalid("hidden_act", "supported: quick_gelu, gelu");
         }
         try {
             return new CLIPTextConfig(
-                    c.intValue("vocab_size", 49408),
-                    c.intValue("hidden_size", 512),
-                    c.intValue("intermediate_size", 2048),
-                    c.intValue("num_hidden_layers", 12),
-                    c.intValue("num_attention_heads", 8),
-                    c.intValue("max_position_embeddings", 77),
+                    c.integer("vocab_size", 49408),
+                    c.integer("hidden_size", 512),
+                    c.integer("intermediate_size", 2048),
+                    c.integer("num_hidden_layers", 12),
+                    c.integer("num_attention_heads", 8),
+                    c.integer("max_position_embeddings", 77),
                     activation,
-                    c.doubleValue("layer_norm_eps", 1e-5));
+                    c.number("layer_norm_eps", 1e-5));
         } catch (IllegalArgumentException e) {
-            throw new ModelFormatException(c.source() + ": " + e.getMessage(), e);
+            throw c.error(e.getMessage());
         }
     }
 }

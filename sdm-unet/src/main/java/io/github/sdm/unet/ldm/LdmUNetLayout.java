@@ -1,8 +1,8 @@
 package io.github.sdm.unet.ldm;
 
-import io.github.sdm.unet.nn.JsonConfig;
+import io.github.sdm.core.model.ConfigFile;
+import io.github.sdm.unet.unet.UNetConfig;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,54 +32,33 @@ public record LdmUNetLayout(int layersPerBlock, List<Boolean> downBlockAttention
         return downBlockAttentions.size();
     }
 
-    /** Reads a diffusers UNet {@code config.json}. */
+    /** Reads a diffusers UNet {@code config.json} (see {@link #of}). */
     public static LdmUNetLayout read(Path unetConfigJson) {
-        return from(JsonConfig.read(unetConfigJson));
+        return of(UNetConfig.read(unetConfigJson), unetConfigJson.toString());
     }
 
+    /** Parses a diffusers UNet config (see {@link #of}); {@code source} names it in errors. */
     public static LdmUNetLayout parse(String json, String source) {
-        return from(JsonConfig.parse(json, source));
+        return of(UNetConfig.parse(json, source), source);
     }
 
-    private static LdmUNetLayout from(JsonConfig c) {
-        List<String> down = c.stringList("down_block_types");
-        List<String> up = c.stringList("up_block_types");
-        if (down.size() != up.size()) {
-            throw c.error("up_block_types", up, "expected as many up blocks as down_block_types " + down);
+    /**
+     * The layout of {@code config}'s UNet. The LDM layout numbers every block with one layer count and has
+     * a cross-attention mid block; a config without them is rejected, naming {@code source} (where the
+     * config was read from) and the key.
+     */
+    public static LdmUNetLayout of(UNetConfig config, String source) {
+        List<Integer> layers = config.layersPerBlock();
+        if (layers.stream().distinct().count() != 1) {
+            throw ConfigFile.invalidValue(source, "layers_per_block", layers,
+                    "the LDM layout needs the same layer count for every block");
         }
-        String mid = c.string("mid_block_type", "UNetMidBlock2DCrossAttn");
-        if (!mid.equals("UNetMidBlock2DCrossAttn")) {
-            throw c.error("mid_block_type", mid, "the LDM layout has a cross-attention mid block");
+        if (!config.hasMidBlock()) {
+            throw ConfigFile.invalidValue(source, "mid_block_type", null,
+                    "the LDM layout has a cross-attention mid block");
         }
-        return new LdmUNetLayout(layersPerBlock(c, down.size()),
-                attentions(c, "down_block_types", down, "CrossAttnDownBlock2D", "DownBlock2D"),
-                attentions(c, "up_block_types", up, "CrossAttnUpBlock2D", "UpBlock2D"));
-    }
-
-    /** diffusers' conversion numbers LDM blocks with one layer count for all blocks. */
-    private static int layersPerBlock(JsonConfig c, int blocks) {
-        if (!c.has("layers_per_block")) {
-            return 2;
-        }
-        if (!c.isList("layers_per_block")) {
-            return c.intValue("layers_per_block");
-        }
-        List<Integer> perBlock = c.intList("layers_per_block");
-        if (perBlock.size() != blocks || perBlock.stream().distinct().count() != 1) {
-            throw c.error("layers_per_block", perBlock, "the LDM layout needs the same layer count for every block");
-        }
-        return perBlock.get(0);
-    }
-
-    private static List<Boolean> attentions(JsonConfig c, String key, List<String> types, String withAttention,
-            String plain) {
-        List<Boolean> out = new ArrayList<>();
-        for (String t : types) {
-            if (!t.equals(withAttention) && !t.equals(plain)) {
-                throw c.error(key, types, "supported block types: " + withAttention + ", " + plain);
-            }
-            out.add(t.equals(withAttention));
-        }
-        return out;
+        return new LdmUNetLayout(layers.get(0),
+                config.downBlockTypes().stream().map(UNetConfig.CROSS_ATTN_DOWN::equals).toList(),
+                config.upBlockTypes().stream().map(UNetConfig.CROSS_ATTN_UP::equals).toList());
     }
 }

@@ -2,7 +2,13 @@ package io.github.sdm.unet.nn;
 
 import ai.djl.ndarray.NDArray;
 
-/** Element-wise activations as PyTorch defines them. */
+/**
+ * Element-wise activations as PyTorch defines them.
+ *
+ * <p>Each computes into the fewest new arrays by multiplying in place into its own temporary, except while
+ * autograd records (a training pass): the backward pass then needs the temporary's original values, so
+ * the product is a new array.
+ */
 public final class Activations {
     private Activations() {
     }
@@ -14,8 +20,7 @@ public final class Activations {
      */
     public static NDArray silu(NDArray x) {
         NDArray out = x.getNDArrayInternal().sigmoid();
-        out.muli(x);
-        return out;
+        return multiply(out, x);
     }
 
     /** Exact GELU, {@code x * (1 + erf(x / sqrt 2)) / 2} (PyTorch's default, not the tanh form). */
@@ -28,8 +33,7 @@ public final class Activations {
         NDArray out = x.mul(1.702f);
         NDArray gate = out.getNDArrayInternal().sigmoid();
         out.close();
-        gate.muli(x);
-        return gate;
+        return multiply(gate, x);
     }
 
     /**
@@ -38,9 +42,18 @@ public final class Activations {
      */
     public static NDArray geglu(NDArray projected) {
         var halves = projected.split(2, projected.getShape().dimension() - 1);
-        NDArray out = gelu(halves.get(1));
-        out.muli(halves.get(0));
+        NDArray out = multiply(gelu(halves.get(1)), halves.get(0));
         halves.close();
         return out;
+    }
+
+    /** {@code temporary * x}: in place into {@code temporary} unless autograd records. */
+    private static NDArray multiply(NDArray temporary, NDArray x) {
+        if (GradMode.isRecording()) {
+            NDArray product = temporary.mul(x);
+            temporary.close();
+            return product;
+        }
+        return temporary.muli(x);
     }
 }

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
  * {@code bias [out]}. Weights above 16 MiB run in slices of output channels ({@link WeightSlices}).
  *
  * <p>Open for subclasses that take a convolution's place with the same parameters (a UNet builds its
- * resnet convolutions through {@code UNetLayerFactory}): they override {@link #apply}.
+ * resnet convolutions through {@code UNetLayerFactory}): they override {@link #apply(NDArray, boolean)}.
  */
 public class Conv2d extends Part {
     private final Parameter weight;
@@ -32,16 +32,27 @@ public class Conv2d extends Part {
     /** Inputs: {@code x [N, in, H, W]}. Output: {@code [N, out, H', W']}. */
     @Override
     protected final NDList compute(ForwardContext ctx, NDList inputs) {
-        return new NDList(apply(inputs.head()));
+        return new NDList(apply(inputs.head(), ctx.isTraining()));
     }
 
     @Override
     protected final void onWeightsLoaded() {
+        if (slices != null) {
+            slices.close();
+        }
         slices = WeightSlices.of(weight.value(), bias.value());
     }
 
-    /** The layer's function without interception. */
-    public NDArray apply(NDArray x) {
+    /**
+     * The layer's function without interception; the one method a subclass overrides. A training pass
+     * differentiates the whole weight, not the slices derived from it.
+     */
+    public NDArray apply(NDArray x, boolean training) {
+        return training ? convolve(x, weight.value(), bias.value()) : apply(x);
+    }
+
+    /** The inference computation without interception (large weights in slices). */
+    public final NDArray apply(NDArray x) {
         if (slices == null || slices.count() == 1) {
             return convolve(x, weight.value(), bias.value());
         }

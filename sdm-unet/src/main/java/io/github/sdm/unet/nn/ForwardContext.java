@@ -11,26 +11,34 @@ import java.util.function.Function;
 
 /**
  * Per-call settings of a forward pass: the interceptor consulted around every named part, the attention
- * slice size, the type activations are computed in, and (inside a pass) the scoped manager that owns its
- * temporaries.
+ * slice size, the type activations are computed in, whether the pass trains, and (inside a pass) the scoped
+ * manager that owns its temporaries.
+ *
+ * <p>An inference pass (the default) records no gradients and may write in place into and free early the
+ * activations it owns. A {@linkplain #withTraining training pass} records gradients, writes nothing in
+ * place, frees nothing early ({@link Intermediates} does nothing) and reads weights directly instead of
+ * through the views parts derive from them, so the engine's autograd can differentiate it.
  *
  * <p>Immutable; the {@code with...} methods return modified copies.
  */
 public final class ForwardContext {
 
     /** Plain computation: no interception, attention chunked by its memory budget only. */
-    public static final ForwardContext DEFAULT = new ForwardContext(PartInterceptor.NONE, 0, Precision.FP32, null);
+    public static final ForwardContext DEFAULT =
+            new ForwardContext(PartInterceptor.NONE, 0, Precision.FP32, false, null);
 
     private final PartInterceptor interceptor;
     private final int attentionSliceSize;
     private final Precision computePrecision;
+    private final boolean training;
     private final NDManager manager;
 
     private ForwardContext(PartInterceptor interceptor, int attentionSliceSize, Precision computePrecision,
-            NDManager manager) {
+            boolean training, NDManager manager) {
         this.interceptor = interceptor;
         this.attentionSliceSize = attentionSliceSize;
         this.computePrecision = computePrecision;
+        this.training = training;
         this.manager = manager;
     }
 
@@ -42,7 +50,7 @@ public final class ForwardContext {
         if (newInterceptor == null) {
             throw new IllegalArgumentException("interceptor must not be null (use PartInterceptor.NONE)");
         }
-        return new ForwardContext(newInterceptor, attentionSliceSize, computePrecision, manager);
+        return new ForwardContext(newInterceptor, attentionSliceSize, computePrecision, training, manager);
     }
 
     /**
@@ -66,7 +74,7 @@ public final class ForwardContext {
         if (sliceSize < 0) {
             throw new IllegalArgumentException("attention slice size must be >= 0, got " + sliceSize);
         }
-        return new ForwardContext(interceptor, sliceSize, computePrecision, manager);
+        return new ForwardContext(interceptor, sliceSize, computePrecision, training, manager);
     }
 
     /**
@@ -77,11 +85,20 @@ public final class ForwardContext {
         if (precision == null) {
             throw new IllegalArgumentException("compute precision must not be null");
         }
-        return new ForwardContext(interceptor, attentionSliceSize, precision, manager);
+        return new ForwardContext(interceptor, attentionSliceSize, precision, training, manager);
+    }
+
+    /**
+     * A training pass ({@code true}) or an inference pass. A training pass turns the thread's gradient
+     * recording on; run it inside the engine's gradient collector, on a network made
+     * {@linkplain Network#makeTrainable() trainable} for gradients of its weights.
+     */
+    public ForwardContext withTraining(boolean train) {
+        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, train, manager);
     }
 
     public ForwardContext withManager(NDManager scope) {
-        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, scope);
+        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, training, scope);
     }
 
     public Precision computePrecision() {
@@ -96,6 +113,11 @@ public final class ForwardContext {
         return attentionSliceSize;
     }
 
+    /** Whether this is a training pass (see {@link #withTraining}). */
+    public boolean isTraining() {
+        return training;
+    }
+
     /** The manager for temporaries of the current pass, or null outside {@link #scoped}. */
     public NDManager manager() {
         return manager;
@@ -104,13 +126,13 @@ public final class ForwardContext {
     /**
      * Runs {@code body} with every temporary in a fresh sub-manager of {@code resultManager}, freed on
      * return; the returned arrays are attached to {@code resultManager}, the inputs go back to their own
-     * managers. Gradients are off (inference only).
+     * managers. Gradients are recorded in a training pass only.
      *
      * <p>Engine ops attach their result to the manager of their first operand, so inside a pass an
      * activation must always be the receiver of an op, never a weight.
      */
     public NDList scoped(NDManager resultManager, NDList inputs, Function<ForwardContext, NDList> body) {
-        InferenceMode.ensure();
+        GradMode.ensure(training);
         try (NDManager scope = resultManager.newSubManager()) {
             tempAttach(scope, inputs);
             NDList out = body.apply(withManager(scope));

@@ -37,6 +37,10 @@ public final class GroupNorm extends Part {
 
     @Override
     protected void onWeightsLoaded() {
+        if (scale4d != null) {
+            scale4d.close();
+            shift4d.close();
+        }
         scale4d = weight.value().reshape(channels, 1, 1);
         shift4d = bias.value().reshape(channels, 1, 1);
     }
@@ -54,12 +58,25 @@ public final class GroupNorm extends Part {
         NDArray grouped = x.reshape(shape.get(0), groups, groupSize);
         NDArray normed = JniUtils.layerNorm((PtNDArray) grouped, new Shape(groupSize),
                 (PtNDArray) identity[0], (PtNDArray) identity[1], eps);
-        // the affine in place: the normalised array is this part's own temporary
         NDArray out = normed.reshape(shape);
         normed.close();
         grouped.close();
+        if (ctx.isTraining()) {
+            return new NDList(affine(ctx, out));
+        }
+        // the affine in place: the normalised array is this part's own temporary
         out.muli(scale4d);
         out.addi(shift4d);
         return new NDList(out);
+    }
+
+    /** The affine of a training pass: new arrays, and views of the weights made in the pass itself. */
+    private NDArray affine(ForwardContext ctx, NDArray normalized) {
+        NDArray scale = weight.value().reshape(channels, 1, 1);
+        NDArray shift = bias.value().reshape(channels, 1, 1);
+        scale.attach(ctx.manager());
+        shift.attach(ctx.manager());
+        NDArray scaled = normalized.mul(scale);
+        return scaled.add(shift);
     }
 }

@@ -10,6 +10,9 @@ import ai.djl.ndarray.NDArray;
  *
  * <p>Only arrays still owned by the part's own scope are freed: an interceptor that keeps an activation
  * attaches it to its own manager, which this check respects. A part must not release its own inputs.
+ *
+ * <p>A training pass frees nothing here: the backward pass needs the activations, which the autograd graph
+ * holds until the gradients are computed, so freeing them early would return no memory.
  */
 public final class Intermediates {
     private Intermediates() {
@@ -20,7 +23,8 @@ public final class Intermediates {
      * interceptor skipped may return its input as its output).
      */
     public static void release(ForwardContext ctx, NDArray used, NDArray result) {
-        if (used != null && used != result && ctx.manager() != null && used.getManager() == ctx.manager()) {
+        if (!ctx.isTraining() && used != null && used != result && ctx.manager() != null
+                && used.getManager() == ctx.manager()) {
             used.close();
         }
     }

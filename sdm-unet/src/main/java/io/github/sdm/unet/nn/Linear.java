@@ -25,6 +25,7 @@ public final class Linear extends Part {
     private final long outFeatures;
     private final Parameter weight;
     private final Parameter bias;
+    private NDArray kernel;
     private WeightSlices kernels;
 
     public Linear(String name, long inFeatures, long outFeatures, boolean withBias) {
@@ -37,24 +38,29 @@ public final class Linear extends Part {
 
     @Override
     protected void onWeightsLoaded() {
+        if (kernels != null) {
+            kernels.close();
+            kernel.close();
+        }
         // views of the weight, in the weight's manager, so no call allocates them
-        NDArray kernel = weight.value().reshape(outFeatures, inFeatures, 1, 1);
+        kernel = weight.value().reshape(outFeatures, inFeatures, 1, 1);
         kernels = WeightSlices.of(kernel, bias == null ? null : bias.value());
     }
 
     /** Inputs: {@code x [..., in]}. Output: {@code [..., out]}. */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
-        return new NDList(apply(inputs.head()));
+        NDArray x = inputs.head();
+        // a training pass differentiates the weight itself, not the kernel views derived from it
+        return new NDList(ctx.isTraining() ? product(x) : apply(x));
     }
 
     /** The layer's function without interception. */
     public NDArray apply(NDArray x) {
         Shape shape = x.getShape();
         long rows = shape.dimension() == 0 ? 0 : shape.size() / shape.get(shape.dimension() - 1);
-        NDArray b = bias == null ? null : bias.value();
         if (rows < CONVOLUTION_MIN_ROWS || kernels == null || shape.get(shape.dimension() - 1) != inFeatures) {
-            return x.getNDArrayInternal().linear(x, weight.value(), b).singletonOrThrow();
+            return product(x);
         }
         // views only; the handles are closed at once since this layer has no scope of its own
         NDArray rowsView = x.reshape(1, rows, 1, inFeatures);
@@ -69,6 +75,12 @@ public final class Linear extends Part {
         NDArray out = channelsLast.reshape(outShape);
         channelsLast.close();
         return out;
+    }
+
+    /** The engine's linear op on the weight itself. */
+    private NDArray product(NDArray x) {
+        NDArray b = bias == null ? null : bias.value();
+        return x.getNDArrayInternal().linear(x, weight.value(), b).singletonOrThrow();
     }
 
     /** The 1x1 convolution, in slices of output channels if the weight is large (see WeightSlices). */

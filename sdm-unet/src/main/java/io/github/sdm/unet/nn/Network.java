@@ -1,6 +1,9 @@
 package io.github.sdm.unet.nn;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import io.github.sdm.core.safetensors.SafetensorsWeights;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -8,9 +11,23 @@ import java.util.function.Function;
 /**
  * A whole network (UNet, VAE, text encoder): the root part, which owns the manager its weights live in.
  * {@link #close()} frees them.
+ *
+ * <p>For training, {@link #makeTrainable()} turns the weights into owned copies whose gradients the
+ * engine collects, {@linkplain ForwardContext#withTraining training passes} record the computation, and
+ * {@link #applyGradients} updates the weights in place (see the package documentation).
  */
 public abstract class Network extends Part implements AutoCloseable {
     private NDManager weightsManager;
+
+    /**
+     * One optimizer update of one parameter: changes {@code weight} in place from {@code gradient}. The
+     * signature of DJL's {@code Optimizer.update}, so {@code network.applyGradients(optimizer::update)}
+     * works.
+     */
+    @FunctionalInterface
+    public interface ParameterUpdate {
+        void update(String key, NDArray weight, NDArray gradient);
+    }
 
     protected Network() {
         super("");
@@ -51,6 +68,62 @@ public abstract class Network extends Part implements AutoCloseable {
         }
         weightsManager = manager.newSubManager();
         return weightsManager;
+    }
+
+    /**
+     * Replaces every weight by an owned float32 copy that collects gradients (loaded weights may be
+     * read-only views of a mapped file) and derives the parts' weight views from the copies. Inference
+     * passes on the copies compute exactly what they computed before. Once trainable, always trainable;
+     * calling it again does nothing.
+     */
+    public void makeTrainable() {
+        GradMode.withoutRecording(() -> {
+            for (Parameter p : allParameters().values()) {
+                p.makeTrainable();
+            }
+            weightsChanged(this);
+        });
+    }
+
+    /** Whether {@link #makeTrainable()} was called (every parameter collects its gradient). */
+    public boolean isTrainable() {
+        return allParameters().values().stream().allMatch(Parameter::isTrainable);
+    }
+
+    /**
+     * One optimizer step: with gradient recording off, hands every parameter and its accumulated gradient
+     * (zeros if no backward pass reached it) to {@code update}, which changes the weight in place; then
+     * zeroes the gradients and derives the parts' weight views anew, so inference passes see the new
+     * values.
+     *
+     * @throws IllegalStateException if the network is not {@linkplain #makeTrainable() trainable}
+     */
+    public void applyGradients(ParameterUpdate update) {
+        requireTrainable();
+        GradMode.withoutRecording(() -> {
+            for (Parameter p : allParameters().values()) {
+                try (NDArray gradient = p.value().getGradient()) {
+                    update.update(p.key(), p.value(), gradient);
+                }
+            }
+            zeroGradients();
+            weightsChanged(this);
+        });
+    }
+
+    /** Discards the gradients accumulated so far (backward passes add to them). */
+    public void zeroGradients() {
+        requireTrainable();
+        for (Parameter p : allParameters().values()) {
+            JniUtils.zeroGrad((PtNDArray) p.value());
+        }
+    }
+
+    private void requireTrainable() {
+        if (!isTrainable()) {
+            throw new IllegalStateException(getClass().getSimpleName()
+                    + " is not trainable: call makeTrainable() first");
+        }
     }
 
     @Override

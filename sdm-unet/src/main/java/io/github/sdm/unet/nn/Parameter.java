@@ -1,6 +1,7 @@
 package io.github.sdm.unet.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import io.github.sdm.core.Precision;
 import java.util.Arrays;
 
@@ -60,12 +61,35 @@ public final class Parameter {
         return value != null;
     }
 
-    /** The loaded value (of {@link #storagePrecision()}, exactly {@link #shape()}). */
+    /**
+     * Whether the value is a trainable copy, whose gradient the engine collects
+     * ({@code value().getGradient()}); see {@link Network#makeTrainable()}.
+     */
+    public boolean isTrainable() {
+        return value != null && value.hasGradient();
+    }
+
+    /** The loaded value (of {@link #storagePrecision()}, exactly {@link #shape()}; float32 once trainable). */
     public NDArray value() {
         if (value == null) {
             throw new IllegalStateException("parameter '" + key + "' has no weights loaded");
         }
         return value;
+    }
+
+    /**
+     * Replaces a loaded value by an owned float32 copy that collects gradients: a loaded value may be a
+     * read-only view of a mapped file, which no optimizer may write. Call with gradient recording off.
+     */
+    void makeTrainable() {
+        NDArray loaded = value();
+        if (loaded.hasGradient()) {
+            return;
+        }
+        NDArray copy = loaded.getDataType() == DataType.FLOAT32 ? loaded.duplicate()
+                : loaded.toType(DataType.FLOAT32, true);
+        copy.setRequiresGradient(true);
+        set(copy);
     }
 
     void set(NDArray newValue) {

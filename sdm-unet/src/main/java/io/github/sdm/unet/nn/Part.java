@@ -82,7 +82,7 @@ public abstract class Part {
 
     private NDList run(ForwardContext ctx, NDList inputs, BiFunction<ForwardContext, NDList, NDList> computation) {
         if (ctx.manager() == null) {
-            InferenceMode.ensure();
+            GradMode.ensure(ctx.isTraining());
         }
         if (!scopesTemporaries()) {
             return computation.apply(ctx, inputs);
@@ -98,8 +98,19 @@ public abstract class Part {
         }
     }
 
-    /** Called after the loader has set every parameter, to derive views of weights used per call. */
+    /**
+     * Called whenever the parameters' arrays were set or their values changed (loaded, made trainable,
+     * updated by an optimizer step), to derive views of weights used per call by inference passes; an
+     * override frees the views it derived before. Training passes read the weights themselves.
+     */
     protected void onWeightsLoaded() {
+    }
+
+    /** Lets every part of the tree under {@code root} derive its weight views anew. */
+    static void weightsChanged(Part root) {
+        for (Part part : root.walk()) {
+            part.onWeightsLoaded();
+        }
     }
 
     /** The key of a child or parameter named {@code local} under this part. */

@@ -39,9 +39,7 @@ public final class RandomWeights {
             }
             p.set(manager.create(bytes, new Shape(p.shape()), DataType.FLOAT32));
         }
-        for (Part part : root.walk()) {
-            part.onWeightsLoaded();
-        }
+        Part.weightsChanged(root);
     }
 
     private static void fill(FloatBuffer floats, float value) {

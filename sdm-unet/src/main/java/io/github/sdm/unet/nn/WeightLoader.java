@@ -57,9 +57,7 @@ public final class WeightLoader {
         for (Parameter p : expected.values()) {
             p.set(toFloat32(source, p, manager));
         }
-        for (Part part : root.walk()) {
-            part.onWeightsLoaded();
-        }
+        Part.weightsChanged(root);
     }
 
     /** Equal shapes, or equal after dropping size-1 dims (a 1x1 conv kernel stored for a linear layer). */

@@ -12,8 +12,11 @@ import ai.djl.ndarray.index.NDIndex;
  * must fault in and zero each time: a 1280x1280x3x3 convolution (59 MB of weights) took twice as long
  * whole as in halves, the halves' copies being served from the heap. Output channels are independent, so
  * the slices' outputs, joined, are bit-identical to the whole layer's.
+ *
+ * <p>The slices are views: they share the weight's memory, so they follow in-place changes of its values,
+ * but not a new array in its place (the layer then derives them again). A training pass does not use them.
  */
-final class WeightSlices {
+final class WeightSlices implements AutoCloseable {
     /** The largest weight slice. */
     static final long MAX_BYTES = 16L << 20;
     /** Slices hold a multiple of this many output channels (oneDNN's block size). */
@@ -60,5 +63,19 @@ final class WeightSlices {
     /** The bias slice, or null without bias. */
     NDArray bias(int i) {
         return biases[i];
+    }
+
+    /** Frees the slice views; a single slice is the weight itself, which stays. */
+    @Override
+    public void close() {
+        if (weights.length == 1) {
+            return;
+        }
+        for (int i = 0; i < weights.length; i++) {
+            weights[i].close();
+            if (biases[i] != null) {
+                biases[i].close();
+            }
+        }
     }
 }

@@ -26,7 +26,29 @@
  * Composite parts compute inside a sub-manager of the caller's scope, so only their outputs survive them:
  * native memory stays flat over any number of calls. Engine ops attach their result to the manager of
  * their receiver, hence the rule inside every part: an activation is always the receiver, never a weight.
- * Gradients are never recorded.
+ * An inference pass (the default) records no gradients.
+ *
+ * <p><b>Training.</b> {@link io.github.sdm.unet.nn.Network#makeTrainable()} replaces every weight by an owned
+ * float32 copy whose gradient the engine collects (loaded weights may be read-only views of a mapped file).
+ * A training pass, {@code ForwardContext.DEFAULT.withTraining(true)}, records the computation for DJL's
+ * autograd: it writes nothing in place (the backward pass needs the values), frees nothing early
+ * ({@link io.github.sdm.unet.nn.Intermediates} does nothing) and reads the weights themselves rather than
+ * the views parts derive from them for speed ({@code WeightSlices}, reshaped kernels), whole, so that
+ * every weight receives its gradient. Run it inside the engine's gradient collector:
+ * <pre>{@code
+ * unet.makeTrainable();
+ * try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+ *     NDArray loss = unet.forward(sample, t, text, ForwardContext.DEFAULT.withTraining(true))
+ *             .sub(target).square().mean();
+ *     collector.backward(loss);
+ * }
+ * unet.applyGradients(optimizer::update); // e.g. DJL's Optimizer.sgd(); then zeroes the gradients
+ * }</pre>
+ * {@link io.github.sdm.unet.nn.Network#applyGradients} updates the weights in place with recording off
+ * and lets the parts derive their views anew, so inference passes (which need no mode switch: any pass
+ * without {@code withTraining(true)} is one) see the new values at full speed. Gradients accumulate over
+ * backward passes until a step or {@link io.github.sdm.unet.nn.Network#zeroGradients()}. The gradient
+ * check in {@code TrainingModeTest} compares autograd with finite differences for every part kind.
  *
  * <p><b>Performance.</b> Only fused engine ops (linear, conv2d, layer norm, softmax, batched matmul);
  * no Java-side element loops or float[] round trips inside a network. On CPU the engine's oneDNN

@@ -1,23 +1,12 @@
 package io.github.sdm.unet.unet;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import io.github.sdm.core.ModelFormatException;
-import java.io.IOException;
-import java.io.Reader;
-import java.io.StringReader;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.github.sdm.core.model.ConfigFile;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The architecture of a {@code UNet2DConditionModel}, as its diffusers {@code config.json} states it, with
@@ -26,10 +15,10 @@ import java.util.Set;
  * <p>Only the features of Stable Diffusion 1.x / 2.x UNets are supported; any other value of a field that
  * would change the computation is rejected with a message naming the field.
  *
- * @param hasMidBlock false when {@code mid_block_type} is an explicit null (no mid block, as in BK-SDM
- *     students); an absent field means diffusers' default {@code UNetMidBlock2DCrossAttn}
  * @param attentionHeads number of heads per down block; diffusers 0.27.2 reads {@code attention_head_dim}
  *     as this number when {@code num_attention_heads} is null (a historical naming mix-up)
+ * @param hasMidBlock false exactly when {@code mid_block_type} is an explicit null (diffusers then builds no
+ *     mid block, as BK-SDM students have none); true when it is absent or {@code UNetMidBlock2DCrossAttn}
  */
 public record UNetConfig(
         int inChannels,
@@ -59,6 +48,7 @@ public record UNetConfig(
     public static final String DOWN = "DownBlock2D";
     public static final String CROSS_ATTN_UP = "CrossAttnUpBlock2D";
     public static final String UP = "UpBlock2D";
+    public static final String MID_BLOCK = "UNetMidBlock2DCrossAttn";
 
     public UNetConfig {
         blockOutChannels = List.copyOf(blockOutChannels);
@@ -86,272 +76,174 @@ public record UNetConfig(
     }
 
     public static UNetConfig read(Path configJson) {
-        String text;
-        try {
-            text = Files.readString(configJson);
-        } catch (NoSuchFileException e) {
-            throw new ModelFormatException("UNet config not found: " + configJson);
-        } catch (IOException e) {
-            throw new ModelFormatException("Cannot read UNet config " + configJson + ": " + e.getMessage(), e);
-        }
-        return parse(text, configJson.toString());
+        return from(ConfigFile.read(configJson));
     }
 
     /** Parses a diffusers config; {@code source} names it in error messages. */
     public static UNetConfig parse(String json, String source) {
-        JsonObject o;
-        try (Reader r = new StringReader(json)) {
-            JsonReader reader = new JsonReader(r);
-            reader.setStrictness(Strictness.LENIENT);
-            JsonElement e = JsonParser.parseReader(reader);
-            if (!e.isJsonObject()) {
-                throw new ModelFormatException(source + ": expected a JSON object");
-            }
-            o = e.getAsJsonObject();
-        } catch (JsonParseException | IOException e) {
-            throw new ModelFormatException(source + ": malformed JSON: " + e.getMessage(), e);
-        }
-        return new Parser(o, source).parse();
+        return from(ConfigFile.parse(json, source));
     }
 
-    /** Reads one config object field by field, naming the source and field in every error. */
-    private static final class Parser {
-        private final JsonObject o;
-        private final String source;
-
-        Parser(JsonObject o, String source) {
-            this.o = o;
-            this.source = source;
+    /**
+     * The architecture a diffusers UNet config describes; absent (or null) fields take
+     * {@code UNet2DConditionModel.__init__}'s defaults, except {@code mid_block_type}, whose explicit null
+     * means "no mid block".
+     */
+    public static UNetConfig from(ConfigFile c) {
+        String className = c.string("_class_name", "UNet2DConditionModel");
+        if (!className.equals("UNet2DConditionModel")) {
+            throw c.invalid("_class_name", "expected UNet2DConditionModel");
         }
-
-        UNetConfig parse() {
-            String className = string("_class_name", "UNet2DConditionModel");
-            if (!className.equals("UNet2DConditionModel")) {
-                throw error("_class_name", className, "expected UNet2DConditionModel");
-            }
-            requireAbsentOrEqual("act_fn", "silu");
-            requireAbsentOrEqual("time_embedding_type", "positional");
-            requireAbsentOrEqual("attention_type", "default");
-            requireAbsentOrEqual("resnet_time_scale_shift", "default");
-            requireAbsentOrEqual("mid_block_type", "UNetMidBlock2DCrossAttn");
-            requireAbsentOrEqual("dual_cross_attention", false);
-            requireAbsentOrEqual("only_cross_attention", false);
-            requireAbsentOrEqual("mid_block_only_cross_attention", false);
-            requireAbsentOrEqual("resnet_skip_time_act", false);
-            requireAbsentOrEqual("class_embeddings_concat", false);
-            requireAbsentOrEqual("resnet_out_scale_factor", 1.0);
-            requireAbsentOrEqual("downsample_padding", 1.0);
-            for (String field : List.of("addition_embed_type", "class_embed_type", "num_class_embeds",
-                    "encoder_hid_dim", "encoder_hid_dim_type", "time_cond_proj_dim", "time_embedding_act_fn",
-                    "timestep_post_act", "cross_attention_norm", "reverse_transformer_layers_per_block",
-                    "projection_class_embeddings_input_dim", "addition_time_embed_dim")) {
-                requireNull(field);
-            }
-
-            List<Integer> blockOut = intList("block_out_channels", -1, null);
-            int blocks = blockOut.size();
-            if (blocks == 0) {
-                throw error("block_out_channels", "[]", "at least one block is required");
-            }
-            List<String> downTypes = stringList("down_block_types", blocks, Set.of(CROSS_ATTN_DOWN, DOWN));
-            List<String> upTypes = stringList("up_block_types", blocks, Set.of(CROSS_ATTN_UP, UP));
-            for (int i = 0; i < blocks; i++) {
-                boolean downCross = downTypes.get(i).equals(CROSS_ATTN_DOWN);
-                boolean upCross = upTypes.get(blocks - 1 - i).equals(CROSS_ATTN_UP);
-                if (downCross != upCross) {
-                    throw error("up_block_types", upTypes.toString(),
-                            "must mirror down_block_types " + downTypes + " (cross-attention in the same levels)");
-                }
-            }
-            List<Integer> heads = o.has("num_attention_heads") && !o.get("num_attention_heads").isJsonNull()
-                    ? intList("num_attention_heads", blocks, null)
-                    : intList("attention_head_dim", blocks, null);
-            int groups = integer("norm_num_groups", 32);
-            for (int c : blockOut) {
-                if (c % groups != 0) {
-                    throw error("norm_num_groups", Integer.toString(groups),
-                            "must divide every entry of block_out_channels " + blockOut);
-                }
-            }
-            int convIn = integer("conv_in_kernel", 3);
-            int convOut = integer("conv_out_kernel", 3);
-            for (String f : List.of("conv_in_kernel", "conv_out_kernel")) {
-                int k = f.equals("conv_in_kernel") ? convIn : convOut;
-                if (k <= 0 || k % 2 == 0) {
-                    throw error(f, Integer.toString(k), "expected a positive odd kernel size");
-                }
-            }
-            Integer timeDim = o.has("time_embedding_dim") && !o.get("time_embedding_dim").isJsonNull()
-                    ? integer("time_embedding_dim", 0) : null;
-            JsonElement sample = o.get("sample_size");
-            int sampleSize = sample == null || sample.isJsonNull() ? 64
-                    : sample.isJsonArray() ? sample.getAsJsonArray().get(0).getAsInt() : sample.getAsInt();
-            return new UNetConfig(
-                    positive("in_channels", 4),
-                    positive("out_channels", 4),
-                    blockOut,
-                    intList("layers_per_block", blocks, 2),
-                    downTypes,
-                    upTypes,
-                    heads,
-                    intList("cross_attention_dim", blocks, 1280),
-                    intList("transformer_layers_per_block", blocks, 1),
-                    bool("use_linear_projection", false),
-                    bool("upcast_attention", false),
-                    groups,
-                    number("norm_eps", 1e-5),
-                    bool("flip_sin_to_cos", true),
-                    number("freq_shift", 0),
-                    timeDim != null ? timeDim : blockOut.get(0) * 4,
-                    bool("center_input_sample", false),
-                    number("mid_block_scale_factor", 1),
-                    convIn,
-                    convOut,
-                    sampleSize,
-                    !(o.has("mid_block_type") && o.get("mid_block_type").isJsonNull()));
-        }
-
-        private ModelFormatException error(String field, String value, String why) {
-            return new ModelFormatException(source + ": field '" + field + "' = " + value + ": " + why);
-        }
-
-        private boolean present(String field) {
-            return o.has(field) && !o.get(field).isJsonNull();
-        }
-
-        private void requireNull(String field) {
-            if (present(field)) {
-                throw error(field, o.get(field).toString(), "not supported by sdm (only null is)");
+        requireAbsentOrEqual(c, "act_fn", "silu");
+        requireAbsentOrEqual(c, "time_embedding_type", "positional");
+        requireAbsentOrEqual(c, "attention_type", "default");
+        requireAbsentOrEqual(c, "resnet_time_scale_shift", "default");
+        requireAbsentOrEqual(c, "mid_block_type", MID_BLOCK);
+        requireAbsentOrEqual(c, "dual_cross_attention", false);
+        requireAbsentOrEqual(c, "only_cross_attention", false);
+        requireAbsentOrEqual(c, "mid_block_only_cross_attention", false);
+        requireAbsentOrEqual(c, "resnet_skip_time_act", false);
+        requireAbsentOrEqual(c, "class_embeddings_concat", false);
+        requireAbsentOrEqual(c, "resnet_out_scale_factor", 1.0);
+        requireAbsentOrEqual(c, "downsample_padding", 1.0);
+        for (String key : List.of("addition_embed_type", "class_embed_type", "num_class_embeds",
+                "encoder_hid_dim", "encoder_hid_dim_type", "time_cond_proj_dim", "time_embedding_act_fn",
+                "timestep_post_act", "cross_attention_norm", "reverse_transformer_layers_per_block",
+                "projection_class_embeddings_input_dim", "addition_time_embed_dim")) {
+            if (c.has(key)) {
+                throw c.invalid(key, "not supported by sdm (only null is)");
             }
         }
 
-        private void requireAbsentOrEqual(String field, Object supported) {
-            if (!present(field)) {
-                return;
-            }
-            JsonElement e = o.get(field);
-            boolean ok;
-            try {
-                ok = supported instanceof Boolean b ? e.getAsBoolean() == b
-                        : supported instanceof Double d ? e.getAsDouble() == d
-                        : Objects.equals(e.getAsString(), supported);
-            } catch (RuntimeException ex) {
-                ok = false;
-            }
-            if (!ok) {
-                throw error(field, e.toString(), "not supported by sdm (only " + supported + " is)");
+        List<Integer> blockOut = positive(c, "block_out_channels", c.integers("block_out_channels"));
+        int blocks = blockOut.size();
+        if (blocks == 0) {
+            throw c.invalid("block_out_channels", "at least one block is required");
+        }
+        List<String> downTypes = blockTypes(c, "down_block_types", blocks, Set.of(CROSS_ATTN_DOWN, DOWN));
+        List<String> upTypes = blockTypes(c, "up_block_types", blocks, Set.of(CROSS_ATTN_UP, UP));
+        for (int i = 0; i < blocks; i++) {
+            boolean downCross = downTypes.get(i).equals(CROSS_ATTN_DOWN);
+            boolean upCross = upTypes.get(blocks - 1 - i).equals(CROSS_ATTN_UP);
+            if (downCross != upCross) {
+                throw c.invalid("up_block_types", "must mirror down_block_types " + downTypes
+                        + " (cross-attention in the same levels)");
             }
         }
-
-        private String string(String field, String fallback) {
-            return present(field) ? o.get(field).getAsString() : fallback;
-        }
-
-        private int integer(String field, int fallback) {
-            if (!present(field)) {
-                return fallback;
-            }
-            try {
-                return o.get(field).getAsInt();
-            } catch (RuntimeException e) {
-                throw error(field, o.get(field).toString(), "expected an integer");
+        // diffusers 0.27.2 reads attention_head_dim as the head count when num_attention_heads is null
+        List<Integer> heads = c.has("num_attention_heads") ? perBlock(c, "num_attention_heads", blocks, null)
+                : perBlock(c, "attention_head_dim", blocks, null);
+        int groups = c.integer("norm_num_groups", 32);
+        for (int channels : blockOut) {
+            if (groups <= 0 || channels % groups != 0) {
+                throw c.invalid("norm_num_groups", "must divide every entry of block_out_channels " + blockOut);
             }
         }
+        int convIn = oddKernel(c, "conv_in_kernel");
+        int convOut = oddKernel(c, "conv_out_kernel");
+        int sampleSize = sampleSize(c);
+        return new UNetConfig(
+                positive(c, "in_channels", 4),
+                positive(c, "out_channels", 4),
+                blockOut,
+                perBlock(c, "layers_per_block", blocks, 2),
+                downTypes,
+                upTypes,
+                heads,
+                perBlock(c, "cross_attention_dim", blocks, 1280),
+                perBlock(c, "transformer_layers_per_block", blocks, 1),
+                c.bool("use_linear_projection", false),
+                c.bool("upcast_attention", false),
+                groups,
+                c.number("norm_eps", 1e-5),
+                c.bool("flip_sin_to_cos", true),
+                c.number("freq_shift", 0),
+                c.has("time_embedding_dim") ? c.integer("time_embedding_dim") : blockOut.get(0) * 4,
+                c.bool("center_input_sample", false),
+                c.number("mid_block_scale_factor", 1),
+                convIn,
+                convOut,
+                sampleSize,
+                !c.isNull("mid_block_type"));
+    }
 
-        private int positive(String field, int fallback) {
-            int v = integer(field, fallback);
+    /** Rejects a present, non-null value other than the one sdm supports. */
+    private static void requireAbsentOrEqual(ConfigFile c, String key, Object supported) {
+        if (!c.has(key)) {
+            return;
+        }
+        boolean ok;
+        if (supported instanceof Boolean b) {
+            ok = c.bool(key) == b;
+        } else if (supported instanceof Double d) {
+            ok = c.number(key) == d;
+        } else {
+            ok = c.string(key).equals(supported);
+        }
+        if (!ok) {
+            throw c.invalid(key, "not supported by sdm (only " + supported + " is)");
+        }
+    }
+
+    private static int positive(ConfigFile c, String key, int defaultValue) {
+        int v = c.integer(key, defaultValue);
+        if (v <= 0) {
+            throw c.invalid(key, "expected a positive integer");
+        }
+        return v;
+    }
+
+    private static List<Integer> positive(ConfigFile c, String key, int[] values) {
+        for (int v : values) {
             if (v <= 0) {
-                throw error(field, Integer.toString(v), "expected a positive integer");
+                throw c.invalid(key, "entries must be positive");
             }
-            return v;
         }
+        return Arrays.stream(values).boxed().toList();
+    }
 
-        private double number(String field, double fallback) {
-            if (!present(field)) {
-                return fallback;
-            }
-            try {
-                return o.get(field).getAsDouble();
-            } catch (RuntimeException e) {
-                throw error(field, o.get(field).toString(), "expected a number");
-            }
+    /**
+     * A per-block setting: one integer for every block or a list with one per block; {@code defaultValue}
+     * null makes it required.
+     */
+    private static List<Integer> perBlock(ConfigFile c, String key, int blocks, Integer defaultValue) {
+        if (!c.has(key) && defaultValue != null) {
+            return Collections.nCopies(blocks, defaultValue);
         }
+        return positive(c, key, c.integersOrRepeated(key, blocks));
+    }
 
-        private boolean bool(String field, boolean fallback) {
-            if (!present(field)) {
-                return fallback;
-            }
-            JsonElement e = o.get(field);
-            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
-                throw error(field, e.toString(), "expected true or false");
-            }
-            return e.getAsBoolean();
+    private static List<String> blockTypes(ConfigFile c, String key, int blocks, Set<String> supported) {
+        List<String> types = c.strings(key);
+        if (types.size() != blocks) {
+            throw c.invalid(key, "expected " + blocks + " entries, one per block_out_channels entry");
         }
+        for (String type : types) {
+            if (!supported.contains(type)) {
+                throw c.invalid(key, "block type '" + type + "' is not supported (supported: "
+                        + new TreeSet<>(supported) + ")");
+            }
+        }
+        return types;
+    }
 
-        /**
-         * An int or a list of ints; a single int applies to every block. {@code length} -1 accepts any
-         * length; {@code fallback} null makes the field required.
-         */
-        private List<Integer> intList(String field, int length, Integer fallback) {
-            List<Integer> out = new ArrayList<>();
-            if (!present(field)) {
-                if (fallback == null) {
-                    throw new ModelFormatException(source + ": required field '" + field + "' is missing");
-                }
-                for (int i = 0; i < length; i++) {
-                    out.add(fallback);
-                }
-                return out;
-            }
-            JsonElement e = o.get(field);
-            try {
-                if (e.isJsonArray()) {
-                    for (JsonElement v : e.getAsJsonArray()) {
-                        out.add(v.getAsInt());
-                    }
-                    if (length >= 0 && out.size() != length) {
-                        throw error(field, e.toString(), "expected " + length + " entries, one per block");
-                    }
-                } else {
-                    if (length < 0) {
-                        throw error(field, e.toString(), "expected a list");
-                    }
-                    int v = e.getAsInt();
-                    for (int i = 0; i < length; i++) {
-                        out.add(v);
-                    }
-                }
-            } catch (ModelFormatException ex) {
-                throw ex;
-            } catch (RuntimeException ex) {
-                throw error(field, e.toString(), "expected an integer or a list of integers");
-            }
-            for (int v : out) {
-                if (v <= 0) {
-                    throw error(field, e.toString(), "entries must be positive");
-                }
-            }
-            return out;
+    /** {@code sample_size}: one side, or {@code [height, width]} of which sdm keeps the height. */
+    private static int sampleSize(ConfigFile c) {
+        if (!c.isList("sample_size")) {
+            return positive(c, "sample_size", 64);
         }
+        int[] sides = positive(c, "sample_size", c.integers("sample_size")).stream().mapToInt(i -> i).toArray();
+        if (sides.length == 0) {
+            throw c.invalid("sample_size", "expected a size or [height, width]");
+        }
+        return sides[0];
+    }
 
-        private List<String> stringList(String field, int length, Set<String> allowed) {
-            if (!present(field) || !o.get(field).isJsonArray()) {
-                throw new ModelFormatException(source + ": required list field '" + field + "' is missing");
-            }
-            JsonArray a = o.get(field).getAsJsonArray();
-            if (a.size() != length) {
-                throw error(field, a.toString(), "expected " + length + " entries, one per block_out_channels entry");
-            }
-            List<String> out = new ArrayList<>();
-            for (JsonElement v : a) {
-                String s = v.getAsString();
-                if (!allowed.contains(s)) {
-                    throw error(field, a.toString(), "block type '" + s + "' is not supported (supported: "
-                            + allowed + ")");
-                }
-                out.add(s);
-            }
-            return out;
+    private static int oddKernel(ConfigFile c, String key) {
+        int k = c.integer(key, 3);
+        if (k <= 0 || k % 2 == 0) {
+            throw c.invalid(key, "expected a positive odd kernel size");
         }
+        return k;
     }
 }

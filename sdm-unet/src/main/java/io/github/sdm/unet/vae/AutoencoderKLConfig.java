@@ -1,8 +1,8 @@
 package io.github.sdm.unet.vae;
 
-import io.github.sdm.core.ModelFormatException;
-import io.github.sdm.unet.nn.JsonConfig;
+import io.github.sdm.core.model.ConfigFile;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -70,56 +70,59 @@ public record AutoencoderKLConfig(
     }
 
     public static AutoencoderKLConfig read(Path configJson) {
-        return from(JsonConfig.read(configJson));
+        return from(ConfigFile.read(configJson));
     }
 
     public static AutoencoderKLConfig parse(String json, String source) {
-        return from(JsonConfig.parse(json, source));
+        return from(ConfigFile.parse(json, source));
     }
 
     /** Absent fields take {@code AutoencoderKL.__init__}'s defaults, as diffusers does. */
-    private static AutoencoderKLConfig from(JsonConfig c) {
+    public static AutoencoderKLConfig from(ConfigFile c) {
         String className = c.string("_class_name", "AutoencoderKL");
         if (!className.equals("AutoencoderKL")) {
-            throw c.error("_class_name", className, "expected AutoencoderKL");
+            throw c.invalid("_class_name", "expected AutoencoderKL");
         }
         String act = c.string("act_fn", "silu");
         if (!act.equals("silu")) {
-            throw c.error("act_fn", act, "only silu is supported");
+            throw c.invalid("act_fn", "only silu is supported");
         }
-        List<Integer> channels = c.has("block_out_channels") ? c.intList("block_out_channels") : List.of(64);
-        List<String> down = c.has("down_block_types") ? c.stringList("down_block_types") : List.of(DOWN_BLOCK);
-        List<String> up = c.has("up_block_types") ? c.stringList("up_block_types") : List.of(UP_BLOCK);
-        requireAll(c, "down_block_types", down, DOWN_BLOCK, channels.size());
-        requireAll(c, "up_block_types", up, UP_BLOCK, channels.size());
+        List<Integer> channels = c.has("block_out_channels")
+                ? Arrays.stream(c.integers("block_out_channels")).boxed().toList() : List.of(64);
+        requireAll(c, "down_block_types", DOWN_BLOCK, channels.size());
+        requireAll(c, "up_block_types", UP_BLOCK, channels.size());
         // Later diffusers versions can drop these convs; 0.27.2 always has them.
-        if (!c.booleanValue("use_quant_conv", true) || !c.booleanValue("use_post_quant_conv", true)) {
-            throw c.error("use_quant_conv/use_post_quant_conv", false, "a VAE without quant convs is not supported");
+        for (String key : List.of("use_quant_conv", "use_post_quant_conv")) {
+            if (!c.bool(key, true)) {
+                throw c.invalid(key, "a VAE without quant convs is not supported");
+            }
         }
         try {
             return new AutoencoderKLConfig(
-                    c.intValue("in_channels", 3),
-                    c.intValue("out_channels", 3),
+                    c.integer("in_channels", 3),
+                    c.integer("out_channels", 3),
                     channels,
-                    c.intValue("layers_per_block", 1),
-                    c.intValue("latent_channels", 4),
-                    c.intValue("norm_num_groups", 32),
-                    c.doubleValue("scaling_factor", 0.18215),
-                    c.booleanValue("mid_block_add_attention", true),
-                    c.has("shift_factor") ? c.doubleValue("shift_factor") : 0.0,
-                    c.booleanValue("force_upcast", true));
+                    c.integer("layers_per_block", 1),
+                    c.integer("latent_channels", 4),
+                    c.integer("norm_num_groups", 32),
+                    c.number("scaling_factor", 0.18215),
+                    c.bool("mid_block_add_attention", true),
+                    c.number("shift_factor", 0.0),
+                    c.bool("force_upcast", true));
         } catch (IllegalArgumentException e) {
-            throw new ModelFormatException(c.source() + ": " + e.getMessage(), e);
+            throw c.error(e.getMessage());
         }
     }
 
-    private static void requireAll(JsonConfig c, String key, List<String> types, String expected, int count) {
+    /** The block types, one per level (absent: diffusers' default of one such block), all {@code expected}. */
+    private static void requireAll(ConfigFile c, String key, String expected, int count) {
+        List<String> types = c.has(key) ? c.strings(key) : List.of(expected);
         if (types.size() != count) {
-            throw c.error(key, types, "expected one entry per block_out_channels entry (" + count + ")");
+            throw c.invalid(key, "expected one entry per block_out_channels entry (" + count + ")");
         }
         for (String t : types) {
             if (!t.equals(expected)) {
-                throw c.error(key, types, "only " + expected + " is supported");
+                throw c.invalid(key, "only " + expected + " is supported");
             }
         }
     }

@@ -3,12 +3,15 @@ package io.github.sdm.unet.clip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.github.sdm.core.ModelFormatException;
 import io.github.sdm.unet.Fixtures;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class CLIPTextConfigTest {
 
@@ -27,15 +30,21 @@ class CLIPTextConfigTest {
         assertEquals(new CLIPTextConfig(49408, 1024, 4096, 23, 16, 77, CLIPTextConfig.Activation.GELU, 1e-5), c);
     }
 
+    static Stream<Arguments> invalidConfigs() {
+        return Stream.of(
+                arguments("{\"hidden_act\": \"gelu_new\"}", "'hidden_act' = \"gelu_new\": supported: quick_gelu, gelu"),
+                arguments("{\"hidden_size\": 30, \"num_attention_heads\": 4}",
+                        "not divisible by num_attention_heads 4"),
+                arguments("{\"num_hidden_layers\": 0}", "layers 0"),
+                arguments("{\"hidden_size\": \"768\"}", "'hidden_size' = \"768\": expected an integer"),
+                arguments("{\"model_type\": \"clip\"}", "'model_type' = \"clip\": expected clip_text_model"),
+                arguments("{\"layer_norm_eps\": true}", "'layer_norm_eps' = true: expected a number"),
+                arguments("[1, 2]", "expected a JSON object"),
+                arguments("{\"hidden_size\": ", "malformed JSON"));
+    }
+
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "{\"hidden_act\": \"gelu_new\"} | hidden_act = gelu_new",
-        "{\"hidden_size\": 30, \"num_attention_heads\": 4} | not divisible by num_attention_heads 4",
-        "{\"num_hidden_layers\": 0} | layers 0",
-        "{\"hidden_size\": \"768\"} | hidden_size = \"768\": expected a number",
-        "{\"model_type\": \"clip\"} | model_type = clip",
-        "[1, 2] | expected a JSON object",
-    })
+    @MethodSource("invalidConfigs")
     void rejectsUnsupportedOrInvalidConfigsNamingSourceAndField(String json, String fragment) {
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> CLIPTextConfig.parse(json, "te.json"));
         assertTrue(e.getMessage().startsWith("te.json: "), e.getMessage());

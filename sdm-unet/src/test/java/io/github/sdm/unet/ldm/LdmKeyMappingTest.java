@@ -12,6 +12,7 @@ import io.github.sdm.unet.nn.TestSafetensors;
 import io.github.sdm.unet.nn.WeightLoader;
 import io.github.sdm.unet.vae.AutoencoderKL;
 import io.github.sdm.unet.vae.AutoencoderKLConfig;
+import io.github.sdm.unet.unet.UNetConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -141,14 +142,33 @@ class LdmKeyMappingTest {
     @Test
     void readsTheLayoutFromADiffusersUNetConfig() {
         LdmUNetLayout layout = LdmUNetLayout.parse("""
-                {"layers_per_block": [2, 2, 2, 2],
+                {"block_out_channels": [320, 640, 1280, 1280], "attention_head_dim": 8, "layers_per_block": [2, 2, 2, 2],
                  "down_block_types": ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"],
                  "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"]}""",
                 "sd15.json");
         assertEquals(SD15, layout);
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> LdmUNetLayout.parse("""
-                {"layers_per_block": 2, "down_block_types": ["SimpleCrossAttnDownBlock2D"],
-                 "up_block_types": ["UpBlock2D"]}""", "odd.json"));
-        assertTrue(e.getMessage().contains("odd.json") && e.getMessage().contains("down_block_types"), e.getMessage());
+                {"block_out_channels": [32], "attention_head_dim": 8, "layers_per_block": 2,
+                 "down_block_types": ["SimpleCrossAttnDownBlock2D"], "up_block_types": ["UpBlock2D"]}""", "odd.json"));
+        assertTrue(e.getMessage().startsWith("odd.json: 'down_block_types' = "), e.getMessage());
+    }
+
+    @Test
+    void derivesTheLayoutFromAUNetConfigAndRejectsWhatTheLdmLayoutCannotHold() {
+        String twoBlocks = """
+                {"block_out_channels": [32, 64], "attention_head_dim": 8, "layers_per_block": %s,
+                 "down_block_types": ["CrossAttnDownBlock2D", "DownBlock2D"],
+                 "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D"], "mid_block_type": %s}""";
+        UNetConfig config = UNetConfig.parse(twoBlocks.formatted("1", "\"UNetMidBlock2DCrossAttn\""), "two.json");
+        assertEquals(new LdmUNetLayout(1, List.of(true, false), List.of(false, true)),
+                LdmUNetLayout.of(config, "two.json"));
+        ModelFormatException mixed = assertThrows(ModelFormatException.class, () -> LdmUNetLayout.of(
+                UNetConfig.parse(twoBlocks.formatted("[1, 2]", "null"), "mixed.json"), "mixed.json"));
+        assertEquals("mixed.json: 'layers_per_block' = [1, 2]: the LDM layout needs the same layer count for every"
+                + " block", mixed.getMessage());
+        ModelFormatException noMid = assertThrows(ModelFormatException.class, () -> LdmUNetLayout.of(
+                UNetConfig.parse(twoBlocks.formatted("1", "null"), "bk.json"), "bk.json"));
+        assertEquals("bk.json: 'mid_block_type' = null: the LDM layout has a cross-attention mid block",
+                noMid.getMessage());
     }
 }

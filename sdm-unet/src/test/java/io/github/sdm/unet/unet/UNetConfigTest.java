@@ -1,6 +1,7 @@
 package io.github.sdm.unet.unet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +66,39 @@ class UNetConfigTest {
         ModelFormatException e = assertThrows(ModelFormatException.class,
                 () -> UNetConfig.parse("{\"block_out_channels\": [32]}", "x.json"));
         assertTrue(e.getMessage().contains("down_block_types"), e.getMessage());
+    }
+
+    @Test
+    void anExplicitNullMidBlockTypeMeansNoMidBlockWhileAnAbsentOneMeansTheDefault() {
+        assertTrue(UNetConfig.parse(SD15_LIKE.formatted("unused", 0), "test/config.json").hasMidBlock(), "absent");
+        assertTrue(parse("mid_block_type", "\"UNetMidBlock2DCrossAttn\"").hasMidBlock());
+        assertFalse(parse("mid_block_type", "null").hasMidBlock());
+        assertTrue(UNetConfig.read(UNetFixtures.folder("unet-small").resolve("config.json")).hasMidBlock());
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> parse("mid_block_type", "\"UNetMidBlock2DSimpleCrossAttn\""));
+        assertEquals("test/config.json: 'mid_block_type' = \"UNetMidBlock2DSimpleCrossAttn\": not supported by sdm"
+                + " (only UNetMidBlock2DCrossAttn is)", e.getMessage());
+    }
+
+    @Test
+    void sampleSizeIsOneSideOrHeightAndWidth() {
+        assertEquals(32, parse("sample_size", "32").sampleSize());
+        assertEquals(48, parse("sample_size", "[48, 64]").sampleSize());
+        assertEquals(64, parse("sample_size", "null").sampleSize());
+        assertEquals("test/config.json: 'sample_size' = []: expected a size or [height, width]",
+                assertThrows(ModelFormatException.class, () -> parse("sample_size", "[]")).getMessage());
+    }
+
+    @Test
+    void errorsHaveOneFormatNamingFileKeyAndValue() {
+        assertEquals("test/config.json: 'norm_num_groups' = 7: must divide every entry of block_out_channels"
+                + " [32, 64]", assertThrows(ModelFormatException.class, () -> parse("norm_num_groups", "7")).getMessage());
+        assertEquals("test/config.json: 'in_channels' = \"4\": expected an integer",
+                assertThrows(ModelFormatException.class, () -> parse("in_channels", "\"4\"")).getMessage());
+        assertEquals("test/config.json: 'layers_per_block' = [2,0]: entries must be positive",
+                assertThrows(ModelFormatException.class, () -> parse("layers_per_block", "[2, 0]")).getMessage());
+        assertEquals("x.json: required key 'down_block_types' is missing", assertThrows(ModelFormatException.class,
+                () -> UNetConfig.parse("{\"block_out_channels\": [32]}", "x.json")).getMessage());
     }
 
     @Test

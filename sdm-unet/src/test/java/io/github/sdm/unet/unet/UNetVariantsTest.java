@@ -106,9 +106,9 @@ class UNetVariantsTest {
         }
 
         @Override
-        public NDArray apply(NDArray x) {
+        public NDArray apply(NDArray x, boolean training) {
             CALLS.incrementAndGet();
-            return super.apply(x);
+            return super.apply(x, training);
         }
     }
 

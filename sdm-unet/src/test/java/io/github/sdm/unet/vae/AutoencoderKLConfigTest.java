@@ -3,13 +3,16 @@ package io.github.sdm.unet.vae;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.github.sdm.core.ModelFormatException;
 import io.github.sdm.unet.Fixtures;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class AutoencoderKLConfigTest {
 
@@ -37,16 +40,26 @@ class AutoencoderKLConfigTest {
         assertEquals(true, none.forceUpcast());
     }
 
+    static Stream<Arguments> invalidConfigs() {
+        return Stream.of(
+                arguments("{\"_class_name\": \"AutoencoderTiny\"}",
+                        "'_class_name' = \"AutoencoderTiny\": expected AutoencoderKL"),
+                arguments("{\"act_fn\": \"relu\"}", "'act_fn' = \"relu\": only silu"),
+                arguments("{\"block_out_channels\": [64, 128]}",
+                        "'down_block_types' (absent): expected one entry per block_out_channels entry (2)"),
+                arguments("{\"block_out_channels\": [64], \"down_block_types\": [\"DownBlock2D\"]}",
+                        "'down_block_types' = [\"DownBlock2D\"]: only DownEncoderBlock2D"),
+                arguments("{\"block_out_channels\": [48], \"norm_num_groups\": 32}",
+                        "multiples of norm_num_groups 32"),
+                arguments("{\"layers_per_block\": 1.5}", "'layers_per_block' = 1.5: expected an integer"),
+                arguments("{\"use_post_quant_conv\": false}",
+                        "'use_post_quant_conv' = false: a VAE without quant convs"),
+                arguments("{\"block_out_channels\": null, \"down_block_types\": [\"DownEncoderBlock2D\", 3]}",
+                        "'down_block_types[1]' = 3: expected a string"));
+    }
+
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "{\"_class_name\": \"AutoencoderTiny\"} | _class_name = AutoencoderTiny",
-        "{\"act_fn\": \"relu\"} | act_fn = relu",
-        "{\"block_out_channels\": [64, 128]} | down_block_types",
-        "{\"block_out_channels\": [64], \"down_block_types\": [\"DownBlock2D\"]} | only DownEncoderBlock2D",
-        "{\"block_out_channels\": [48], \"norm_num_groups\": 32} | multiples of norm_num_groups 32",
-        "{\"layers_per_block\": 1.5} | layers_per_block = 1.5: expected an integer",
-        "{\"use_quant_conv\": false} | quant convs",
-    })
+    @MethodSource("invalidConfigs")
     void rejectsUnsupportedOrInvalidConfigsNamingSourceAndField(String json, String fragment) {
         ModelFormatException e = assertThrows(ModelFormatException.class,
                 () -> AutoencoderKLConfig.parse(json, "vae.json"));
