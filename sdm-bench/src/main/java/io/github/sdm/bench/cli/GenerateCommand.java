@@ -5,6 +5,7 @@ import io.github.sdm.core.GenerationResult;
 import io.github.sdm.core.InvalidRequestException;
 import io.github.sdm.core.LoadOptions;
 import io.github.sdm.core.ModelLocation;
+import io.github.sdm.core.SdmException;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.image.PngFiles;
 import io.github.sdm.core.inheritance.FeatureInheritance;
@@ -15,13 +16,11 @@ import io.github.sdm.core.safetensors.TensorSource;
 import io.github.sdm.core.tensor.FloatTensor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -103,8 +102,9 @@ final class GenerateCommand implements Callable<Integer> {
         ModelLocation location = checkpoint != null ? ModelLocation.singleFile(checkpoint, folder)
                 : ModelLocation.folder(folder);
         LoadOptions options = LoadOptions.defaults().withThreads(threads).withDevice(device);
+        BufferedImage init = initImage != null ? readImage(initImage) : null; // a bad image fails before the load
         try (StableDiffusion sd = StableDiffusion.load(location, options)) {
-            GenerationBuilder builder = initImage != null ? sd.img2img(readImage(initImage), prompt).strength(strength)
+            GenerationBuilder builder = init != null ? sd.img2img(init, prompt).strength(strength)
                     : sd.txt2img(prompt);
             builder.negativePrompt(negative).steps(steps).guidance(guidance).sampler(sampler).batchSize(batch)
                     .size(width, height).listener(new ProgressBar(System.err));
@@ -150,15 +150,12 @@ final class GenerateCommand implements Callable<Integer> {
         return path.resolveSibling(stem + "-" + index + ".png");
     }
 
-    private static BufferedImage readImage(Path path) throws IOException {
-        if (!Files.isRegularFile(path)) {
-            throw new InvalidRequestException("--init-image: file not found: " + path);
+    private static BufferedImage readImage(Path path) {
+        try {
+            return PngFiles.read(path);
+        } catch (SdmException e) {
+            throw new InvalidRequestException("--init-image: " + e.getMessage());
         }
-        BufferedImage image = ImageIO.read(path.toFile());
-        if (image == null) {
-            throw new InvalidRequestException("--init-image: not a readable image (PNG, JPEG, BMP, GIF): " + path);
-        }
-        return image;
     }
 
     private static FloatTensor readLatents(Path path) {
