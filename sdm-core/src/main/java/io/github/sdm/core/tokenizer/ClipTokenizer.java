@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.sdm.core.ModelFormatException;
 import io.github.sdm.core.SdmException;
+import io.github.sdm.core.files.RegularFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -242,6 +243,7 @@ public final class ClipTokenizer {
     }
 
     private static Map<String, Integer> readVocab(Path file) {
+        RegularFiles.check(file, ModelFormatException::new);
         JsonElement json;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             json = JsonParser.parseReader(reader);
@@ -281,6 +283,7 @@ public final class ClipTokenizer {
     }
 
     private static Map<String, Integer> readMerges(Path file) {
+        RegularFiles.check(file, ModelFormatException::new);
         Map<String, Integer> ranks = new HashMap<>(1 << 17);
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             int lineNumber = 0;
