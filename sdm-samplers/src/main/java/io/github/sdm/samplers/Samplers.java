@@ -116,6 +116,14 @@ public final class Samplers {
         return factory.apply(config.withOverrides(requested));
     }
 
+    /**
+     * Refuses overrides as {@link #create(String, SamplerConfig, Map)} does: a field no sampler reads, or a value of the
+     * wrong type. Lets a caller check a user's options before loading a model.
+     */
+    public static void checkOverrides(Map<String, ?> overrides) {
+        SamplerFields.checkRequested(SamplerConfig.of(overrides));
+    }
+
     /** Every field a caller may override (those some sampler reads), sorted. */
     public static Set<String> settingNames() {
         return SamplerFields.names();

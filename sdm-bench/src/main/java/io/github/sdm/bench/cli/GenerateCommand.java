@@ -14,6 +14,8 @@ import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.safetensors.SafetensorsWriter;
 import io.github.sdm.core.safetensors.TensorSource;
 import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.samplers.SamplerConfigException;
+import io.github.sdm.samplers.Samplers;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -102,7 +104,9 @@ final class GenerateCommand implements Callable<Integer> {
         ModelLocation location = checkpoint != null ? ModelLocation.singleFile(checkpoint, folder)
                 : ModelLocation.folder(folder);
         LoadOptions options = LoadOptions.defaults().withThreads(threads).withDevice(device);
-        BufferedImage init = initImage != null ? readImage(initImage) : null; // a bad image fails before the load
+        // bad options and images fail before the load
+        Map<String, Object> samplerSettings = samplerSettings();
+        BufferedImage init = initImage != null ? readImage(initImage) : null;
         try (StableDiffusion sd = StableDiffusion.load(location, options)) {
             GenerationBuilder builder = init != null ? sd.img2img(init, prompt).strength(strength)
                     : sd.txt2img(prompt);
@@ -111,7 +115,7 @@ final class GenerateCommand implements Callable<Integer> {
             if (cache != null) {
                 builder.with(FeatureInheritance.parse(cache));
             }
-            samplerOptions.forEach((field, value) -> builder.samplerOption(field, SamplerOptionValues.parse(value)));
+            samplerSettings.forEach(builder::samplerOption);
             if (seed != null) {
                 builder.seed(seed);
             }
@@ -148,6 +152,17 @@ final class GenerateCommand implements Callable<Integer> {
         String name = path.getFileName().toString();
         String stem = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
         return path.resolveSibling(stem + "-" + index + ".png");
+    }
+
+    private Map<String, Object> samplerSettings() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        samplerOptions.forEach((field, value) -> settings.put(field, SamplerOptionValues.parse(value)));
+        try {
+            Samplers.checkOverrides(settings);
+        } catch (SamplerConfigException e) {
+            throw new InvalidRequestException("--sampler-option: " + e.getMessage());
+        }
+        return settings;
     }
 
     private static BufferedImage readImage(Path path) {

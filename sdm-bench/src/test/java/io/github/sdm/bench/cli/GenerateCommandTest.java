@@ -123,6 +123,19 @@ class GenerateCommandTest {
     }
 
     @Test
+    void aMistypedSamplerOptionIsAOneLineError(@TempDir Path dir) {
+        Result r = run("generate", "--model", MODEL, "--prompt", "x", "--out", dir.resolve("o.png").toString(),
+                "--sampler-option", "use_karas_sigmas=true");
+        assertEquals(2, r.code, r.err);
+        assertTrue(r.err.startsWith("error: --sampler-option: sampler setting 'use_karas_sigmas' = true: no sampler has"
+                + " this setting; did you mean use_karras_sigmas? known settings: "), r.err);
+        r = run("generate", "--model", MODEL, "--prompt", "x", "--out", dir.resolve("o.png").toString(),
+                "--sampler-option", "use_karras_sigmas=yes");
+        assertEquals(2, r.code, r.err);
+        assertTrue(r.err.contains("'use_karras_sigmas' = \"yes\": must be true or false"), r.err);
+    }
+
+    @Test
     void aTruncatedInitImageIsAOneLineError(@TempDir Path dir) throws IOException {
         Path png = dir.resolve("whole.png");
         BufferedImage noise = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
