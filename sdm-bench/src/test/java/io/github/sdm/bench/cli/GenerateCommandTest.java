@@ -135,6 +135,17 @@ class GenerateCommandTest {
         assertTrue(r.err.contains("'use_karras_sigmas' = \"yes\": must be true or false"), r.err);
     }
 
+    /** Strength 0 passes the request check, as the docs allow; the sampler then says what strength is needed. */
+    @Test
+    void aStrengthThatLeavesNoStepNamesTheSmallestThatWorks(@TempDir Path dir) {
+        Path png = dir.resolve("init.png");
+        PngFiles.write(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), png, (String) null);
+        Result r = run("generate", "--model", MODEL, "--prompt", "x", "--init-image", png.toString(), "--strength", "0",
+                "--steps", "20", "--out", dir.resolve("out.png").toString());
+        assertEquals(2, r.code, r.err);
+        assertEquals("error: strength 0.0 with 20 steps leaves no denoising step; use at least 0.05", r.err.strip());
+    }
+
     @Test
     void aTruncatedInitImageIsAOneLineError(@TempDir Path dir) throws IOException {
         Path png = dir.resolve("whole.png");
