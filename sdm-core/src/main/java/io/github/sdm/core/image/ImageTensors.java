@@ -1,8 +1,8 @@
 package io.github.sdm.core.image;
 
 import io.github.sdm.core.SdmException;
-import java.awt.image.BufferedImage;
 import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
