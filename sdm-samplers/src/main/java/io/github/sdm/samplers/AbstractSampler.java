@@ -1,5 +1,8 @@
 package io.github.sdm.samplers;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -19,6 +22,10 @@ abstract class AbstractSampler implements Sampler {
     private static final Set<String> COMMON_FIELDS =
             fields(NoiseSchedule.FIELDS, Set.of("prediction_type", "timestep_spacing", "steps_offset"));
 
+    static {
+        SamplerFields.requireListed("every sampler", COMMON_FIELDS);
+    }
+
     private final String name;
     private final SamplerConfig config;
     final NoiseSchedule noiseSchedule;
@@ -37,6 +44,7 @@ abstract class AbstractSampler implements Sampler {
             NoiseSchedule.ZeroSnr zeroSnr, TimestepSpacing defaultSpacing) {
         this.name = name;
         this.config = Objects.requireNonNull(config, "config");
+        SamplerFields.requireListed(name, ownFields);
         for (String field : config.fieldNames()) {
             // "_class_name", "_diffusers_version" and friends are bookkeeping, not settings
             boolean known = COMMON_FIELDS.contains(field) || ownFields.contains(field)
@@ -90,19 +98,35 @@ abstract class AbstractSampler implements Sampler {
     /** diffusers' {@code get_timesteps}: how many inference steps img2img at this strength skips. */
     static int skippedSteps(int numInferenceSteps, double strength) {
         checkStrength(strength);
-        int initTimestep = Math.min((int) (numInferenceSteps * strength), numInferenceSteps);
-        int skipped = Math.max(numInferenceSteps - initTimestep, 0);
-        if (numInferenceSteps - skipped < 1) {
-            throw new SamplerConfigException("strength", strength,
-                    "leaves no step to run with num_inference_steps = " + numInferenceSteps);
+        int denoised = Math.min((int) (numInferenceSteps * strength), numInferenceSteps);
+        if (denoised < 1) {
+            throw noDenoisingStep(strength, numInferenceSteps, 1, numInferenceSteps);
         }
-        return skipped;
+        return numInferenceSteps - denoised;
     }
 
+    /** Strength 0 (the init image unchanged) is in range, as in diffusers; it then fails as leaving no step. */
     static void checkStrength(double strength) {
-        if (!(strength > 0 && strength <= 1)) {
-            throw new SamplerConfigException("strength", strength, "must lie in (0, 1]");
+        if (!(strength >= 0 && strength <= 1)) {
+            throw new SamplerConfigException("strength", strength, "must lie in [0, 1]");
         }
+    }
+
+    /**
+     * The error for a strength that leaves no step to run: {@code int(strength * scheduleLength)} schedule entries
+     * remain and {@code needed} are required, so the message names the smallest strength (two significant digits,
+     * rounded up) that keeps them.
+     */
+    static SamplerConfigException noDenoisingStep(double strength, int numInferenceSteps, int needed,
+            int scheduleLength) {
+        BigDecimal smallest = BigDecimal.valueOf(needed).divide(BigDecimal.valueOf(scheduleLength),
+                new MathContext(2, RoundingMode.CEILING));
+        while ((int) (scheduleLength * smallest.doubleValue()) < needed) {
+            smallest = smallest.add(smallest.ulp());
+        }
+        return SamplerConfigException.ofRunParameter("strength", strength, "strength " + strength + " with "
+                + numInferenceSteps + " steps leaves no denoising step; use at least "
+                + smallest.stripTrailingZeros().toPlainString());
     }
 
     void checkSteps(int numInferenceSteps) {

@@ -77,11 +77,34 @@ record InferenceTimesteps(TimestepSpacing spacing, int stepsOffset) {
         }
         for (int t : out) {
             if (t < 0 || t > numTrain - 1) {
-                throw new SamplerConfigException("steps_offset", stepsOffset,
-                        "puts timestep " + t + " outside 0.." + (numTrain - 1));
+                if (spacing == TimestepSpacing.LEADING && stepsOffset > 0) {
+                    throw SamplerConfigException.ofRunParameter("num_inference_steps", kept, "steps must be at most "
+                            + maxLeadingSteps(kept, points - kept, end, numTrain) + " for this model (num_train_timesteps "
+                            + numTrain + ", steps_offset " + stepsOffset + "), got " + kept);
+                }
+                throw new SamplerConfigException("num_inference_steps", kept, "puts timestep " + t + " outside 0.."
+                        + (numTrain - 1) + " (num_train_timesteps " + numTrain + ", timestep_spacing "
+                        + spacing.configName() + ")");
             }
         }
         return out;
+    }
+
+    /**
+     * The most steps below {@code tooMany} that leading spacing can place without the offset pushing the first
+     * timestep past the schedule: with {@code steps + extraPoints} points spaced {@code end / points} apart, the
+     * first lands on {@code (points - 1) * (end / points) + steps_offset}.
+     */
+    private int maxLeadingSteps(int tooMany, int extraPoints, int end, int numTrain) {
+        int steps = tooMany - 1;
+        while (steps > 1) {
+            int points = steps + extraPoints;
+            if ((long) (points - 1) * (end / points) + stepsOffset <= numTrain - 1) {
+                break;
+            }
+            steps--;
+        }
+        return steps;
     }
 
     static double[] toDouble(int[] timesteps) {

@@ -60,6 +60,9 @@ public final class LcmSampler extends AbstractSampler {
     private int[] timesteps(int steps, double strength) {
         int k = numTrainTimesteps() / originalSteps;
         int available = (int) (originalSteps * strength);
+        if (available < 1) {
+            throw noDenoisingStep(strength, steps, Math.min(steps, originalSteps), originalSteps);
+        }
         if (available / steps < 1) {
             throw new SamplerConfigException("num_inference_steps", steps,
                     "exceeds original_inference_steps x strength = " + originalSteps + " x " + strength

@@ -30,6 +30,8 @@ public interface Sampler {
      * {@code (steps - init) * order()} timesteps are skipped and the run begins at that index (diffusers'
      * {@code set_begin_index}). The starting latents are {@link SamplingRun#addNoise} at step 0.
      *
+     * @param strength in [0, 1]; too small a strength for the step count (0 always) leaves no step to denoise and is
+     *     refused with a message naming the smallest that works
      * @throws SamplerConfigException if the step count or strength is invalid or leaves no step to run
      */
     SamplingRun startAtStrength(int numInferenceSteps, double strength, NoiseSource noise);

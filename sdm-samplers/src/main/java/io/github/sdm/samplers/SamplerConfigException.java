@@ -15,9 +15,21 @@ public class SamplerConfigException extends RuntimeException {
     private final String value;
 
     public SamplerConfigException(String field, Object value, String problem) {
-        super(format(field, value, problem));
+        this(field, value, problem, true);
+    }
+
+    private SamplerConfigException(String field, Object value, String text, boolean setting) {
+        super(setting ? format(field, value, text) : text);
         this.field = field;
         this.value = String.valueOf(value);
+    }
+
+    /**
+     * A run parameter at fault ({@code num_inference_steps}, {@code strength}), which is no sampler setting, so its
+     * message is given whole, in the caller's terms.
+     */
+    static SamplerConfigException ofRunParameter(String parameter, Object value, String message) {
+        return new SamplerConfigException(parameter, value, message, false);
     }
 
     /** The configuration field or run parameter at fault, e.g. {@code beta_schedule} or {@code num_inference_steps}. */

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -15,7 +16,9 @@ import java.util.function.Function;
  *
  * <p>The configuration is layered as in diffusers' {@code from_config}: the model folder's
  * {@code scheduler_config.json} (whatever class it names), then the short name's overrides, then the caller's
- * overrides; fields the chosen class does not know are ignored, missing ones take the class defaults.
+ * overrides; fields the chosen class does not know are ignored, missing ones take the class defaults. The
+ * caller's overrides are checked first: a field no sampler reads (a typo) or a value of the wrong type is refused,
+ * whichever sampler is chosen.
  */
 public final class Samplers {
 
@@ -92,8 +95,10 @@ public final class Samplers {
     /**
      * @param name a short name or diffusers class name, see {@link #names()}
      * @param baseConfig the model folder's {@code scheduler_config.json}, or {@link SamplerConfig#empty()}
-     * @param overrides fields that win over both, e.g. {@code Map.of("eta", 0.5)}
-     * @throws SamplerConfigException for an unknown name (the message lists the known ones) or an invalid setting
+     * @param overrides fields that win over both, e.g. {@code Map.of("eta", 0.5)}; each must be a field some sampler
+     *     reads, with a value of its type ({@code null} unsets a field)
+     * @throws SamplerConfigException for an unknown name (the message lists the known ones), an unknown override
+     *     field (the message suggests the closest known one and lists them all) or an invalid setting
      */
     public static Sampler create(String name, SamplerConfig baseConfig, Map<String, ?> overrides) {
         Alias alias = ALIASES.get(name);
@@ -102,11 +107,26 @@ public final class Samplers {
         if (factory == null) {
             throw new SamplerConfigException("sampler", name, "unknown sampler; known names: " + String.join(", ", names()));
         }
+        SamplerConfig requested = SamplerConfig.of(overrides);
+        SamplerFields.checkRequested(requested);
         SamplerConfig config = baseConfig;
         if (alias != null) {
             config = config.withOverrides(alias.overrides());
         }
-        return factory.apply(config.withOverrides(overrides));
+        return factory.apply(config.withOverrides(requested));
+    }
+
+    /**
+     * Refuses overrides as {@link #create(String, SamplerConfig, Map)} does: a field no sampler reads, or a value of the
+     * wrong type. Lets a caller check a user's options before loading a model.
+     */
+    public static void checkOverrides(Map<String, ?> overrides) {
+        SamplerFields.checkRequested(SamplerConfig.of(overrides));
+    }
+
+    /** Every field a caller may override (those some sampler reads), sorted. */
+    public static Set<String> settingNames() {
+        return SamplerFields.names();
     }
 
     /** Short names, then diffusers class names. */

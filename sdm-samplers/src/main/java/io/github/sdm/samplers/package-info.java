@@ -43,9 +43,14 @@
  * {@link io.github.sdm.samplers.PndmSampler}, {@link io.github.sdm.samplers.UniPcSampler}.
  *
  * <h2>Configuration</h2>
- * Fields use diffusers' names and each class's diffusers defaults. A field the class does not know is ignored with a
- * debug log, as diffusers does; an invalid value, wrong type or impossible step count is a
- * {@link io.github.sdm.samplers.SamplerConfigException} naming the field and value.
+ * Fields use diffusers' names and each class's diffusers defaults. In the model folder's
+ * {@code scheduler_config.json} a field the class does not know is ignored with a debug log, as diffusers does (such
+ * configs carry {@code _class_name}, {@code _diffusers_version} and other classes' fields). The caller's overrides
+ * are stricter: a field no sampler reads is refused with the closest known name ("did you mean use_karras_sigmas?")
+ * and the list of them ({@link io.github.sdm.samplers.Samplers#settingNames()}), and a value of the wrong type is
+ * refused even when the chosen sampler would not read it. An invalid value, wrong type or impossible step count is a
+ * {@link io.github.sdm.samplers.SamplerConfigException} naming the field and value; too many steps for a
+ * {@code steps_offset} and a strength too small to leave one step say which values work.
  *
  * <h2>Numerics</h2>
  * Schedules follow diffusers' mix of precisions: betas and {@code alphas_cumprod} as torch float32 tensors (torch's

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -91,6 +94,93 @@ class SamplerConfigErrorTest {
             assertDoesNotThrow(() -> Samplers.create(cls, config).start(10, NoiseSource.seeded(0)), cls);
         }
         assertEquals(Double.NEGATIVE_INFINITY, config.getDouble("lambda_min_clipped", 0));
+    }
+
+    @Test
+    void aMistypedOverrideIsRefusedWithTheClosestKnownName() {
+        SamplerConfigException e = assertThrows(SamplerConfigException.class,
+                () -> create("euler", Map.of("use_karas_sigmas", true)));
+        assertEquals("use_karas_sigmas", e.field());
+        assertEquals("sampler setting 'use_karas_sigmas' = true: no sampler has this setting; did you mean"
+                + " use_karras_sigmas? known settings: " + String.join(", ", Samplers.settingNames()), e.getMessage());
+        assertTrue(Samplers.settingNames().containsAll(List.of("eta", "use_karras_sigmas", "steps_offset", "order")));
+        e = assertThrows(SamplerConfigException.class, () -> create("ddim", Map.of("wobble", 1)));
+        assertTrue(e.getMessage().startsWith("sampler setting 'wobble' = 1: no sampler has this setting; known settings:"),
+                e.getMessage());
+        assertRefused("_class_name", "\"EulerDiscreteScheduler\"",
+                () -> create("euler", Map.of("_class_name", "EulerDiscreteScheduler")));
+    }
+
+    /** A field the chosen sampler does not read is still type-checked: it may be meant for another sampler. */
+    @Test
+    void overridesAreTypeCheckedWhicheverSamplerIsChosen() {
+        SamplerConfigException e = assertThrows(SamplerConfigException.class,
+                () -> create("ddim", Map.of("use_karras_sigmas", "yes")));
+        assertEquals("sampler setting 'use_karras_sigmas' = \"yes\": must be true or false", e.getMessage());
+        assertRefused("s_churn", "\"lots\"", () -> create("dpmpp_2m", Map.of("s_churn", "lots")));
+        assertRefused("order", "1.5", () -> create("ddim", Map.of("order", 1.5)));
+        assertRefused("disable_corrector", "3", () -> create("euler", Map.of("disable_corrector", 3)));
+        // a known field of the right type that the sampler does not read is ignored, and null unsets a field
+        Map<String, Object> unset = new java.util.HashMap<>();
+        unset.put("steps_offset", null);
+        assertDoesNotThrow(() -> create("ddim", Map.of("use_karras_sigmas", true, "s_noise", 1.0)));
+        assertEquals(0, create("ddim", unset).start(10, NoiseSource.none()).timesteps()[9]);
+    }
+
+    /** The model folders' own configs carry diffusers' bookkeeping and other classes' fields; they keep loading. */
+    @Test
+    void everySchedulerConfigOfTheProjectLoadsWithEverySampler() throws IOException {
+        List<Path> configs = List.of(Path.of("src/test/resources/fixtures/tiny-sd-pipe/scheduler_config.json"),
+                Path.of("../models/tiny-sd/scheduler/scheduler_config.json"),
+                Path.of("../sdm-bench/src/main/resources/io/github/sdm/bench/model/sd15/scheduler_config.json"));
+        for (Path file : configs) {
+            SamplerConfig config = SamplerConfig.parse(Files.readString(file));
+            assertDoesNotThrow(() -> Samplers.fromConfig(config).start(20, NoiseSource.seeded(0)), file.toString());
+            for (String name : Samplers.names()) {
+                assertDoesNotThrow(() -> Samplers.create(name, config, Map.of()).start(20, NoiseSource.seeded(0)),
+                        file + " with " + name);
+            }
+        }
+    }
+
+    @Test
+    void tooManyStepsForTheOffsetNameTheLimit() {
+        Sampler pndm = create("pndm", Map.of());
+        SamplerConfigException e = assertThrows(SamplerConfigException.class, () -> pndm.start(1000, NoiseSource.none()));
+        assertEquals("num_inference_steps", e.field());
+        assertEquals("steps must be at most 999 for this model (num_train_timesteps 1000, steps_offset 1), got 1000",
+                e.getMessage());
+        assertDoesNotThrow(() -> pndm.start(999, NoiseSource.none()));
+        // DPM-Solver places one point more than it runs, so its limit is one step lower
+        Sampler dpm = create("dpmpp_2m", Map.of("timestep_spacing", "leading"));
+        e = assertThrows(SamplerConfigException.class, () -> dpm.start(999, NoiseSource.none()));
+        assertEquals("steps must be at most 998 for this model (num_train_timesteps 1000, steps_offset 1), got 999",
+                e.getMessage());
+        assertDoesNotThrow(() -> dpm.start(998, NoiseSource.none()));
+    }
+
+    /** Strength 0 is in range (as in diffusers); a strength that leaves no step says how much is needed. */
+    @Test
+    void aStrengthTooSmallForOneStepNamesTheSmallestThatWorks() {
+        Sampler ddim = create("ddim", Map.of());
+        SamplerConfigException e = assertThrows(SamplerConfigException.class,
+                () -> ddim.startAtStrength(20, 0.01, NoiseSource.none()));
+        assertEquals("strength 0.01 with 20 steps leaves no denoising step; use at least 0.05", e.getMessage());
+        assertEquals("strength", e.field());
+        assertEquals(1, ddim.startAtStrength(20, 0.05, NoiseSource.none()).timesteps().length);
+        e = assertThrows(SamplerConfigException.class, () -> ddim.startAtStrength(3, 0.0, NoiseSource.none()));
+        assertEquals("strength 0.0 with 3 steps leaves no denoising step; use at least 0.34", e.getMessage());
+        assertEquals(1, ddim.startAtStrength(3, 0.34, NoiseSource.none()).timesteps().length);
+        e = assertThrows(SamplerConfigException.class, () -> ddim.startAtStrength(3, -0.1, NoiseSource.none()));
+        assertEquals("sampler setting 'strength' = -0.1: must lie in [0, 1]", e.getMessage());
+        Sampler heun = create("heun", Map.of());
+        e = assertThrows(SamplerConfigException.class, () -> heun.startAtStrength(7, 0.1, NoiseSource.none()));
+        assertTrue(e.getMessage().endsWith("use at least 0.15"), e.getMessage());
+        // LCM draws its steps from original_inference_steps (50): 4 steps need 4 of them
+        Sampler lcm = create("lcm", Map.of());
+        e = assertThrows(SamplerConfigException.class, () -> lcm.startAtStrength(4, 0.0, NoiseSource.none()));
+        assertEquals("strength 0.0 with 4 steps leaves no denoising step; use at least 0.08", e.getMessage());
+        assertEquals(4, lcm.startAtStrength(4, 0.08, NoiseSource.none()).timesteps().length);
     }
 
     @Test

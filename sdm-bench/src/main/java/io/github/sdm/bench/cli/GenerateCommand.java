@@ -5,6 +5,7 @@ import io.github.sdm.core.GenerationResult;
 import io.github.sdm.core.InvalidRequestException;
 import io.github.sdm.core.LoadOptions;
 import io.github.sdm.core.ModelLocation;
+import io.github.sdm.core.SdmException;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.image.PngFiles;
 import io.github.sdm.inheritance.FeatureInheritance;
@@ -13,15 +14,15 @@ import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.safetensors.SafetensorsWriter;
 import io.github.sdm.core.safetensors.TensorSource;
 import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.samplers.SamplerConfigException;
+import io.github.sdm.samplers.Samplers;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -111,15 +112,18 @@ final class GenerateCommand implements Callable<Integer> {
         ModelLocation location = checkpoint != null ? ModelLocation.singleFile(checkpoint, folder)
                 : ModelLocation.folder(folder);
         LoadOptions options = LoadOptions.defaults().withThreads(threads).withDevice(device).withBackend(backend);
+        // bad options and images fail before the load
+        Map<String, Object> samplerSettings = samplerSettings();
+        BufferedImage init = initImage != null ? readImage(initImage) : null;
         try (StableDiffusion sd = StableDiffusion.load(location, options)) {
-            GenerationBuilder builder = initImage != null ? sd.img2img(readImage(initImage), prompt).strength(strength)
+            GenerationBuilder builder = init != null ? sd.img2img(init, prompt).strength(strength)
                     : sd.txt2img(prompt);
             builder.negativePrompt(negative).clipSkip(clipSkip).steps(steps).guidance(guidance).sampler(sampler).batchSize(batch)
                     .size(width, height).listener(new ProgressBar(System.err));
             if (cache != null) {
                 builder.with(FeatureInheritance.parse(cache));
             }
-            samplerOptions.forEach((field, value) -> builder.samplerOption(field, SamplerOptionValues.parse(value)));
+            samplerSettings.forEach(builder::samplerOption);
             if (seed != null) {
                 builder.seed(seed);
             }
@@ -159,15 +163,23 @@ final class GenerateCommand implements Callable<Integer> {
         return path.resolveSibling(stem + "-" + index + ".png");
     }
 
-    private static BufferedImage readImage(Path path) throws IOException {
-        if (!Files.isRegularFile(path)) {
-            throw new InvalidRequestException("--init-image: file not found: " + path);
+    private Map<String, Object> samplerSettings() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        samplerOptions.forEach((field, value) -> settings.put(field, SamplerOptionValues.parse(value)));
+        try {
+            Samplers.checkOverrides(settings);
+        } catch (SamplerConfigException e) {
+            throw new InvalidRequestException("--sampler-option: " + e.getMessage());
         }
-        BufferedImage image = ImageIO.read(path.toFile());
-        if (image == null) {
-            throw new InvalidRequestException("--init-image: not a readable image (PNG, JPEG, BMP, GIF): " + path);
+        return settings;
+    }
+
+    private static BufferedImage readImage(Path path) {
+        try {
+            return PngFiles.read(path);
+        } catch (SdmException e) {
+            throw new InvalidRequestException("--init-image: " + e.getMessage());
         }
-        return image;
     }
 
     private static FloatTensor readLatents(Path path) {

@@ -8,12 +8,16 @@ import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.safetensors.SafetensorsWriter;
 import io.github.sdm.core.safetensors.TensorSource;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,6 +152,48 @@ class GenerateCommandTest {
         Result image = run("generate", "--model", MODEL, "--prompt", "x", "--init-image", dir.resolve("no.png").toString());
         assertEquals(2, image.code);
         assertTrue(image.err.contains("no.png"), image.err);
+    }
+
+    @Test
+    void aMistypedSamplerOptionIsAOneLineError(@TempDir Path dir) {
+        Result r = run("generate", "--model", MODEL, "--prompt", "x", "--out", dir.resolve("o.png").toString(),
+                "--sampler-option", "use_karas_sigmas=true");
+        assertEquals(2, r.code, r.err);
+        assertTrue(r.err.startsWith("error: --sampler-option: sampler setting 'use_karas_sigmas' = true: no sampler has"
+                + " this setting; did you mean use_karras_sigmas? known settings: "), r.err);
+        r = run("generate", "--model", MODEL, "--prompt", "x", "--out", dir.resolve("o.png").toString(),
+                "--sampler-option", "use_karras_sigmas=yes");
+        assertEquals(2, r.code, r.err);
+        assertTrue(r.err.contains("'use_karras_sigmas' = \"yes\": must be true or false"), r.err);
+    }
+
+    /** Strength 0 passes the request check, as the docs allow; the sampler then says what strength is needed. */
+    @Test
+    void aStrengthThatLeavesNoStepNamesTheSmallestThatWorks(@TempDir Path dir) {
+        Path png = dir.resolve("init.png");
+        PngFiles.write(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), png, (String) null);
+        Result r = run("generate", "--model", MODEL, "--prompt", "x", "--init-image", png.toString(), "--strength", "0",
+                "--steps", "20", "--out", dir.resolve("out.png").toString());
+        assertEquals(2, r.code, r.err);
+        assertEquals("error: strength 0.0 with 20 steps leaves no denoising step; use at least 0.05", r.err.strip());
+    }
+
+    @Test
+    void aTruncatedInitImageIsAOneLineError(@TempDir Path dir) throws IOException {
+        Path png = dir.resolve("whole.png");
+        BufferedImage noise = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(1);
+        for (int i = 0; i < 64 * 64; i++) {
+            noise.setRGB(i % 64, i / 64, random.nextInt());
+        }
+        PngFiles.write(noise, png, (String) null);
+        byte[] whole = Files.readAllBytes(png);
+        Path cut = Files.write(dir.resolve("cut.png"), Arrays.copyOf(whole, whole.length / 2));
+        Result r = run("generate", "--model", MODEL, "--prompt", "x", "--init-image", cut.toString(),
+                "--out", dir.resolve("out.png").toString());
+        assertEquals(2, r.code, r.err);
+        assertTrue(r.err.startsWith("error: --init-image: " + cut + " is damaged or truncated"), r.err);
+        assertTrue(!r.err.contains("\tat "), "no stack trace: " + r.err);
     }
 
     private record Result(int code, String out, String err) {

@@ -1,9 +1,11 @@
 package io.github.sdm.core.image;
 
 import io.github.sdm.core.SdmException;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
-import java.awt.image.Raster;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,11 +66,26 @@ public final class ImageTensors {
         return out;
     }
 
-    /** {@code [1, 3, height, width]} in [0, 1]: {@code byte / 255} in float32, as {@code pil_to_numpy}. */
+    /**
+     * {@code [1, 3, height, width]} in [0, 1]: each sample over its largest value, in float32. For 8-bit images
+     * that is {@code byte / 255}, as {@code pil_to_numpy}; 16-bit images keep their full precision
+     * ({@code sample / 65535}). Grey is replicated into R, G and B; alpha is dropped.
+     */
     public static float[] toUnitRange(BufferedImage image) {
-        int[] rgb = rgbPixels(image);
-        int plane = rgb.length;
+        int width = image.getWidth();
+        int plane = width * image.getHeight();
         float[] out = new float[3 * plane];
+        if (holdsPlainSamples(image)) {
+            for (int c = 0; c < 3; c++) {
+                float largest = largestSample(image, c);
+                int[] samples = channelSamples(image, c);
+                for (int i = 0; i < plane; i++) {
+                    out[c * plane + i] = samples[i] / largest;
+                }
+            }
+            return out;
+        }
+        int[] rgb = rgbPixels(image);
         for (int i = 0; i < plane; i++) {
             out[i] = ((rgb[i] >> 16) & 0xff) / 255f;
             out[plane + i] = ((rgb[i] >> 8) & 0xff) / 255f;
@@ -91,21 +108,21 @@ public final class ImageTensors {
 
     /**
      * The image's pixels as 0xRRGGBB, row-major, the way PIL's {@code convert("RGB")} sees them: alpha is
-     * dropped (not composited) and 8-bit grey is replicated into R, G and B. (Java's {@code getRGB} would
-     * treat 8-bit grey as linear and brighten it.)
+     * dropped (not composited), grey is replicated into R, G and B, and 16-bit samples are scaled to 8 bits.
+     * (Java's {@code getRGB} would treat grey as linear light and brighten it.)
      */
     static int[] rgbPixels(BufferedImage image) {
         int width = image.getWidth();
         int height = image.getHeight();
         int[] rgb = new int[width * height];
-        ColorModel cm = image.getColorModel();
-        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY
-                || (cm.getNumComponents() <= 2 && cm.getComponentSize(0) == 8 && cm.getColorSpace().getNumComponents() == 1)) {
-            Raster raster = image.getRaster();
-            int[] grey = raster.getSamples(0, 0, width, height, 0, (int[]) null);
-            for (int i = 0; i < grey.length; i++) {
-                int g = grey[i] & 0xff;
-                rgb[i] = (g << 16) | (g << 8) | g;
+        if (holdsPlainSamples(image)) {
+            for (int c = 0; c < 3; c++) {
+                int largest = largestSample(image, c);
+                int[] samples = channelSamples(image, c);
+                for (int i = 0; i < rgb.length; i++) {
+                    int value = largest == 255 ? samples[i] : (samples[i] * 255 + largest / 2) / largest;
+                    rgb[i] |= value << (16 - 8 * c);
+                }
             }
             return rgb;
         }
@@ -114,6 +131,39 @@ public final class ImageTensors {
             rgb[i] &= 0xffffff;
         }
         return rgb;
+    }
+
+    /**
+     * Whether the raster holds grey or RGB samples (8 or 16 bits, alpha optional, not premultiplied) that mean
+     * what they say, so they are read as they are instead of through Java's colour management. Palette and
+     * packed-int images go through {@code getRGB}, which is exact for them.
+     */
+    private static boolean holdsPlainSamples(BufferedImage image) {
+        ColorModel cm = image.getColorModel();
+        if (!(cm instanceof ComponentColorModel) || cm.isAlphaPremultiplied()) {
+            return false;
+        }
+        int transfer = cm.getTransferType();
+        if (transfer != DataBuffer.TYPE_BYTE && transfer != DataBuffer.TYPE_USHORT) {
+            return false;
+        }
+        ColorSpace space = cm.getColorSpace();
+        return (space.getType() == ColorSpace.TYPE_GRAY && space.getNumComponents() == 1)
+                || (space.getType() == ColorSpace.TYPE_RGB && space.getNumComponents() == 3);
+    }
+
+    /** The raster's samples for colour channel {@code c} (0 red, 1 green, 2 blue); a grey band stands for all three. */
+    private static int[] channelSamples(BufferedImage image, int c) {
+        return image.getRaster().getSamples(0, 0, image.getWidth(), image.getHeight(), band(image, c), (int[]) null);
+    }
+
+    /** The value of a full-intensity sample of colour channel {@code c}: 255 for 8 bits, 65535 for 16. */
+    private static int largestSample(BufferedImage image, int c) {
+        return (1 << image.getColorModel().getComponentSize(band(image, c))) - 1;
+    }
+
+    private static int band(BufferedImage image, int c) {
+        return image.getColorModel().getColorSpace().getNumComponents() == 1 ? 0 : c;
     }
 
     private static int toByte(float v, int imageIndex, int pixel) {

@@ -1,6 +1,7 @@
 package io.github.sdm.core.image;
 
 import io.github.sdm.core.SdmException;
+import io.github.sdm.core.files.RegularFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,6 +66,7 @@ public final class PngFiles {
 
     /** The text chunks ({@code tEXt}, {@code zTXt}, {@code iTXt}) of a PNG file, by keyword. */
     public static Map<String, String> readText(Path path) {
+        RegularFiles.check(path, SdmException::new);
         try (InputStream file = Files.newInputStream(path);
                 ImageInputStream in = new MemoryCacheImageInputStream(file)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -100,18 +102,29 @@ public final class PngFiles {
         }
     }
 
-    /** Reads any image ImageIO knows (PNG, JPEG, BMP, GIF); errors name the file. */
+    /**
+     * Reads any image ImageIO knows (PNG, JPEG, BMP, GIF); errors name the file, and a file whose image data
+     * cannot be decoded is reported as damaged or truncated.
+     */
     public static BufferedImage read(Path path) {
-        try (InputStream in = Files.newInputStream(path)) {
+        RegularFiles.check(path, SdmException::new);
+        InputStream in;
+        try {
+            in = Files.newInputStream(path);
+        } catch (NoSuchFileException e) {
+            throw new SdmException("Image file not found: " + path);
+        } catch (IOException e) {
+            throw new SdmException("Cannot open image " + path + ": " + e, e);
+        }
+        try (in) {
             BufferedImage image = ImageIO.read(in);
             if (image == null) {
                 throw new SdmException(path + " is not an image file ImageIO can read");
             }
             return image;
-        } catch (NoSuchFileException e) {
-            throw new SdmException("Image file not found: " + path);
         } catch (IOException e) {
-            throw new SdmException("Cannot read image " + path + ": " + e, e);
+            throw new SdmException(path + " is damaged or truncated: its image data cannot be decoded ("
+                    + e.getMessage() + ")", e);
         }
     }
 

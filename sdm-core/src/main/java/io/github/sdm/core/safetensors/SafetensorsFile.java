@@ -3,9 +3,11 @@ package io.github.sdm.core.safetensors;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.sdm.core.ModelFormatException;
+import io.github.sdm.core.files.RegularFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -41,7 +43,9 @@ public final class SafetensorsFile implements AutoCloseable {
         this.metadata = metadata;
     }
 
+    /** Opens {@code path}, following symbolic links; anything but a regular file is refused before it is opened. */
     public static SafetensorsFile open(Path path) {
+        RegularFiles.check(path, ModelFormatException::new);
         FileChannel channel;
         try {
             channel = FileChannel.open(path, StandardOpenOption.READ);
@@ -70,11 +74,15 @@ public final class SafetensorsFile implements AutoCloseable {
         ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         readFully(channel, lengthBytes, 0);
         long headerLength = lengthBytes.flip().getLong();
+        boolean pastTheEnd = Long.compareUnsigned(headerLength, fileSize - 8) > 0;
         if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
-            throw new ModelFormatException(path + ": header length " + Long.toUnsignedString(headerLength)
-                    + " is not plausible (2 to " + MAX_HEADER_BYTES + " bytes); the file is not safetensors");
+            throw new ModelFormatException(path + " is not a safetensors file: header length "
+                    + Long.toUnsignedString(headerLength) + " (its first 8 bytes as a number) is "
+                    + (pastTheEnd ? "larger than the file (" + fileSize + " bytes)"
+                            : "not plausible (2 to " + MAX_HEADER_BYTES + " bytes)")
+                    + formatHint(lengthBytes.array()));
         }
-        if (8 + headerLength > fileSize) {
+        if (pastTheEnd) {
             throw new ModelFormatException(path + ": header length " + headerLength + " runs past the end of the file ("
                     + fileSize + " bytes); the file is truncated or not safetensors");
         }
@@ -162,6 +170,19 @@ public final class SafetensorsFile implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(channel);
+    }
+
+    /** What a file that is not safetensors often is instead, judged by its first bytes; empty if unrecognised. */
+    private static String formatHint(byte[] firstBytes) {
+        String start = new String(firstBytes, StandardCharsets.ISO_8859_1);
+        if (start.startsWith("version ")) {
+            return "; it looks like a Git LFS pointer (a text file standing for the real one): fetch the weights"
+                    + " with git lfs pull";
+        }
+        if (start.startsWith("PK\u0003\u0004")) {
+            return "; it looks like a ZIP archive, as PyTorch .bin and .ckpt checkpoints are, which sdm does not read";
+        }
+        return "";
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {

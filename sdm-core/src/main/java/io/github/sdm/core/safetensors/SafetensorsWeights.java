@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.sdm.core.ModelFormatException;
+import io.github.sdm.core.files.RegularFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.ByteBuffer;
@@ -106,13 +107,14 @@ public final class SafetensorsWeights implements AutoCloseable {
         if (!shard.startsWith(folder) || shard.equals(folder)) {
             throw new ModelFormatException(index + ": shard file '" + shardName + "' is not a file in " + folder);
         }
-        if (!Files.isRegularFile(shard)) {
+        if (!Files.exists(shard)) {
             throw new ModelFormatException(index + ": shard file " + shardName + " is missing (looked for " + shard + ")");
         }
         return SafetensorsFile.open(shard);
     }
 
     private static JsonObject readIndex(Path index) {
+        RegularFiles.check(index, ModelFormatException::new);
         try (Reader reader = Files.newBufferedReader(index, StandardCharsets.UTF_8)) {
             JsonElement json = JsonParser.parseReader(reader);
             if (!json.isJsonObject()) {

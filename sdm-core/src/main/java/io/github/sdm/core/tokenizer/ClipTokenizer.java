@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.sdm.core.ModelFormatException;
 import io.github.sdm.core.SdmException;
+import io.github.sdm.core.files.RegularFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -36,6 +37,11 @@ public final class ClipTokenizer {
     private static final String END_OF_WORD = "</w>";
     /** Beyond this many cached words the cache starts over, so that arbitrary input cannot grow it without bound. */
     private static final int CACHE_LIMIT = 100_000;
+    /**
+     * How far ids may run past the number of entries. CLIP's vocabularies are dense (ids 0 to size - 1); the
+     * margin tolerates a few unused ids, while a stray huge id cannot make the id table huge.
+     */
+    private static final int SPARE_IDS = 1024;
 
     private final Map<String, Integer> vocab;
     private final String[] tokensById;
@@ -237,6 +243,7 @@ public final class ClipTokenizer {
     }
 
     private static Map<String, Integer> readVocab(Path file) {
+        RegularFiles.check(file, ModelFormatException::new);
         JsonElement json;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             json = JsonParser.parseReader(reader);
@@ -259,10 +266,24 @@ public final class ClipTokenizer {
             }
             vocab.put(e.getKey(), v.getAsInt());
         }
+        checkIdsFitTheSize(file, vocab);
         return vocab;
     }
 
+    /** Ids index the table that decodes them, so each must lie below the vocabulary's size plus a small margin. */
+    private static void checkIdsFitTheSize(Path file, Map<String, Integer> vocab) {
+        long limit = (long) vocab.size() + SPARE_IDS;
+        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
+            if (e.getValue() >= limit) {
+                throw new ModelFormatException(file + ": token '" + e.getKey() + "' has id " + e.getValue()
+                        + ", but the vocabulary has only " + vocab.size() + " entries (ids must lie below "
+                        + limit + ")");
+            }
+        }
+    }
+
     private static Map<String, Integer> readMerges(Path file) {
+        RegularFiles.check(file, ModelFormatException::new);
         Map<String, Integer> ranks = new HashMap<>(1 << 17);
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             int lineNumber = 0;

@@ -6,6 +6,8 @@ package io.github.sdm.core.tokenizer;
  * prompt's ids before the cut, so a caller can warn about what was dropped, as diffusers does.
  */
 public record TokenizedPrompt(long[] inputIds, int[] promptIds, String droppedText) {
+    /** How much of the dropped text the warning quotes: enough to recognise it, short enough for one log line. */
+    private static final int QUOTED_CHARACTERS = 80;
 
     public TokenizedPrompt {
         inputIds = inputIds.clone();
@@ -44,12 +46,22 @@ public record TokenizedPrompt(long[] inputIds, int[] promptIds, String droppedTe
         return keptTokenCount() + 1;
     }
 
-    /** The message diffusers logs when a prompt is cut, or null if nothing was dropped. */
+    /**
+     * The message diffusers logs when a prompt is cut, or null if nothing was dropped. Unlike diffusers' it
+     * quotes only the start of the dropped text, so that a huge prompt does not flood the log.
+     */
     public String truncationWarning() {
         if (!truncated()) {
             return null;
         }
+        String quoted = droppedText;
+        if (droppedText.length() > QUOTED_CHARACTERS) {
+            // never split a surrogate pair
+            int cut = Character.isHighSurrogate(droppedText.charAt(QUOTED_CHARACTERS - 1)) ? QUOTED_CHARACTERS - 1
+                    : QUOTED_CHARACTERS;
+            quoted = droppedText.substring(0, cut) + "... (" + (droppedText.length() - cut) + " more characters)";
+        }
         return "The following part of your input was truncated because CLIP can only handle sequences up to "
-                + maxLength() + " tokens: " + droppedText;
+                + maxLength() + " tokens: " + quoted;
     }
 }

@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.sdm.core.ModelFormatException;
 import io.github.sdm.core.SdmException;
+import io.github.sdm.core.files.RegularFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -94,6 +95,7 @@ public record TokenizerSettings(int maxLength, String bosToken, String eosToken,
         if (!Files.exists(file)) {
             return new JsonObject();
         }
+        RegularFiles.check(file, ModelFormatException::new);
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             JsonElement json = JsonParser.parseReader(reader);
             if (!json.isJsonObject()) {

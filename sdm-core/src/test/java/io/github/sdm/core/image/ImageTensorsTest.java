@@ -10,13 +10,23 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.sdm.core.SdmException;
 import io.github.sdm.core.TestFixtures;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ImageTensorsTest {
+    @TempDir
+    Path dir;
 
     /** Decoder output -> bytes, against numpy's float32 {@code (clamp(x / 2 + 0.5) * 255).round()}. */
     @Test
@@ -86,6 +96,56 @@ class ImageTensorsTest {
         grey.getRaster().setSample(1, 0, 0, 200);
         float[] unit = ImageTensors.toUnitRange(grey);
         assertArrayEquals(new float[] {100 / 255f, 200 / 255f, 100 / 255f, 200 / 255f, 100 / 255f, 200 / 255f}, unit);
+    }
+
+    /**
+     * PNGs of each sample layout, written and read back through ImageIO as an init image would be: the values are the
+     * samples over their largest value, with no colour-space conversion (16-bit grey used to come out brightened,
+     * 10070 / 65535 as 0.4275).
+     */
+    @Test
+    void pngSamplesAreReadLinearlyWhateverTheirLayout() throws IOException {
+        assertChannels(png(image(ColorSpace.CS_GRAY, new int[] {16}, DataBuffer.TYPE_USHORT, 10070, 65535)),
+                10070 / 65535f, 1f, 10070 / 65535f, 1f, 10070 / 65535f, 1f);
+        assertChannels(png(image(ColorSpace.CS_GRAY, new int[] {8}, DataBuffer.TYPE_BYTE, 39, 255)),
+                39 / 255f, 1f, 39 / 255f, 1f, 39 / 255f, 1f);
+        assertChannels(png(image(ColorSpace.CS_sRGB, new int[] {16, 16, 16}, DataBuffer.TYPE_USHORT,
+                10070, 20000, 30000, 0, 1, 65535)), 10070 / 65535f, 0f, 20000 / 65535f, 1 / 65535f, 30000 / 65535f, 1f);
+        assertChannels(png(image(ColorSpace.CS_GRAY, new int[] {8, 8}, DataBuffer.TYPE_BYTE, 100, 0, 200, 255)),
+                100 / 255f, 200 / 255f, 100 / 255f, 200 / 255f, 100 / 255f, 200 / 255f);
+        assertChannels(png(image(ColorSpace.CS_GRAY, new int[] {16, 16}, DataBuffer.TYPE_USHORT,
+                10070, 0, 65535, 30000)), 10070 / 65535f, 1f, 10070 / 65535f, 1f, 10070 / 65535f, 1f);
+    }
+
+    /** The 8-bit view (what the Lanczos resize works on) scales 16-bit samples instead of brightening them. */
+    @Test
+    void sixteenBitGreyIsScaledToEightBits() {
+        BufferedImage grey = image(ColorSpace.CS_GRAY, new int[] {16}, DataBuffer.TYPE_USHORT, 10070, 65535);
+        assertArrayEquals(new int[] {39 * 0x010101, 0xffffff}, ImageTensors.rgbPixels(grey));
+    }
+
+    /** A two-pixel image of the given layout; {@code samples} are pixel by pixel, band by band. */
+    private static BufferedImage image(int space, int[] bits, int transferType, int... samples) {
+        boolean alpha = bits.length == 2 || bits.length == 4;
+        ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(space), bits, alpha, false,
+                alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE, transferType);
+        WritableRaster raster = model.createCompatibleWritableRaster(2, 1);
+        raster.setPixels(0, 0, 2, 1, samples);
+        return new BufferedImage(model, raster, false, null);
+    }
+
+    private BufferedImage png(BufferedImage image) throws IOException {
+        Path file = dir.resolve("layout.png");
+        assertTrue(ImageIO.write(image, "png", file.toFile()), "no PNG writer for " + image);
+        BufferedImage read = PngFiles.read(file);
+        assertEquals(image.getColorModel().getComponentSize(0), read.getColorModel().getComponentSize(0), "bit depth");
+        assertEquals(image.getColorModel().getNumComponents(), read.getColorModel().getNumComponents(), "components");
+        return read;
+    }
+
+    /** {@code expected}: red, green, blue of a two-pixel image, in NCHW order. */
+    private static void assertChannels(BufferedImage image, float... expected) {
+        assertArrayEquals(expected, ImageTensors.toUnitRange(image), image.getColorModel().toString());
     }
 
     @Test

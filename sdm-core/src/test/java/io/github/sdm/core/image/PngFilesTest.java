@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -72,5 +73,14 @@ class PngFilesTest {
         assertTrue(e.getMessage().contains(notImage.toString()), e.getMessage());
         e = assertThrows(SdmException.class, () -> PngFiles.readText(notImage));
         assertTrue(e.getMessage().contains(notImage.toString()), e.getMessage());
+    }
+
+    @Test
+    void aTruncatedImageIsReportedAsDamaged() throws IOException {
+        byte[] whole = Files.readAllBytes(TestFixtures.path("images/source-61x47.png"));
+        Path cut = Files.write(dir.resolve("cut.png"), Arrays.copyOf(whole, whole.length / 2));
+        SdmException e = assertThrows(SdmException.class, () -> PngFiles.read(cut));
+        assertTrue(e.getMessage().startsWith(cut + " is damaged or truncated: its image data cannot be decoded"),
+                e.getMessage());
     }
 }

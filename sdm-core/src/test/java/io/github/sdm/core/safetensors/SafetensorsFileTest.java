@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,7 +103,29 @@ class SafetensorsFileTest {
         ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(-1L).putLong(0);
         Files.write(p, b.array());
-        assertMessage(open(p), p, "header length 18446744073709551615", "not safetensors");
+        assertMessage(open(p), p, "is not a safetensors file: header length 18446744073709551615", "larger than the file");
+        b.clear();
+        b.putLong(1).putLong(0);
+        Files.write(p, b.array());
+        assertMessage(open(p), p, "is not a safetensors file: header length 1", "not plausible");
+    }
+
+    /** A symbolic link is followed (as in Hugging Face caches); what it leads to is judged by its content. */
+    @Test
+    void textBehindASymbolicLinkIsNotASafetensorsFile() throws IOException {
+        Path pointer = Files.writeString(dir.resolve("blob"), "version https://git-lfs.github.com/spec/v1\n"
+                + "oid sha256:4d2b1a6c\nsize 3438167536\n");
+        Path link = dir.resolve("model.safetensors");
+        try {
+            Files.createSymbolicLink(link, pointer);
+        } catch (UnsupportedOperationException | IOException e) {
+            Assumptions.abort("cannot make a symbolic link here: " + e);
+        }
+        assertEquals(link + " is not a safetensors file: header length 2336927755350992246 (its first 8 bytes as a"
+                + " number) is larger than the file (79 bytes); it looks like a Git LFS pointer (a text file standing"
+                + " for the real one): fetch the weights with git lfs pull", open(link).getMessage());
+        Files.write(pointer, new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0});
+        assertMessage(open(link), link, "is not a safetensors file", "ZIP archive", "PyTorch");
     }
 
     @Test

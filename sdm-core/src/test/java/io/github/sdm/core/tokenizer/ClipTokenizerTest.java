@@ -67,6 +67,17 @@ class ClipTokenizerTest {
     }
 
     @Test
+    void truncationWarningQuotesOnlyTheStartOfAHugePrompt() {
+        TokenizedPrompt p = TOKENIZER.encode("a".repeat(1_000_000));
+        String warning = p.truncationWarning();
+        String dropped = p.droppedText();
+        assertTrue(dropped.length() > 1000, "dropped " + dropped.length() + " characters");
+        assertEquals("The following part of your input was truncated because CLIP can only handle sequences up to "
+                + "77 tokens: " + dropped.substring(0, 80) + "... (" + (dropped.length() - 80) + " more characters)",
+                warning);
+    }
+
+    @Test
     void exactlyFullPromptIsNotTruncated() {
         TokenizedPrompt p = TOKENIZER.encode("red ".repeat(75));
         assertFalse(p.truncated());
@@ -156,6 +167,22 @@ class ClipTokenizerTest {
         Files.writeString(dir.resolve("vocab.json"), "{\"a\": ");
         e = assertThrows(ModelFormatException.class, () -> ClipTokenizer.load(dir));
         assertTrue(e.getMessage().contains("vocab.json"), e.getMessage());
+    }
+
+    @Test
+    void hugeIdsAreRefusedBeforeTheIdTableIsMade() throws IOException {
+        copyTokenizer(dir);
+        String vocab = Files.readString(CLIP.resolve("vocab.json")).strip();
+        for (long id : new long[] {1_000_000_000L, Integer.MAX_VALUE}) {
+            Files.writeString(dir.resolve("vocab.json"),
+                    vocab.substring(0, vocab.length() - 1) + ", \"sdm-test-huge</w>\": " + id + "}");
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> ClipTokenizer.load(dir));
+            assertEquals(dir.resolve("vocab.json") + ": token 'sdm-test-huge</w>' has id " + id
+                    + ", but the vocabulary has only 49409 entries (ids must lie below 50433)", e.getMessage());
+        }
+        // a few unused ids are tolerated
+        Files.writeString(dir.resolve("vocab.json"), vocab.substring(0, vocab.length() - 1) + ", \"sdm-test-gap</w>\": 49500}");
+        assertEquals("sdm-test-gap", ClipTokenizer.load(dir).decode(new int[] {49500}));
     }
 
     @Test
