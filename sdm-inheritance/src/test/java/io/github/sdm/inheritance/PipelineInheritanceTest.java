@@ -9,6 +9,7 @@ import io.github.sdm.core.GenerationBuilder;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.inheritance.FeatureInheritance;
 import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.core.testkit.TestData;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +22,7 @@ class PipelineInheritanceTest {
 
     @BeforeAll
     static void load() {
-        sd = StableDiffusion.load(TinyUNet.folder().getParent());
+        sd = StableDiffusion.load(TestData.tinySd());
     }
 
     @AfterAll

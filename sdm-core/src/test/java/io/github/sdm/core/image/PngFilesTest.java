@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.core.SdmException;
-import io.github.sdm.core.TestFixtures;
+import io.github.sdm.core.testkit.TestData;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +26,7 @@ class PngFilesTest {
 
     @Test
     void writesParametersAsATextChunkAndReadsThemBack() throws IOException {
-        BufferedImage image = PngFiles.read(TestFixtures.path("images/source-61x47.png"));
+        BufferedImage image = PngFiles.read(TestData.fixture("images/source-61x47.png"));
         Path png = dir.resolve("out.png");
         PngFiles.write(image, png, PARAMETERS);
         assertEquals(Map.of("parameters", PARAMETERS), PngFiles.readText(png));

@@ -13,6 +13,7 @@ import io.github.sdm.core.Precision;
 import io.github.sdm.core.SdmException;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.inheritance.FeatureInheritance;
+import io.github.sdm.core.testkit.TestData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** The DJL backend behind the public API: concurrency and device errors. */
 class DjlBackendTest {
-    static final Path MODEL = Path.of("../models/tiny-sd");
+    static final Path MODEL = TestData.tinySd();
 
     @Test
     void concurrentGenerationsGiveTheSameNumbersAsOneAtATime() throws Exception {

@@ -134,8 +134,8 @@ class UNetStructureTest {
         // the shallow pass really skips the deep part: at depth 2 no mid_block, no down_blocks.1
         Set<String> seen = new LinkedHashSet<>();
         CachedForward cached = unet.forwardCachingDeep(sample, timestep, context, 2, ForwardContext.DEFAULT);
-        // the output of up_blocks.3 layer 0 (16 channels at full resolution)
-        assertEquals(new Shape(2, 16, 8, 8), cached.deepFeature().getShape());
+        // the output of up_blocks.3 layer 0, as the full pass computes it
+        assertEquals(outputShape("up_blocks.3.resnets.0"), cached.deepFeature().getShape());
         unet.forwardShallow(sample, timestep, context, cached.deepFeature(), 2, ForwardContext.of((name, in, c) -> {
             seen.add(name);
             return c.apply(in);
@@ -172,26 +172,46 @@ class UNetStructureTest {
 
     @Test
     void badInputsAreRejectedWithTheirShape() {
-        InputShapeException e = assertThrows(InputShapeException.class,
-                () -> unet.forward(manager.zeros(new Shape(2, 3, 8, 8)), timestep, context, ForwardContext.DEFAULT));
-        assertTrue(e.getMessage().contains("[B, 4, H, W]") && e.getMessage().contains("(2, 3, 8, 8)"), e.getMessage());
-        e = assertThrows(InputShapeException.class,
-                () -> unet.forward(manager.zeros(new Shape(2, 4, 12, 12)), timestep, context, ForwardContext.DEFAULT));
+        // the fixture's own shapes with one dimension wrong
+        long batch = sample.getShape().get(0);
+        long height = sample.getShape().get(2);
+        long width = sample.getShape().get(3);
+        InputShapeException e = assertThrows(InputShapeException.class, () -> unet.forward(
+                manager.zeros(new Shape(batch, 3, height, width)), timestep, context, ForwardContext.DEFAULT));
+        assertTrue(e.getMessage().contains("[B, 4, H, W]")
+                && e.getMessage().contains("(" + batch + ", 3, " + height + ", " + width + ")"), e.getMessage());
+        e = assertThrows(InputShapeException.class, () -> unet.forward(
+                manager.zeros(new Shape(batch, 4, height + 4, width + 4)), timestep, context, ForwardContext.DEFAULT));
         assertTrue(e.getMessage().contains("multiples of 8"), e.getMessage());
-        e = assertThrows(InputShapeException.class,
-                () -> unet.forward(sample, timestep, manager.zeros(new Shape(2, 77, 16)), ForwardContext.DEFAULT));
+        e = assertThrows(InputShapeException.class, () -> unet.forward(sample, timestep,
+                manager.zeros(new Shape(batch, context.getShape().get(1), context.getShape().get(2) / 2)),
+                ForwardContext.DEFAULT));
         assertTrue(e.getMessage().contains("encoder_hidden_states"), e.getMessage());
         e = assertThrows(InputShapeException.class,
-                () -> unet.forward(sample, manager.zeros(new Shape(3)), context, ForwardContext.DEFAULT));
+                () -> unet.forward(sample, manager.zeros(new Shape(batch + 1)), context, ForwardContext.DEFAULT));
         assertTrue(e.getMessage().contains("timestep"), e.getMessage());
     }
 
     @Test
     void scalarTimestepEqualsTheSameTimestepPerSample() {
         NDArray scalar = manager.create(417.5f);
-        NDArray perSample = manager.create(new float[] {417.5f, 417.5f});
+        NDArray perSample = manager.full(new Shape(sample.getShape().get(0)), 417.5f);
         assertArrayEquals(unet.forward(sample, perSample, context, ForwardContext.DEFAULT).toFloatArray(),
                 unet.forward(sample, scalar, context, ForwardContext.DEFAULT).toFloatArray(), 0f);
+    }
+
+    /** The shape of {@code part}'s output in a full pass on the fixture's inputs. */
+    private static Shape outputShape(String part) {
+        List<Shape> shapes = new ArrayList<>();
+        unet.forward(sample, timestep, context, ForwardContext.of((name, in, compute) -> {
+            NDList out = compute.apply(in);
+            if (name.equals(part)) {
+                shapes.add(out.head().getShape());
+            }
+            return out;
+        })).close();
+        assertEquals(1, shapes.size(), part + " runs once per pass");
+        return shapes.get(0);
     }
 
     private static NDList copy(NDList list, NDManager owner) {
