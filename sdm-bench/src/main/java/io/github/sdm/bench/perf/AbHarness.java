@@ -1,5 +1,6 @@
 package io.github.sdm.bench.perf;
 
+import io.github.sdm.bench.report.MachineInfo;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -35,8 +36,8 @@ public final class AbHarness {
         int warmup = o.integer("warmup", 1);
         int pairs = o.integer("pairs", 6);
         Path ownClasses = Path.of(NetworkRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        System.out.println("load average at start: " + MachineState.loadAverage());
-        System.out.println(MachineState.engineThreads(o.integer("threads", 0)));
+        System.out.println("machine at start: " + MachineInfo.current().describe());
+        System.out.println(EngineThreads.set(o.integer("threads", 0)));
         System.out.printf("A=%s B=%s network=%s latent=%d batch=%d%n", a, b, network, latent, batch);
         try (Variant va = new Variant("A", a, ownClasses, network, latent, batch, o.integer("sliceA", 0));
                 Variant vb = new Variant("B", b, ownClasses, network, latent, batch, o.integer("sliceB", 0))) {
@@ -82,7 +83,7 @@ public final class AbHarness {
                     Samples.max(cpuRatio));
             System.out.println(Samples.difference(outA, outB));
         }
-        System.out.println("load average at end: " + MachineState.loadAverage());
+        System.out.println("load average at end: " + MachineInfo.current().loadAverage());
     }
 
     /** Wall seconds and process CPU seconds (all threads, user and system) of one call. */

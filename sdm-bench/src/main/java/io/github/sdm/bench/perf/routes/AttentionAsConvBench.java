@@ -7,9 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.bench.perf.CpuTimes;
-import io.github.sdm.bench.perf.MachineState;
+import io.github.sdm.bench.perf.EngineThreads;
 import io.github.sdm.bench.perf.Samples;
 import io.github.sdm.bench.perf.ToolOptions;
+import io.github.sdm.bench.report.MachineInfo;
 import io.github.sdm.unet.nn.AttentionCore;
 
 /**
@@ -25,8 +26,8 @@ public final class AttentionAsConvBench {
 
     public static void main(String[] args) {
         ToolOptions o = ToolOptions.parse(args);
-        System.out.println("load average at start: " + MachineState.loadAverage());
-        System.out.println(MachineState.engineThreads(o.integer("threads", 0)));
+        System.out.println("machine at start: " + MachineInfo.current().describe());
+        System.out.println(EngineThreads.set(o.integer("threads", 0)));
         long b = o.integer("b", 2);
         long n = o.integer("n", 4096);
         long m = o.integer("m", (int) n);
@@ -65,7 +66,7 @@ public final class AttentionAsConvBench {
             }
             System.out.println(Samples.difference(results[0], results[1]));
         }
-        System.out.println("load average at end: " + MachineState.loadAverage());
+        System.out.println("load average at end: " + MachineInfo.current().loadAverage());
     }
 
     private static NDArray toHeads(NDArray t, long h, long d) {

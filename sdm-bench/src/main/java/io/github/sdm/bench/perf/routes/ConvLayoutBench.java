@@ -3,9 +3,10 @@ package io.github.sdm.bench.perf.routes;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.sdm.bench.perf.MachineState;
+import io.github.sdm.bench.perf.EngineThreads;
 import io.github.sdm.bench.perf.Samples;
 import io.github.sdm.bench.perf.ToolOptions;
+import io.github.sdm.bench.report.MachineInfo;
 
 /**
  * A 3x3 convolution (padding 1) on an NCHW input and on the same input laid out channels-last, timed
@@ -64,7 +65,8 @@ public final class ConvLayoutBench {
 
     public static void main(String[] args) {
         ToolOptions o = ToolOptions.parse(args);
-        System.out.println(MachineState.engineThreads(o.integer("threads", 0)));
+        System.out.println("machine at start: " + MachineInfo.current().describe());
+        System.out.println(EngineThreads.set(o.integer("threads", 0)));
         long b = o.integer("b", 2);
         long c = o.integer("c", 320);
         long out = o.integer("out", (int) c);

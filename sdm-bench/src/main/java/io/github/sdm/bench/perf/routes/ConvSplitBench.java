@@ -6,9 +6,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import io.github.sdm.bench.perf.MachineState;
+import io.github.sdm.bench.perf.EngineThreads;
 import io.github.sdm.bench.perf.Samples;
 import io.github.sdm.bench.perf.ToolOptions;
+import io.github.sdm.bench.report.MachineInfo;
 
 /**
  * A 3x3 convolution (padding 1) whole and in slices of output channels (each slice's weight is
@@ -24,7 +25,8 @@ public final class ConvSplitBench {
 
     public static void main(String[] args) {
         ToolOptions o = ToolOptions.parse(args);
-        System.out.println(MachineState.engineThreads(o.integer("threads", 0)));
+        System.out.println("machine at start: " + MachineInfo.current().describe());
+        System.out.println(EngineThreads.set(o.integer("threads", 0)));
         long b = o.integer("b", 2);
         long c = o.integer("c", 1280);
         long out = o.integer("out", 1280);

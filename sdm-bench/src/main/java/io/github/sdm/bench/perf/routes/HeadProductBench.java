@@ -3,9 +3,10 @@ package io.github.sdm.bench.perf.routes;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.sdm.bench.perf.MachineState;
+import io.github.sdm.bench.perf.EngineThreads;
 import io.github.sdm.bench.perf.Samples;
 import io.github.sdm.bench.perf.ToolOptions;
+import io.github.sdm.bench.report.MachineInfo;
 import java.util.function.Supplier;
 
 /**
@@ -24,8 +25,8 @@ public final class HeadProductBench {
 
     public static void main(String[] args) {
         ToolOptions o = ToolOptions.parse(args);
-        System.out.println("load average at start: " + MachineState.loadAverage());
-        System.out.println(MachineState.engineThreads(o.integer("threads", 0)));
+        System.out.println("machine at start: " + MachineInfo.current().describe());
+        System.out.println(EngineThreads.set(o.integer("threads", 0)));
         long n = o.integer("n", 1024);
         long m = o.integer("m", 4096);
         long d = o.integer("d", 40);
@@ -70,7 +71,7 @@ public final class HeadProductBench {
             System.out.println("scores " + Samples.difference(first[0], first[1]));
             System.out.println("output " + Samples.difference(first[2], first[3]));
         }
-        System.out.println("load average at end: " + MachineState.loadAverage());
+        System.out.println("load average at end: " + MachineInfo.current().loadAverage());
     }
 
     private static NDArray conv(NDArray x, NDArray w) {

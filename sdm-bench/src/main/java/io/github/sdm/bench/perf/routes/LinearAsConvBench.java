@@ -4,9 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.bench.perf.CpuTimes;
-import io.github.sdm.bench.perf.MachineState;
+import io.github.sdm.bench.perf.EngineThreads;
 import io.github.sdm.bench.perf.Samples;
 import io.github.sdm.bench.perf.ToolOptions;
+import io.github.sdm.bench.report.MachineInfo;
 
 /**
  * A linear layer {@code [B, N, in] -> [B, N, out]} computed by the engine's linear op and as a 1x1
@@ -20,8 +21,8 @@ public final class LinearAsConvBench {
 
     public static void main(String[] args) {
         ToolOptions o = ToolOptions.parse(args);
-        System.out.println("load average at start: " + MachineState.loadAverage());
-        System.out.println(MachineState.engineThreads(o.integer("threads", 0)));
+        System.out.println("machine at start: " + MachineInfo.current().describe());
+        System.out.println(EngineThreads.set(o.integer("threads", 0)));
         long b = o.integer("b", 2);
         long n = o.integer("n", 4096);
         long in = o.integer("in", 320);
@@ -61,7 +62,7 @@ public final class LinearAsConvBench {
             System.out.println(Samples.difference(results[0], results[1]));
             System.out.println(Samples.difference(results[0], results[2]));
         }
-        System.out.println("load average at end: " + MachineState.loadAverage());
+        System.out.println("load average at end: " + MachineInfo.current().loadAverage());
     }
 
     static NDArray linear(NDArray x, NDArray w, NDArray bias) {
