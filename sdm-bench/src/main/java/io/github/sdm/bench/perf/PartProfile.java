@@ -29,7 +29,10 @@ public record PartProfile(List<PartTotals> parts, long outermostNanos, long oute
             long selfCpuNanos, Flops flops) {
     }
 
-    /** Self wall and CPU time, operations and call count summed by kind, in {@link PartKind} order; kinds never seen are absent. */
+    /**
+     * Self wall and CPU time, operations and call count summed by kind, in {@link PartKind} order; kinds never seen
+     * are absent.
+     */
     public Map<PartKind, KindTotals> byKind() {
         Map<PartKind, KindTotals> out = new EnumMap<>(PartKind.class);
         for (PartTotals p : parts) {

@@ -104,7 +104,8 @@ public final class UNetReport {
                             k.flops().total() == 0 ? "-" : Format.gigaPerSecond(k.flops().total(), k.selfNanos()));
                 });
         t.row("total", "", Format.duration(Duration.ofNanos(totalNanos / runs)), Format.percent(1),
-                Format.duration(Duration.ofNanos(profile.outermostCpuNanos() / runs)), Format.giga(profile.totalFlops().total() / runs),
+                Format.duration(Duration.ofNanos(profile.outermostCpuNanos() / runs)),
+                Format.giga(profile.totalFlops().total() / runs),
                 Format.gigaPerSecond(profile.totalFlops().total(), totalNanos));
         return t;
     }

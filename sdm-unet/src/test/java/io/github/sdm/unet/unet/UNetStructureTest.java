@@ -65,11 +65,17 @@ class UNetStructureTest {
         assertTrue(attn2 instanceof Attention);
         assertTrue(attn2.allParameters().containsKey("down_blocks.1.attentions.0.transformer_blocks.0.attn2.to_k.weight"));
         assertThrows(IllegalArgumentException.class, () -> unet.part("down_blocks.9"));
-        assertEquals(3, unet.downBlocks().get(0).outputCount());
-        assertEquals(0, unet.downBlocks().get(3).downsamplers().size());
-        assertEquals(0, unet.upBlocks().get(0).attentions().size());
-        assertEquals(3, unet.upBlocks().get(0).layerCount());
-        assertEquals(12, unet.skipCount());
+        // the counts follow from the fixture's config
+        UNetConfig config = unet.config();
+        int last = config.blockCount() - 1;
+        assertEquals(config.layersPerBlock().get(0) + 1, unet.downBlocks().get(0).outputCount(),
+                "layers + downsampler");
+        assertEquals(0, unet.downBlocks().get(last).downsamplers().size());
+        assertEquals(config.upBlockTypes().get(0).equals(UNetConfig.UP) ? 0 : config.layersPerBlock().get(last) + 1,
+                unet.upBlocks().get(0).attentions().size());
+        assertEquals(config.layersPerBlock().get(last) + 1, unet.upBlocks().get(0).layerCount());
+        int downLayers = config.layersPerBlock().stream().mapToInt(Integer::intValue).sum();
+        assertEquals(1 + downLayers + last, unet.skipCount(), "conv_in, every down layer, every downsampler");
     }
 
     @Test

@@ -18,7 +18,10 @@ import io.github.sdm.unet.nn.AttentionCore;
  * {@code [B, N, h*d]}: (0) heads folded into the batch and batched matrix products ({@link AttentionCore}),
  * (1) grouped 1x1 convolutions over channels-last views, one group per head, timed round-robin.
  *
- * <pre>java ... io.github.sdm.bench.perf.routes.AttentionAsConvBench b=2 n=4096 m=4096 heads=8 d=40 rounds=3 chunkMiB=16</pre>
+ * <pre>
+ * SDM_MAIN=io.github.sdm.bench.perf.routes.AttentionAsConvBench scripts/sdm \
+ *     b=2 n=4096 m=4096 heads=8 d=40 rounds=3 chunkMiB=16
+ * </pre>
  */
 public final class AttentionAsConvBench {
     private AttentionAsConvBench() {

@@ -18,7 +18,10 @@ import java.util.List;
  * Attention core {@code softmax(q k^T) v} on {@code [rows, n, d]} heads, whole or in chunks of
  * {@code rowChunk} batch-head rows by {@code queryChunk} query rows, timed round-robin in one JVM.
  *
- * <pre>java ... io.github.sdm.bench.perf.routes.AttentionCoreBench rows=16 n=4096 d=40 rounds=5 variants=0x0,16x64,1x1024,1x256</pre>
+ * <pre>
+ * SDM_MAIN=io.github.sdm.bench.perf.routes.AttentionCoreBench scripts/sdm \
+ *     rows=16 n=4096 d=40 rounds=5 variants=0x0,16x64,1x1024,1x256
+ * </pre>
  */
 public final class AttentionCoreBench {
     private AttentionCoreBench() {

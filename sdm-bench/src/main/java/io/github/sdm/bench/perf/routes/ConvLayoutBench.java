@@ -12,7 +12,10 @@ import io.github.sdm.bench.report.MachineInfo;
  * A 3x3 convolution (padding 1) on an NCHW input and on the same input laid out channels-last, timed
  * round-robin, with the rate its FLOPs give.
  *
- * <pre>java ... io.github.sdm.bench.perf.routes.ConvLayoutBench b=2 c=320 out=320 hw=64 rounds=10</pre>
+ * <pre>
+ * SDM_MAIN=io.github.sdm.bench.perf.routes.ConvLayoutBench scripts/sdm \
+ *     b=2 c=320 out=320 hw=64 rounds=10
+ * </pre>
  */
 public final class ConvLayoutBench {
     private static final Shape UNIT = new Shape(1, 1);

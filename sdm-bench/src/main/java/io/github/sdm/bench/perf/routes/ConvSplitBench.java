@@ -15,7 +15,10 @@ import io.github.sdm.bench.report.MachineInfo;
  * A 3x3 convolution (padding 1) whole and in slices of output channels (each slice's weight is
  * reordered by the engine on every call; large weights reorder far slower per byte), timed round-robin.
  *
- * <pre>java ... io.github.sdm.bench.perf.routes.ConvSplitBench b=2 c=1280 out=1280 hw=8 parts=1,2,4,8 rounds=15</pre>
+ * <pre>
+ * SDM_MAIN=io.github.sdm.bench.perf.routes.ConvSplitBench scripts/sdm \
+ *     b=2 c=1280 out=1280 hw=8 parts=1,2,4,8 rounds=15
+ * </pre>
  */
 public final class ConvSplitBench {
     private static final Shape UNIT = new Shape(1, 1);

@@ -14,7 +14,10 @@ import java.util.function.Supplier;
  * {@code out = p v} ({@code [n, m] x [m, d]}), as the engine's matmul (BLAS) and as 1x1 convolutions over
  * channels-last views (oneDNN), timed round-robin.
  *
- * <pre>java ... io.github.sdm.bench.perf.routes.HeadProductBench n=1024 m=4096 d=40 rounds=20</pre>
+ * <pre>
+ * SDM_MAIN=io.github.sdm.bench.perf.routes.HeadProductBench scripts/sdm \
+ *     n=1024 m=4096 d=40 rounds=20
+ * </pre>
  */
 public final class HeadProductBench {
     private static final Shape UNIT = new Shape(1, 1);

@@ -13,7 +13,10 @@ import io.github.sdm.bench.report.MachineInfo;
  * A linear layer {@code [B, N, in] -> [B, N, out]} computed by the engine's linear op and as a 1x1
  * convolution over the same memory viewed channels-last ({@code [B, in, N, 1]}), timed round-robin.
  *
- * <pre>java ... io.github.sdm.bench.perf.routes.LinearAsConvBench b=2 n=4096 in=320 out=2560 rounds=5</pre>
+ * <pre>
+ * SDM_MAIN=io.github.sdm.bench.perf.routes.LinearAsConvBench scripts/sdm \
+ *     b=2 n=4096 in=320 out=2560 rounds=5
+ * </pre>
  */
 public final class LinearAsConvBench {
     private LinearAsConvBench() {
