@@ -23,6 +23,9 @@ public final class SdmCli {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new SdmCli());
         commandLine.setExecutionExceptionHandler(new ErrorReporter());
+        // a tool's own options (--size 64) are its arguments, not sdm's
+        CommandLine tool = commandLine.getSubcommands().get("bench").getSubcommands().get("tool");
+        tool.setUnmatchedOptionsArePositionalParams(true);
         return commandLine;
     }
 }

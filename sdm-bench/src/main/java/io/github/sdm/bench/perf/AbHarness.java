@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * {@link NetworkRunner} over the parent class path, which holds DJL and sdm-core.
  *
  * <pre>
- * SDM_MAIN=io.github.sdm.bench.perf.AbHarness scripts/sdm \
+ * scripts/sdm bench tool ab \
  *     A_CLASSES B_CLASSES network=unet latent=32 batch=2 warmup=1 pairs=6 [threads=0 sliceA=0 sliceB=0]
  * </pre>
  * Reports each call's wall and process CPU seconds (CPU time is the steadier measure while other jobs

@@ -35,7 +35,7 @@ import java.util.Map;
  * <p>It measures any specs at the UNet level, beside the pipeline-level {@code sdm bench --compare inheritance}
  * (speed per preset) and {@code sdm bench deviation} (final latents and image per preset).
  *
- * <p>Usage, from the repository root: {@code SDM_MAIN=io.github.sdm.bench.perf.InheritanceMeasurement scripts/sdm
+ * <p>Usage, from the repository root: {@code scripts/sdm bench tool inheritance
  * speed|deviation [--size 64] [--calls 10] [--rounds 3] [--specs a;b;...]}
  */
 public final class InheritanceMeasurement {

@@ -65,6 +65,15 @@ class BenchCommandTest {
     }
 
     @Test
+    void measurementToolsRunWithTheirOwnArguments() {
+        // a kernel-route micro-benchmark at a toy size, and a tool whose options look like sdm's own
+        assertEquals(0, run("bench", "tool", "conv-split", "b=1", "c=16", "out=16", "hw=4", "parts=1,2", "rounds=1")
+                .code());
+        Result inheritance = run("bench", "tool", "inheritance", "deviation", "--specs", "block:2:interval=2");
+        assertEquals(0, inheritance.code(), inheritance.err());
+    }
+
+    @Test
     void badOptionsAreOneLineErrorsNamingTheValue(@TempDir Path dir) throws Exception {
         Result compare = run("bench", "--model", MODEL, "--compare", "nope");
         assertEquals(2, compare.code());
@@ -86,6 +95,14 @@ class BenchCommandTest {
         assertEquals(2, noUnet.code());
         assertTrue(noUnet.err().contains(dir.toString()), noUnet.err());
 
+        Result tool = run("bench", "tool", "warp");
+        assertEquals(2, tool.code());
+        assertTrue(tool.err().contains("'warp'") && tool.err().contains("conv-split"), tool.err());
+
+        Result toolArgument = run("bench", "tool", "conv-split", "rounds=many");
+        assertEquals(2, toolArgument.code());
+        assertTrue(toolArgument.err().contains("rounds=many"), toolArgument.err());
+
         Files.writeString(dir.resolve("keep.txt"), "x");
         Result taken = run("make-model", "--out", dir.toString(), "--tokenizer", MODEL + "/tokenizer");
         assertEquals(2, taken.code());
@@ -94,7 +111,7 @@ class BenchCommandTest {
         Result tokenizer = run("make-model", "--out", dir.resolve("new").toString(), "--tokenizer", dir.toString());
         assertEquals(2, tokenizer.code());
         assertTrue(tokenizer.err().contains("vocab.json"), tokenizer.err());
-        for (Result r : new Result[] {compare, size, sizes, runs, noUnet, taken, tokenizer}) {
+        for (Result r : new Result[] {compare, size, sizes, runs, noUnet, tool, toolArgument, taken, tokenizer}) {
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
     }

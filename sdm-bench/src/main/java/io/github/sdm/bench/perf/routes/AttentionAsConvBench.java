@@ -19,7 +19,7 @@ import io.github.sdm.unet.nn.AttentionCore;
  * (1) grouped 1x1 convolutions over channels-last views, one group per head, timed round-robin.
  *
  * <pre>
- * SDM_MAIN=io.github.sdm.bench.perf.routes.AttentionAsConvBench scripts/sdm \
+ * scripts/sdm bench tool attention-as-conv \
  *     b=2 n=4096 m=4096 heads=8 d=40 rounds=3 chunkMiB=16
  * </pre>
  */

@@ -19,7 +19,7 @@ import java.util.List;
  * {@code rowChunk} batch-head rows by {@code queryChunk} query rows, timed round-robin in one JVM.
  *
  * <pre>
- * SDM_MAIN=io.github.sdm.bench.perf.routes.AttentionCoreBench scripts/sdm \
+ * scripts/sdm bench tool attention-core \
  *     rows=16 n=4096 d=40 rounds=5 variants=0x0,16x64,1x1024,1x256
  * </pre>
  */

@@ -13,7 +13,7 @@ import io.github.sdm.bench.report.MachineInfo;
  * round-robin, with the rate its FLOPs give.
  *
  * <pre>
- * SDM_MAIN=io.github.sdm.bench.perf.routes.ConvLayoutBench scripts/sdm \
+ * scripts/sdm bench tool conv-layout \
  *     b=2 c=320 out=320 hw=64 rounds=10
  * </pre>
  */

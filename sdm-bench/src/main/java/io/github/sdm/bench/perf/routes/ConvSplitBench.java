@@ -16,7 +16,7 @@ import io.github.sdm.bench.report.MachineInfo;
  * reordered by the engine on every call; large weights reorder far slower per byte), timed round-robin.
  *
  * <pre>
- * SDM_MAIN=io.github.sdm.bench.perf.routes.ConvSplitBench scripts/sdm \
+ * scripts/sdm bench tool conv-split \
  *     b=2 c=1280 out=1280 hw=8 parts=1,2,4,8 rounds=15
  * </pre>
  */

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * channels-last views (oneDNN), timed round-robin.
  *
  * <pre>
- * SDM_MAIN=io.github.sdm.bench.perf.routes.HeadProductBench scripts/sdm \
+ * scripts/sdm bench tool head-product \
  *     n=1024 m=4096 d=40 rounds=20
  * </pre>
  */

@@ -14,7 +14,7 @@ import io.github.sdm.bench.report.MachineInfo;
  * convolution over the same memory viewed channels-last ({@code [B, in, N, 1]}), timed round-robin.
  *
  * <pre>
- * SDM_MAIN=io.github.sdm.bench.perf.routes.LinearAsConvBench scripts/sdm \
+ * scripts/sdm bench tool linear-as-conv \
  *     b=2 n=4096 in=320 out=2560 rounds=5
  * </pre>
  */
