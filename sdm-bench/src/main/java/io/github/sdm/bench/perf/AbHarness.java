@@ -3,8 +3,10 @@ package io.github.sdm.bench.perf;
 import io.github.sdm.bench.report.MachineInfo;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -27,8 +29,18 @@ public final class AbHarness {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            throw new IllegalArgumentException("expected A_CLASSES B_CLASSES [key=value...], got " + args.length
+                    + " arguments");
+        }
         Path a = Path.of(args[0]);
         Path b = Path.of(args[1]);
+        for (Path classes : List.of(a, b)) {
+            if (!Files.isDirectory(classes.resolve("io/github/sdm/unet"))) {
+                throw new IllegalArgumentException(classes + " is not a folder of compiled sdm-unet classes"
+                        + " (no io/github/sdm/unet in it)");
+            }
+        }
         ToolOptions o = ToolOptions.parse(Arrays.copyOfRange(args, 2, args.length));
         String network = o.text("network", "unet");
         int latent = o.integer("latent", 32);

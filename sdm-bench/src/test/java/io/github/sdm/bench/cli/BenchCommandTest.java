@@ -103,6 +103,10 @@ class BenchCommandTest {
         assertEquals(2, toolArgument.code());
         assertTrue(toolArgument.err().contains("rounds=many"), toolArgument.err());
 
+        Result builds = run("bench", "tool", "ab", dir.toString(), dir.toString());
+        assertEquals(2, builds.code());
+        assertTrue(builds.err().contains(dir + " is not a folder of compiled sdm-unet classes"), builds.err());
+
         Files.writeString(dir.resolve("keep.txt"), "x");
         Result taken = run("make-model", "--out", dir.toString(), "--tokenizer", MODEL + "/tokenizer");
         assertEquals(2, taken.code());
@@ -111,7 +115,8 @@ class BenchCommandTest {
         Result tokenizer = run("make-model", "--out", dir.resolve("new").toString(), "--tokenizer", dir.toString());
         assertEquals(2, tokenizer.code());
         assertTrue(tokenizer.err().contains("vocab.json"), tokenizer.err());
-        for (Result r : new Result[] {compare, size, sizes, runs, noUnet, tool, toolArgument, taken, tokenizer}) {
+        for (Result r : new Result[] {compare, size, sizes, runs, noUnet, tool, toolArgument, builds, taken,
+            tokenizer}) {
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
     }
