@@ -24,11 +24,13 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "tool", mixinStandardHelpOptions = true,
         description = {"Run a measurement tool with its own arguments (docs/performance-notes.md):",
-            "  ab A_CLASSES B_CLASSES key=value...   two builds of sdm-unet call by call in one JVM",
-            "  inheritance speed|deviation [--size N --calls N --rounds N --specs a;b]   feature inheritance,"
-                    + " UNet level",
-            "  linear-as-conv, attention-core, head-product, attention-as-conv, conv-split, conv-layout key=value..."
-                    + "   kernel-route micro-benchmarks"})
+            "  ab A_CLASSES B_CLASSES key=value...",
+            "      two builds of sdm-unet, call by call in one JVM",
+            "  inheritance speed|deviation [--size N --calls N --rounds N --specs a;b]",
+            "      feature inheritance at the UNet level",
+            "  linear-as-conv | attention-core | head-product | attention-as-conv |",
+            "  conv-split | conv-layout  key=value...",
+            "      kernel-route micro-benchmarks"})
 final class ToolCommand implements Callable<Integer> {
     /** A tool's {@code main}. */
     interface Tool {
