@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.core.testkit.TestData;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The public API's behaviour around the networks, on plain-Java fake networks (see {@link FakeBackend}). */
 class StableDiffusionApiTest {
-    static final Path MODEL = Path.of("../models/tiny-sd");
+    static final Path MODEL = TestData.tinySd();
     private static StableDiffusion sd;
 
     @BeforeAll

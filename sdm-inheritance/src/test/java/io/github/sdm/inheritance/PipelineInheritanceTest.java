@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sdm.core.GenerationBuilder;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.core.testkit.TestData;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +21,7 @@ class PipelineInheritanceTest {
 
     @BeforeAll
     static void load() {
-        sd = StableDiffusion.load(TinyUNet.folder().getParent());
+        sd = StableDiffusion.load(TestData.tinySd());
     }
 
     @AfterAll

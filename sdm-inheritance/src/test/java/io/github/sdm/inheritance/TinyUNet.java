@@ -3,7 +3,7 @@ package io.github.sdm.inheritance;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.nio.file.Files;
+import io.github.sdm.core.testkit.TestData;
 import java.nio.file.Path;
 
 /** The embedded tiny SD model's UNet ({@code models/tiny-sd/unet} of the repository) and inputs for it. */
@@ -11,15 +11,9 @@ final class TinyUNet {
     private TinyUNet() {
     }
 
-    /** {@code models/tiny-sd/unet}, found from the module folder upwards. */
+    /** {@code models/tiny-sd/unet}. */
     static Path folder() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path unet = p.resolve("models/tiny-sd/unet");
-            if (Files.exists(unet.resolve("config.json"))) {
-                return unet;
-            }
-        }
-        throw new IllegalStateException("models/tiny-sd/unet not found above " + Path.of("").toAbsolutePath());
+        return TestData.tinySd().resolve("unet");
     }
 
     /** Seeded inputs of one call: latents {@code [batch, 4, 8, 8]} and text {@code [batch, 77, 32]}. */

@@ -103,9 +103,13 @@ class SamplersRegistryTest {
         return tests.stream();
     }
 
-    /** The pipeline references record each case's short name and the full diffusers configuration it became. */
+    /**
+     * The pipeline references record each case's short name and the full diffusers configuration it ran with: the
+     * name with that configuration as options (the pipeline's route) builds the class the configuration names, and
+     * img2img starts at the recorded timesteps.
+     */
     @TestFactory
-    Stream<DynamicTest> pipelineReferenceConfigsMatchTheirShortNames() {
+    Stream<DynamicTest> pipelineReferenceCasesBuildTheirSamplerFromShortName() {
         JsonReader reader = new JsonReader(new StringReader(TestResources.text("fixtures/tiny-sd-pipe/reference.json")));
         reader.setStrictness(Strictness.LENIENT);
         JsonArray cases = JsonParser.parseReader(reader).getAsJsonArray();
@@ -115,7 +119,10 @@ class SamplersRegistryTest {
             String name = c.get("scheduler").getAsString();
             SamplerConfig full = SamplerConfig.of(c.getAsJsonObject("scheduler_config"));
             tests.add(DynamicTest.dynamicTest(c.get("id").getAsString() + " " + name, () -> {
-                Sampler fromName = Samplers.create(name, TestResources.modelFolderConfig());
+                // as the pipeline builds it: the short name over the model folder, the case's fields as options
+                // (a case need not use a named preset: its configuration may set any field)
+                Sampler fromName = Samplers.create(name, TestResources.modelFolderConfig(),
+                        jsonMap(c.getAsJsonObject("scheduler_config")));
                 Sampler fromConfig = Samplers.create(Samplers.className(name), full);
                 int steps = c.get("steps").getAsInt();
                 assertArrayEquals(fromConfig.start(steps, NoiseSource.seeded(1)).timesteps(),

@@ -1,40 +1,22 @@
 package io.github.sdm.unet;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.core.safetensors.SafetensorsFile;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.github.sdm.core.testkit.Close;
+import io.github.sdm.core.testkit.Tolerance;
 
 /**
- * The reference fixtures in the test resources ({@code fixtures/...}) and the tiny diffusers pipeline
- * folder of the repository ({@code models/tiny-sd}), with the comparison every parity test uses.
+ * The reference fixtures as DJL arrays, and the network parity tests' comparison of DJL arrays (the test kit's
+ * {@link Close} with {@link #NETWORK}). The fixtures themselves are found with the kit's {@code TestData}.
  */
 public final class Fixtures {
+    /** Parity of one network or part against its PyTorch reference. */
+    public static final Tolerance NETWORK = Tolerance.ofPeakAtLeastOne(1e-4);
+
     private Fixtures() {
-    }
-
-    public static Path fixture(String relative) {
-        try {
-            return Path.of(Fixtures.class.getResource("/fixtures").toURI()).resolve(relative);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** {@code models/tiny-sd} at the repository root (the module's {@code ../models/tiny-sd}). */
-    public static Path tinySd() {
-        // test-classes -> target -> sdm-unet -> repository root
-        Path moduleDir = fixture("").getParent().getParent().getParent();
-        Path folder = moduleDir.resolve("../models/tiny-sd").normalize();
-        assertTrue(Files.isDirectory(folder), "missing model folder " + folder);
-        return folder;
     }
 
     /** A float tensor of a reference file as an NDArray of its stored shape. */
@@ -47,27 +29,9 @@ public final class Fixtures {
         return manager.create(file.longs(name), new Shape(file.info(name).shape())).toType(DataType.INT64, false);
     }
 
-    /** Equal shapes and every element within {@code 1e-4 * max(1, max|expected|)}. */
+    /** Equal shapes and every element within {@link #NETWORK}. */
     public static void assertClose(NDArray expected, NDArray actual, String what) {
-        assertArrayEquals(expected.getShape().getShape(), actual.getShape().getShape(), what + ": shape");
-        float[] e = expected.toFloatArray();
-        float[] a = actual.toFloatArray();
-        float scale = 1f;
-        for (float v : e) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        float tolerance = 1e-4f * scale;
-        double worst = 0;
-        int worstAt = -1;
-        for (int i = 0; i < e.length; i++) {
-            double d = Math.abs((double) e[i] - a[i]);
-            if (!(d <= worst)) {
-                worst = d;
-                worstAt = i;
-            }
-        }
-        assertTrue(worst <= tolerance, what + ": max |difference| " + worst + " at flat index " + worstAt
-                + " (expected " + (worstAt < 0 ? "-" : e[worstAt]) + ", got " + (worstAt < 0 ? "-" : a[worstAt])
-                + "), tolerance " + tolerance);
+        Close.assertClose(what, expected.getShape().getShape(), expected.toFloatArray(), actual.getShape().getShape(),
+                actual.toFloatArray(), NETWORK);
     }
 }

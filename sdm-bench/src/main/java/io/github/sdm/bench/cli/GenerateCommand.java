@@ -18,18 +18,24 @@ import io.github.sdm.samplers.SamplerConfigException;
 import io.github.sdm.samplers.Samplers;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code sdm generate}: one txt2img or img2img generation, written as PNG with its settings embedded. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate images from a prompt (txt2img), or from an init image and a prompt (img2img).")
 final class GenerateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--model", description = "Diffusers model folder (default: the embedded tiny model).")
     Path model;
@@ -108,6 +114,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
         Path folder = model != null ? model : EmbeddedModel.folder();
         ModelLocation location = checkpoint != null ? ModelLocation.singleFile(checkpoint, folder)
                 : ModelLocation.folder(folder);
@@ -118,8 +125,8 @@ final class GenerateCommand implements Callable<Integer> {
         try (StableDiffusion sd = StableDiffusion.load(location, options)) {
             GenerationBuilder builder = init != null ? sd.img2img(init, prompt).strength(strength)
                     : sd.txt2img(prompt);
-            builder.negativePrompt(negative).clipSkip(clipSkip).steps(steps).guidance(guidance).sampler(sampler).batchSize(batch)
-                    .size(width, height).listener(new ProgressBar(System.err));
+            builder.negativePrompt(negative).clipSkip(clipSkip).steps(steps).guidance(guidance).sampler(sampler)
+                    .batchSize(batch).size(width, height).listener(new ProgressBar(spec.commandLine().getErr()));
             if (cache != null) {
                 builder.with(FeatureInheritance.parse(cache));
             }
@@ -131,20 +138,20 @@ final class GenerateCommand implements Callable<Integer> {
                 builder.initialLatents(readLatents(initLatents));
             }
             GenerationResult result = builder.generate();
-            writeImages(result);
+            writeImages(result, stdout);
             if (saveLatents != null) {
                 FloatTensor latents = result.finalLatents();
                 long[] shape = java.util.Arrays.stream(latents.shape()).asLongStream().toArray();
                 SafetensorsWriter.write(saveLatents,
                         List.of(TensorSource.ofFloats("latents", DType.F32, latents.data(), shape)));
             }
-            System.out.printf("seed %d, %d steps in %.2f s (UNet %.2f s)%n", result.seed(), result.timesteps().length,
+            stdout.printf("seed %d, %d steps in %.2f s (UNet %.2f s)%n", result.seed(), result.timesteps().length,
                     result.timings().total().toMillis() / 1000.0, result.timings().unetTotal().toMillis() / 1000.0);
         }
         return 0;
     }
 
-    private void writeImages(GenerationResult result) throws IOException {
+    private void writeImages(GenerationResult result, PrintWriter stdout) throws IOException {
         String settings = String.format("%s%nNegative prompt: %s%nSteps: %d, Sampler: %s, CFG scale: %s, Seed: %d, Size: %dx%d",
                 prompt, negative, steps, sampler, guidance, result.seed(), result.images().get(0).getWidth(),
                 result.images().get(0).getHeight())
@@ -153,7 +160,7 @@ final class GenerateCommand implements Callable<Integer> {
         for (int i = 0; i < result.images().size(); i++) {
             Path target = result.images().size() == 1 ? out : numbered(out, i);
             PngFiles.write(result.images().get(i), target, Map.of("parameters", settings));
-            System.out.println("wrote " + target.toAbsolutePath());
+            stdout.println("wrote " + target.toAbsolutePath());
         }
     }
 

@@ -2,15 +2,15 @@ package io.github.sdm.bench.cli;
 
 import io.github.sdm.core.ProgressListener;
 import io.github.sdm.core.StepProgress;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /** A one-line progress bar on the terminal, redrawn after every step. */
 final class ProgressBar implements ProgressListener {
     private static final int WIDTH = 30;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final long start = System.nanoTime();
 
-    ProgressBar(PrintStream out) {
+    ProgressBar(PrintWriter out) {
         this.out = out;
     }
 

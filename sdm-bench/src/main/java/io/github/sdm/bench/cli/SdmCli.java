@@ -14,10 +14,18 @@ public final class SdmCli {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns its exit code (tests call this instead of main). */
+    /** Runs the command line on the standard streams and returns its exit code. */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line, ready to execute; every command writes to its {@code getOut()} and {@code getErr()}. */
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new SdmCli());
         commandLine.setExecutionExceptionHandler(new ErrorReporter());
-        return commandLine.execute(args);
+        // a tool's own options (--size 64) are its arguments, not sdm's
+        CommandLine tool = commandLine.getSubcommands().get("bench").getSubcommands().get("tool");
+        tool.setUnmatchedOptionsArePositionalParams(true);
+        return commandLine;
     }
 }

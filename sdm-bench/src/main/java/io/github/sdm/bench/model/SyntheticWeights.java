@@ -6,20 +6,20 @@ import io.github.sdm.core.safetensors.TensorSource;
 import io.github.sdm.unet.nn.Parameter;
 import io.github.sdm.unet.nn.Part;
 import io.github.sdm.unet.nn.RandomWeights;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Seeded random weights of a part tree written to a safetensors file one tensor at a time, so a
  * full-size checkpoint (3.4 GB for SD 1.5's UNet in F32) is written while holding a single tensor.
  *
- * <p>The values are exactly those {@link RandomWeights#initialize} gives the same tree for the same seed,
- * so a network loaded from the file computes what the in-memory random network computes. The tree needs
- * no weights: a network's bare constructor (e.g. {@code new UNet2DConditionModel(config)}) is enough.
+ * <p>The values are those {@link RandomWeights#initialize} gives the same tree for the same seed (both use
+ * {@link RandomWeights#fill}), so a network loaded from the file computes what the in-memory random network
+ * computes. The tree needs no weights: a network's bare constructor (e.g. {@code new UNet2DConditionModel(config)})
+ * is enough.
  */
 public final class SyntheticWeights {
     private SyntheticWeights() {
@@ -44,24 +44,8 @@ public final class SyntheticWeights {
 
     /** The values {@link RandomWeights} gives {@code p} for {@code seed}, in row-major order. */
     public static float[] values(Parameter p, long seed) {
-        long n = 1;
-        for (long d : p.shape()) {
-            n *= d;
-        }
-        float[] v = new float[Math.toIntExact(n)];
-        switch (p.init()) {
-            case ONES -> Arrays.fill(v, 1f);
-            case ZEROS -> { }
-            case FAN_IN_UNIFORM -> {
-                // Same generator, seed mixing and bound as RandomWeights.initialize.
-                SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + p.key().hashCode());
-                double bound = 1.0 / Math.sqrt(Math.max(1, p.fanIn()));
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) random.nextDouble(-bound, bound);
-                }
-            }
-            default -> throw new IllegalStateException("unknown init " + p.init() + " of " + p.key());
-        }
+        float[] v = new float[Math.toIntExact(RandomWeights.count(p))];
+        RandomWeights.fill(p, seed, FloatBuffer.wrap(v));
         return v;
     }
 }

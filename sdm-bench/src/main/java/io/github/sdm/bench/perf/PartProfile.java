@@ -9,8 +9,9 @@ import java.util.Map;
  *
  * @param parts one entry per part that ran, in first-call order
  * @param outermostNanos wall time of the outermost intercepted calls (for a whole network: its calls)
+ * @param outermostCpuNanos process CPU time (all threads) of the outermost intercepted calls
  */
-public record PartProfile(List<PartTotals> parts, long outermostNanos) {
+public record PartProfile(List<PartTotals> parts, long outermostNanos, long outermostCpuNanos) {
 
     public PartProfile {
         parts = List.copyOf(parts);
@@ -21,17 +22,22 @@ public record PartProfile(List<PartTotals> parts, long outermostNanos) {
      *
      * @param inclusiveNanos wall time of its calls, children included
      * @param selfNanos wall time of its own work (children excluded)
+     * @param selfCpuNanos process CPU time (all threads) of its own work (children excluded)
      * @param flops its own operations (children excluded)
      */
     public record PartTotals(String name, PartKind kind, long calls, long inclusiveNanos, long selfNanos,
-            Flops flops) {
+            long selfCpuNanos, Flops flops) {
     }
 
-    /** Self time, operations and call count summed by kind, in {@link PartKind} order; kinds never seen are absent. */
+    /**
+     * Self wall and CPU time, operations and call count summed by kind, in {@link PartKind} order; kinds never seen
+     * are absent.
+     */
     public Map<PartKind, KindTotals> byKind() {
         Map<PartKind, KindTotals> out = new EnumMap<>(PartKind.class);
         for (PartTotals p : parts) {
-            out.merge(p.kind(), new KindTotals(p.calls(), p.selfNanos(), p.flops()), KindTotals::plus);
+            out.merge(p.kind(), new KindTotals(p.calls(), p.selfNanos(), p.selfCpuNanos(), p.flops()),
+                    KindTotals::plus);
         }
         return out;
     }
@@ -56,9 +62,10 @@ public record PartProfile(List<PartTotals> parts, long outermostNanos) {
     }
 
     /** One kind's totals. */
-    public record KindTotals(long calls, long selfNanos, Flops flops) {
+    public record KindTotals(long calls, long selfNanos, long selfCpuNanos, Flops flops) {
         KindTotals plus(KindTotals o) {
-            return new KindTotals(calls + o.calls, selfNanos + o.selfNanos, flops.plus(o.flops));
+            return new KindTotals(calls + o.calls, selfNanos + o.selfNanos, selfCpuNanos + o.selfCpuNanos,
+                    flops.plus(o.flops));
         }
     }
 }

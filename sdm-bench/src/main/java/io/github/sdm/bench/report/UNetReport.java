@@ -82,24 +82,29 @@ public final class UNetReport {
         return t;
     }
 
-    /** Where one call's time goes, by kind of operation, per call (self times, so the rows add up). */
+    /**
+     * Where one call's time goes, by kind of operation, per call (self times, so the rows add up); the CPU time
+     * (all threads) beside the wall time shows which operations use the engine's threads.
+     */
     public static MarkdownTable breakdownTable(UNetCallBench.Result result) {
         PartProfile profile = result.profile();
         long runs = result.settings().runs();
         Map<PartKind, PartProfile.KindTotals> byKind = profile.byKind();
         long totalNanos = profile.outermostNanos();
-        MarkdownTable t = new MarkdownTable("operation", "calls", "time/call", "share", "GFLOP/call", "GFLOP/s")
-                .alignRight(1, 2, 3, 4, 5);
+        MarkdownTable t = new MarkdownTable("operation", "calls", "time/call", "share", "CPU/call", "GFLOP/call",
+                "GFLOP/s").alignRight(1, 2, 3, 4, 5, 6);
         byKind.entrySet().stream()
                 .sorted((a, b) -> Long.compare(b.getValue().selfNanos(), a.getValue().selfNanos()))
                 .forEach(e -> {
                     PartProfile.KindTotals k = e.getValue();
                     t.row(e.getKey().label(), k.calls() / runs, Format.duration(Duration.ofNanos(k.selfNanos() / runs)),
                             Format.percent(k.selfNanos() / (double) totalNanos),
+                            Format.duration(Duration.ofNanos(k.selfCpuNanos() / runs)),
                             Format.giga(k.flops().total() / runs),
                             k.flops().total() == 0 ? "-" : Format.gigaPerSecond(k.flops().total(), k.selfNanos()));
                 });
         t.row("total", "", Format.duration(Duration.ofNanos(totalNanos / runs)), Format.percent(1),
+                Format.duration(Duration.ofNanos(profile.outermostCpuNanos() / runs)),
                 Format.giga(profile.totalFlops().total() / runs),
                 Format.gigaPerSecond(profile.totalFlops().total(), totalNanos));
         return t;

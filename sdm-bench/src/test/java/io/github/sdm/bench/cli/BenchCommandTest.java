@@ -1,12 +1,12 @@
 package io.github.sdm.bench.cli;
 
+import static io.github.sdm.bench.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.github.sdm.bench.cli.CliRunner.Result;
+import io.github.sdm.core.testkit.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,29 +14,29 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code sdm bench}, {@code sdm bench unet|ceiling} and {@code sdm make-model} from the command line (no timing asserted). */
 class BenchCommandTest {
-    static final String MODEL = "../models/tiny-sd";
+    static final String MODEL = TestData.tinySd().toString();
 
     @Test
     void aBenchReportNamesTheCommandTheMachineEveryStageAndMemory() {
         Result r = run("bench", "--model", MODEL, "--size", "64", "--steps", "2", "--warmup", "0", "--runs", "2");
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("Command: `sdm bench --model ../models/tiny-sd --size 64 --steps 2 --warmup 0 --runs 2`"),
-                r.out);
-        assertTrue(r.out.contains(Runtime.getRuntime().availableProcessors() + " cores"), r.out);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Command: `sdm bench --model " + MODEL + " --size 64 --steps 2 --warmup 0 --runs 2`"),
+                r.out());
+        assertTrue(r.out().contains(Runtime.getRuntime().availableProcessors() + " cores"), r.out());
         for (String row : new String[] {"| text encoding", "| UNet, per call (2 calls)", "| UNet, all calls",
                 "| sampler arithmetic, per call", "| VAE decode", "| end to end"}) {
-            assertTrue(r.out.contains(row), "no row " + row + " in\n" + r.out);
+            assertTrue(r.out().contains(row), "no row " + row + " in\n" + r.out());
         }
-        assertTrue(r.out.contains("Memory: peak RSS"), r.out);
-        assertEquals(2, r.err.lines().filter(l -> l.startsWith("run ")).count(), r.err);
+        assertTrue(r.out().contains("Memory: peak RSS"), r.out());
+        assertEquals(2, r.err().lines().filter(l -> l.startsWith("run ")).count(), r.err());
     }
 
     @Test
     void theSamplerComparisonTimesFourScenariosInOneRun() {
         Result r = run("bench", "--model", MODEL, "--size", "64", "--warmup", "0", "--runs", "1", "--compare", "samplers");
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("### Comparison 'samplers'"), r.out);
-        String table = r.out.substring(r.out.indexOf("| scenario"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("### Comparison 'samplers'"), r.out());
+        String table = r.out().substring(r.out().indexOf("| scenario"));
         for (String row : new String[] {"| PNDM 50 ", "| DPM-Solver++ 20 ", "| DPM-Solver++ 10 ", "| LCM 4 "}) {
             assertTrue(table.contains(row), "no row " + row + " in\n" + table);
         }
@@ -47,78 +47,81 @@ class BenchCommandTest {
     void theUNetBenchCountsFlopsAndBreaksTheCallDown() {
         Result r = run("bench", "unet", "--model", MODEL, "--sizes", "64", "--warmup", "0", "--runs", "1",
                 "--no-ceiling", "--top-parts", "3");
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("| 64x64 "), r.out);
-        assertTrue(r.out.contains("attention core (softmax(QK^T)V, head reshapes)"), r.out);
-        assertTrue(r.out.contains("| total "), r.out);
-        assertTrue(r.out.contains("text embedding [2, 77, 32]"), r.out);
-        assertFalse(r.out.contains("### Matmul ceiling"), "--no-ceiling: " + r.out);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("| 64x64 "), r.out());
+        assertTrue(r.out().contains("attention core (softmax(QK^T)V, head reshapes)"), r.out());
+        assertTrue(r.out().contains("| total "), r.out());
+        assertTrue(r.out().contains("text embedding [2, 77, 32]"), r.out());
+        assertFalse(r.out().contains("### Matmul ceiling"), "--no-ceiling: " + r.out());
     }
 
     @Test
     void theCeilingListsEveryProductShape() {
         Result r = run("bench", "ceiling", "--warmup", "0", "--runs", "1");
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("| 2048x2048 * 2048x2048 "), r.out);
-        assertTrue(r.out.contains("| 16 x 4096x40 * 40x4096 "), r.out);
-        assertTrue(r.out.contains("Ceiling (best median): "), r.out);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("| 2048x2048 * 2048x2048 "), r.out());
+        assertTrue(r.out().contains("| 16 x 4096x40 * 40x4096 "), r.out());
+        assertTrue(r.out().contains("Ceiling (best median): "), r.out());
+    }
+
+    @Test
+    void measurementToolsRunWithTheirOwnArguments() {
+        // a kernel-route micro-benchmark at a toy size, and a tool whose options look like sdm's own
+        assertEquals(0, run("bench", "tool", "conv-split", "b=1", "c=16", "out=16", "hw=4", "parts=1,2", "rounds=1")
+                .code());
+        Result inheritance = run("bench", "tool", "inheritance", "deviation", "--specs", "block:2:interval=2");
+        assertEquals(0, inheritance.code(), inheritance.err());
     }
 
     @Test
     void badOptionsAreOneLineErrorsNamingTheValue(@TempDir Path dir) throws Exception {
         Result compare = run("bench", "--model", MODEL, "--compare", "nope");
-        assertEquals(2, compare.code);
-        assertTrue(compare.err.contains("'nope'") && compare.err.contains("samplers"), compare.err);
+        assertEquals(2, compare.code());
+        assertTrue(compare.err().contains("'nope'") && compare.err().contains("samplers"), compare.err());
 
         Result backend = run("bench", "--model", MODEL, "--size", "64", "--backend", "tensorrt");
-        assertEquals(2, backend.code);
-        assertTrue(backend.err.contains("'tensorrt'") && backend.err.contains("djl"), backend.err);
+        assertEquals(2, backend.code());
+        assertTrue(backend.err().contains("'tensorrt'") && backend.err().contains("djl"), backend.err());
 
         Result size = run("bench", "--model", MODEL, "--size", "100");
-        assertEquals(2, size.code);
-        assertTrue(size.err.contains("--size") && size.err.contains("100"), size.err);
+        assertEquals(2, size.code());
+        assertTrue(size.err().contains("--size") && size.err().contains("100"), size.err());
 
         Result sizes = run("bench", "unet", "--sizes", "100");
-        assertEquals(2, sizes.code);
-        assertTrue(sizes.err.contains("--sizes") && sizes.err.contains("100"), sizes.err);
+        assertEquals(2, sizes.code());
+        assertTrue(sizes.err().contains("--sizes") && sizes.err().contains("100"), sizes.err());
 
         Result runs = run("bench", "ceiling", "--runs", "0");
-        assertEquals(2, runs.code);
-        assertTrue(runs.err.contains("--runs") && runs.err.contains("0"), runs.err);
+        assertEquals(2, runs.code());
+        assertTrue(runs.err().contains("--runs") && runs.err().contains("0"), runs.err());
 
         Result noUnet = run("bench", "unet", "--model", dir.toString(), "--no-ceiling");
-        assertEquals(2, noUnet.code);
-        assertTrue(noUnet.err.contains(dir.toString()), noUnet.err);
+        assertEquals(2, noUnet.code());
+        assertTrue(noUnet.err().contains(dir.toString()), noUnet.err());
+
+        Result tool = run("bench", "tool", "warp");
+        assertEquals(2, tool.code());
+        assertTrue(tool.err().contains("'warp'") && tool.err().contains("conv-split"), tool.err());
+
+        Result toolArgument = run("bench", "tool", "conv-split", "rounds=many");
+        assertEquals(2, toolArgument.code());
+        assertTrue(toolArgument.err().contains("rounds=many"), toolArgument.err());
+
+        Result builds = run("bench", "tool", "ab", dir.toString(), dir.toString());
+        assertEquals(2, builds.code());
+        assertTrue(builds.err().contains(dir + " is not a folder of compiled sdm-unet classes"), builds.err());
 
         Files.writeString(dir.resolve("keep.txt"), "x");
         Result taken = run("make-model", "--out", dir.toString(), "--tokenizer", MODEL + "/tokenizer");
-        assertEquals(2, taken.code);
-        assertTrue(taken.err.contains("not empty"), taken.err);
+        assertEquals(2, taken.code());
+        assertTrue(taken.err().contains("not empty"), taken.err());
 
         Result tokenizer = run("make-model", "--out", dir.resolve("new").toString(), "--tokenizer", dir.toString());
-        assertEquals(2, tokenizer.code);
-        assertTrue(tokenizer.err.contains("vocab.json"), tokenizer.err);
-        for (Result r : new Result[] {compare, size, sizes, runs, noUnet, taken, tokenizer}) {
-            assertFalse(r.err.contains("\tat "), "no stack trace: " + r.err);
-        }
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = SdmCli.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
+        assertEquals(2, tokenizer.code());
+        assertTrue(tokenizer.err().contains("vocab.json"), tokenizer.err());
+        for (Result r : new Result[] {compare, size, sizes, runs, noUnet, tool, toolArgument, builds, taken,
+            tokenizer}) {
+            assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
     }
 }

@@ -1,18 +1,18 @@
 package io.github.sdm.bench.cli;
 
+import static io.github.sdm.bench.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sdm.bench.cli.CliRunner.Result;
 import io.github.sdm.core.image.PngFiles;
 import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.safetensors.SafetensorsWriter;
 import io.github.sdm.core.safetensors.TensorSource;
+import io.github.sdm.core.testkit.TestData;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code sdm generate} end to end: a diffusers reference case reproduced from the command line, and its errors. */
 class GenerateCommandTest {
-    static final String MODEL = "../models/tiny-sd";
+    static final String MODEL = TestData.tinySd().toString();
     static final Path REFERENCE = Path.of("../sdm-unet/src/test/resources/fixtures/tiny-sd-pipe/reference.safetensors");
 
     @Test
@@ -41,7 +41,7 @@ class GenerateCommandTest {
         Result r = run("generate", "--model", MODEL, "--prompt", "a red apple on a table", "--steps", "10",
                 "--guidance", "7.5", "--sampler", "dpmpp_2m", "--width", "64", "--height", "64",
                 "--init-latents", init.toString(), "--save-latents", saved.toString(), "--out", png.toString());
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         try (SafetensorsFile out = SafetensorsFile.open(saved)) {
             float[] actual = out.floats("latents");
             double worst = 0;
@@ -59,9 +59,9 @@ class GenerateCommandTest {
     void batchesAreWrittenAsNumberedFiles(@TempDir Path dir) {
         Result r = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--batch", "2", "--seed", "5",
                 "--out", dir.resolve("img.png").toString());
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         assertTrue(Files.exists(dir.resolve("img-0.png")) && Files.exists(dir.resolve("img-1.png")));
-        assertTrue(r.out.contains("seed 5"), r.out);
+        assertTrue(r.out().contains("seed 5"), r.out());
     }
 
     @Test
@@ -73,8 +73,8 @@ class GenerateCommandTest {
                 "--save-latents", plain.toString(), "--out", dir.resolve("p.png").toString());
         Result b = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "6", "--seed", "8", "--cache",
                 "deepcache", "--save-latents", cached.toString(), "--out", png.toString());
-        assertEquals(0, a.code, a.err);
-        assertEquals(0, b.code, b.err);
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
         try (SafetensorsFile p = SafetensorsFile.open(plain); SafetensorsFile c = SafetensorsFile.open(cached)) {
             assertTrue(!java.util.Arrays.equals(p.floats("latents"), c.floats("latents")), "deepcache reuses features");
         }
@@ -82,19 +82,19 @@ class GenerateCommandTest {
 
         Result bad = run("generate", "--model", MODEL, "--prompt", "x", "--cache", "block:2:interval=zero",
                 "--out", dir.resolve("bad.png").toString());
-        assertEquals(2, bad.code);
-        assertTrue(bad.err.contains("interval 'zero'") && !bad.err.contains("\tat "), bad.err);
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("interval 'zero'") && !bad.err().contains("\tat "), bad.err());
     }
 
     @Test
     void theBackendIsChosenByName(@TempDir Path dir) {
         Result djl = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--seed", "1",
                 "--backend", "djl", "--out", dir.resolve("a.png").toString());
-        assertEquals(0, djl.code, djl.err);
+        assertEquals(0, djl.code(), djl.err());
         Result unknown = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--backend", "tensorrt",
                 "--out", dir.resolve("b.png").toString());
-        assertEquals(2, unknown.code);
-        assertTrue(unknown.err.contains("'tensorrt'") && unknown.err.contains("[djl]"), unknown.err);
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("'tensorrt'") && unknown.err().contains("[djl]"), unknown.err());
     }
 
     @Test
@@ -106,29 +106,29 @@ class GenerateCommandTest {
                 "--save-latents", last.toString(), "--out", dir.resolve("l.png").toString());
         Result b = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--seed", "4", "--clip-skip", "2",
                 "--save-latents", skipped.toString(), "--out", png.toString());
-        assertEquals(0, a.code, a.err);
-        assertEquals(0, b.code, b.err);
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
         try (SafetensorsFile l = SafetensorsFile.open(last); SafetensorsFile s = SafetensorsFile.open(skipped)) {
             assertTrue(!java.util.Arrays.equals(l.floats("latents"), s.floats("latents")), "another text layer");
         }
         assertTrue(PngFiles.readText(png).get("parameters").contains("Clip skip: 2"));
         Result bad = run("generate", "--model", MODEL, "--prompt", "x", "--clip-skip", "9",
                 "--out", dir.resolve("bad.png").toString());
-        assertEquals(2, bad.code);
-        assertTrue(bad.err.contains("clip skip 9"), bad.err);
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("clip skip 9"), bad.err());
     }
 
     @Test
     void helpListsEveryOption() {
         Result r = run("generate", "--help");
-        assertEquals(0, r.code);
+        assertEquals(0, r.code());
         for (String option : List.of("--model", "--prompt", "--negative", "--steps", "--guidance", "--sampler", "--seed",
                 "--width", "--height", "--init-image", "--strength", "--batch", "--out", "--init-latents",
                 "--save-latents", "--cache", "--backend", "--clip-skip", "deepcache-fast", "block:2:interval=3")) {
-            assertTrue(r.out.contains(option), "help lacks " + option);
+            assertTrue(r.out().contains(option), "help lacks " + option);
         }
         for (String sampler : io.github.sdm.samplers.Samplers.names()) {
-            assertTrue(r.out.contains(sampler), "help lacks sampler " + sampler);
+            assertTrue(r.out().contains(sampler), "help lacks sampler " + sampler);
         }
     }
 
@@ -136,35 +136,35 @@ class GenerateCommandTest {
     void badInputIsAOneLineErrorNamingTheValue(@TempDir Path dir) {
         Result size = run("generate", "--model", MODEL, "--prompt", "x", "--width", "100",
                 "--out", dir.resolve("a.png").toString());
-        assertEquals(2, size.code);
-        assertTrue(size.err.contains("width") && size.err.contains("100"), size.err);
-        assertTrue(!size.err.contains("\tat "), "no stack trace: " + size.err);
+        assertEquals(2, size.code());
+        assertTrue(size.err().contains("width") && size.err().contains("100"), size.err());
+        assertTrue(!size.err().contains("\tat "), "no stack trace: " + size.err());
 
         Result model = run("generate", "--model", dir.resolve("nothing").toString(), "--prompt", "x");
-        assertEquals(2, model.code);
-        assertTrue(model.err.contains("nothing"), model.err);
+        assertEquals(2, model.code());
+        assertTrue(model.err().contains("nothing"), model.err());
 
         Result sampler = run("generate", "--model", MODEL, "--prompt", "x", "--sampler", "warp",
                 "--out", dir.resolve("b.png").toString());
-        assertEquals(2, sampler.code);
-        assertTrue(sampler.err.contains("warp") && sampler.err.contains("dpmpp_2m"), sampler.err);
+        assertEquals(2, sampler.code());
+        assertTrue(sampler.err().contains("warp") && sampler.err().contains("dpmpp_2m"), sampler.err());
 
         Result image = run("generate", "--model", MODEL, "--prompt", "x", "--init-image", dir.resolve("no.png").toString());
-        assertEquals(2, image.code);
-        assertTrue(image.err.contains("no.png"), image.err);
+        assertEquals(2, image.code());
+        assertTrue(image.err().contains("no.png"), image.err());
     }
 
     @Test
     void aMistypedSamplerOptionIsAOneLineError(@TempDir Path dir) {
         Result r = run("generate", "--model", MODEL, "--prompt", "x", "--out", dir.resolve("o.png").toString(),
                 "--sampler-option", "use_karas_sigmas=true");
-        assertEquals(2, r.code, r.err);
-        assertTrue(r.err.startsWith("error: --sampler-option: sampler setting 'use_karas_sigmas' = true: no sampler has"
-                + " this setting; did you mean use_karras_sigmas? known settings: "), r.err);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: --sampler-option: sampler setting 'use_karas_sigmas' = true: no sampler has"
+                + " this setting; did you mean use_karras_sigmas? known settings: "), r.err());
         r = run("generate", "--model", MODEL, "--prompt", "x", "--out", dir.resolve("o.png").toString(),
                 "--sampler-option", "use_karras_sigmas=yes");
-        assertEquals(2, r.code, r.err);
-        assertTrue(r.err.contains("'use_karras_sigmas' = \"yes\": must be true or false"), r.err);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("'use_karras_sigmas' = \"yes\": must be true or false"), r.err());
     }
 
     /** Strength 0 passes the request check, as the docs allow; the sampler then says what strength is needed. */
@@ -174,8 +174,8 @@ class GenerateCommandTest {
         PngFiles.write(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), png, (String) null);
         Result r = run("generate", "--model", MODEL, "--prompt", "x", "--init-image", png.toString(), "--strength", "0",
                 "--steps", "20", "--out", dir.resolve("out.png").toString());
-        assertEquals(2, r.code, r.err);
-        assertEquals("error: strength 0.0 with 20 steps leaves no denoising step; use at least 0.05", r.err.strip());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: strength 0.0 with 20 steps leaves no denoising step; use at least 0.05", r.err().strip());
     }
 
     @Test
@@ -191,27 +191,8 @@ class GenerateCommandTest {
         Path cut = Files.write(dir.resolve("cut.png"), Arrays.copyOf(whole, whole.length / 2));
         Result r = run("generate", "--model", MODEL, "--prompt", "x", "--init-image", cut.toString(),
                 "--out", dir.resolve("out.png").toString());
-        assertEquals(2, r.code, r.err);
-        assertTrue(r.err.startsWith("error: --init-image: " + cut + " is damaged or truncated"), r.err);
-        assertTrue(!r.err.contains("\tat "), "no stack trace: " + r.err);
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = SdmCli.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: --init-image: " + cut + " is damaged or truncated"), r.err());
+        assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
     }
 }

@@ -17,6 +17,7 @@ import io.github.sdm.core.model.ModelFolder;
 import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.safetensors.Half;
 import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.clip.CLIPTextConfig;
 import io.github.sdm.unet.clip.CLIPTextModel;
 import io.github.sdm.unet.nn.ForwardContext;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SyntheticModelTest {
     private static final long SEED = 42;
     /** The repository's tiny model: mutually consistent tiny configs and CLIP's real tokenizer. */
-    private static final Path TINY_SD = Path.of("../models/tiny-sd");
+    private static final Path TINY_SD = TestData.tinySd();
 
     @TempDir
     Path dir;

@@ -33,6 +33,12 @@ class PartProfilerTest {
             assertEquals(profile.part("").inclusiveNanos(), profile.outermostNanos());
             long kindSum = profile.byKind().values().stream().mapToLong(PartProfile.KindTotals::selfNanos).sum();
             assertEquals(selfSum, kindSum);
+            // the same for CPU time: it telescopes to the outermost calls' CPU time
+            long selfCpuSum = profile.parts().stream().mapToLong(PartProfile.PartTotals::selfCpuNanos).sum();
+            assertEquals(profile.outermostCpuNanos(), selfCpuSum);
+            assertEquals(selfCpuSum,
+                    profile.byKind().values().stream().mapToLong(PartProfile.KindTotals::selfCpuNanos).sum());
+            assertTrue(profile.outermostCpuNanos() > 0, "three UNet calls use CPU time");
 
             Set<String> ran = new HashSet<>();
             for (PartProfile.PartTotals p : profile.parts()) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.inheritance.InheritancePreset;
 import io.github.sdm.core.tensor.FloatTensor;
-import java.nio.file.Path;
+import io.github.sdm.core.testkit.TestData;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +14,7 @@ class InheritanceDeviationTest {
 
     @Test
     void measuresEveryPresetAgainstFullComputation() {
-        try (StableDiffusion sd = StableDiffusion.load(Path.of("../models/tiny-sd"))) {
+        try (StableDiffusion sd = StableDiffusion.load(TestData.tinySd())) {
             List<InheritanceDeviation.Row> rows = InheritanceDeviation.measure(sd, "a boat", "dpmpp_2m", 6, 7.5, 1);
             assertEquals(InheritancePreset.values().length, rows.size());
             for (InheritanceDeviation.Row row : rows) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.sdm.core.ModelFormatException;
 import io.github.sdm.core.SdmException;
-import io.github.sdm.core.TestFixtures;
+import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.core.image.PngFiles;
 import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.tokenizer.ClipTokenizer;
@@ -40,7 +40,7 @@ class RegularFilesTest {
     @Test
     void aNamedPipeAsTokenizerFileIsRefused() throws Exception {
         Path folder = Files.createDirectory(dir.resolve("tokenizer"));
-        Path clip = TestFixtures.path("clip-tokenizer");
+        Path clip = TestData.fixture("clip-tokenizer");
         Files.copy(clip.resolve("merges.txt"), folder.resolve("merges.txt"));
         Path vocab = namedPipe("tokenizer/vocab.json");
         assertRefused(vocab, "a named pipe (FIFO)", ModelFormatException.class, () -> ClipTokenizer.load(folder));
@@ -73,7 +73,7 @@ class RegularFilesTest {
     void symbolicLinksAreFollowed() throws IOException {
         Path link = dir.resolve("linked.png");
         try {
-            Files.createSymbolicLink(link, TestFixtures.path("images/source-61x47.png"));
+            Files.createSymbolicLink(link, TestData.fixture("images/source-61x47.png"));
         } catch (UnsupportedOperationException | IOException e) {
             Assumptions.abort("cannot make a symbolic link here: " + e);
         }

@@ -9,7 +9,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.sdm.core.SdmException;
-import io.github.sdm.core.TestFixtures;
+import io.github.sdm.core.testkit.TestData;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -71,7 +71,7 @@ class ImageTensorsTest {
 
     @Test
     void roundTripsAnImageThroughTheUnitRange() {
-        BufferedImage source = PngFiles.read(TestFixtures.path("images/source-61x47.png"));
+        BufferedImage source = PngFiles.read(TestData.fixture("images/source-61x47.png"));
         float[] nchw = ImageTensors.toUnitRange(source);
         assertEquals(3 * 61 * 47, nchw.length);
         BufferedImage back = ImageTensors.toImage(nchw, 47, 61);
@@ -166,6 +166,6 @@ class ImageTensorsTest {
     }
 
     private static JsonObject conversions() throws IOException {
-        return JsonParser.parseString(Files.readString(TestFixtures.path("images/conversions.json"))).getAsJsonObject();
+        return JsonParser.parseString(Files.readString(TestData.fixture("images/conversions.json"))).getAsJsonObject();
     }
 }

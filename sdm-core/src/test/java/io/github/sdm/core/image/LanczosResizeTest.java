@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.sdm.core.SdmException;
-import io.github.sdm.core.TestFixtures;
+import io.github.sdm.core.testkit.TestData;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -17,8 +17,8 @@ class LanczosResizeTest {
     @ParameterizedTest(name = "61x47 -> {0}x{1}")
     @CsvSource({"32, 24", "96, 80", "61, 24", "40, 47", "8, 8", "200, 150"})
     void matchesPillow(int width, int height) {
-        BufferedImage source = PngFiles.read(TestFixtures.path("images/source-61x47.png"));
-        BufferedImage expected = PngFiles.read(TestFixtures.path("images/lanczos-" + width + "x" + height + ".png"));
+        BufferedImage source = PngFiles.read(TestData.fixture("images/source-61x47.png"));
+        BufferedImage expected = PngFiles.read(TestData.fixture("images/lanczos-" + width + "x" + height + ".png"));
         BufferedImage actual = LanczosResize.resize(source, width, height);
         assertEquals(width, actual.getWidth());
         assertEquals(height, actual.getHeight());
@@ -35,7 +35,7 @@ class LanczosResizeTest {
 
     @Test
     void sameSizeIsACopy() {
-        BufferedImage source = PngFiles.read(TestFixtures.path("images/source-61x47.png"));
+        BufferedImage source = PngFiles.read(TestData.fixture("images/source-61x47.png"));
         BufferedImage copy = LanczosResize.resize(source, 61, 47);
         assertEquals(Arrays.toString(ImageTensors.rgbPixels(source)),
                 Arrays.toString(ImageTensors.rgbPixels(copy)));

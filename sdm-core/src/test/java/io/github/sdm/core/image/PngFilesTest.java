@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.core.SdmException;
-import io.github.sdm.core.TestFixtures;
+import io.github.sdm.core.testkit.TestData;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ class PngFilesTest {
 
     @Test
     void writesParametersAsATextChunkAndReadsThemBack() throws IOException {
-        BufferedImage image = PngFiles.read(TestFixtures.path("images/source-61x47.png"));
+        BufferedImage image = PngFiles.read(TestData.fixture("images/source-61x47.png"));
         Path png = dir.resolve("out.png");
         PngFiles.write(image, png, PARAMETERS);
         assertEquals(Map.of("parameters", PARAMETERS), PngFiles.readText(png));
@@ -77,7 +77,7 @@ class PngFilesTest {
 
     @Test
     void aTruncatedImageIsReportedAsDamaged() throws IOException {
-        byte[] whole = Files.readAllBytes(TestFixtures.path("images/source-61x47.png"));
+        byte[] whole = Files.readAllBytes(TestData.fixture("images/source-61x47.png"));
         Path cut = Files.write(dir.resolve("cut.png"), Arrays.copyOf(whole, whole.length / 2));
         SdmException e = assertThrows(SdmException.class, () -> PngFiles.read(cut));
         assertTrue(e.getMessage().startsWith(cut + " is damaged or truncated: its image data cannot be decoded"),

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.core.ModelFormatException;
-import io.github.sdm.core.TestFixtures;
 import io.github.sdm.core.safetensors.SafetensorsWeights;
+import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.core.tokenizer.ClipTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelFolderTest {
-    private static final Path PIPE = TestFixtures.tinyModel();
+    private static final Path PIPE = TestData.tinySd();
 
     @TempDir
     Path dir;

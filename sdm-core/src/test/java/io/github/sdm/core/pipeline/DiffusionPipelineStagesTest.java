@@ -9,7 +9,7 @@ import io.github.sdm.core.GenerationRequest;
 import io.github.sdm.core.LoadOptions;
 import io.github.sdm.core.ModelLocation;
 import io.github.sdm.core.Mode;
-import io.github.sdm.core.TestFixtures;
+import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.core.model.ModelFolder;
 import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.core.tensor.FloatTensor;
@@ -27,7 +27,7 @@ class DiffusionPipelineStagesTest {
 
     @BeforeAll
     static void build() {
-        ModelFolder folder = ModelFolder.open(TestFixtures.tinyModel());
+        ModelFolder folder = ModelFolder.open(TestData.tinySd());
         networks = new FakeBackend().load(ModelLocation.folder(folder.root()), LoadOptions.defaults());
         pipeline = new DiffusionPipeline(networks,
                 new PromptEncoder(ClipTokenizer.load(folder.tokenizerPath()), networks.textEncoder()),

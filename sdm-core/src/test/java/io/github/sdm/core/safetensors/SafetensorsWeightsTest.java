@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.core.ModelFormatException;
-import io.github.sdm.core.TestFixtures;
+import io.github.sdm.core.testkit.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +78,7 @@ class SafetensorsWeightsTest {
 
     @Test
     void opensTheComponentFoldersOfTheTinyPipeline() {
-        Path pipe = TestFixtures.tinyModel();
+        Path pipe = TestData.tinySd();
         try (SafetensorsWeights unet = SafetensorsWeights.openComponent(pipe.resolve("unet"));
                 SafetensorsWeights text = SafetensorsWeights.openComponent(pipe.resolve("text_encoder"))) {
             assertEquals("diffusion_pytorch_model.safetensors", unet.source().getFileName().toString());

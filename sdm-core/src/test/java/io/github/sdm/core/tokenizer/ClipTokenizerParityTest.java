@@ -7,7 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.sdm.core.TestFixtures;
+import io.github.sdm.core.testkit.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,13 +26,13 @@ import org.junit.jupiter.api.TestFactory;
  * Dropping a file into the folder adds its cases.
  */
 class ClipTokenizerParityTest {
-    private static final ClipTokenizer TOKENIZER = ClipTokenizer.load(TestFixtures.path("clip-tokenizer"));
+    private static final ClipTokenizer TOKENIZER = ClipTokenizer.load(TestData.fixture("clip-tokenizer"));
     private static final ClipTokenizer UNCACHED = TOKENIZER.withoutWordCache();
 
     @TestFactory
     Stream<DynamicContainer> matchesTheReferenceIds() throws IOException {
         List<Path> files;
-        try (Stream<Path> listing = Files.list(TestFixtures.path("tokenizer"))) {
+        try (Stream<Path> listing = Files.list(TestData.fixture("tokenizer"))) {
             files = listing.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
         }
         assertFalse(files.isEmpty(), "no tokenizer fixtures");

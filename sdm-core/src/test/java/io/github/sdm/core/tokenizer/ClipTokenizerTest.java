@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.core.ModelFormatException;
 import io.github.sdm.core.SdmException;
-import io.github.sdm.core.TestFixtures;
+import io.github.sdm.core.testkit.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ClipTokenizerTest {
-    private static final Path CLIP = TestFixtures.path("clip-tokenizer");
+    private static final Path CLIP = TestData.fixture("clip-tokenizer");
     private static final ClipTokenizer TOKENIZER = ClipTokenizer.load(CLIP);
 
     @TempDir

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
-import io.github.sdm.core.TestFixtures;
+import io.github.sdm.core.testkit.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +17,7 @@ class HtmlUnescapeTest {
     @Test
     void matchesPythonsHtmlUnescape() throws IOException {
         JsonArray cases = JsonParser.parseString(
-                Files.readString(TestFixtures.path("html/unescape-cases.json"), StandardCharsets.UTF_8)).getAsJsonArray();
+                Files.readString(TestData.fixture("html/unescape-cases.json"), StandardCharsets.UTF_8)).getAsJsonArray();
         assertEquals(54, cases.size());
         for (JsonElement c : cases) {
             String input = c.getAsJsonArray().get(0).getAsString();

@@ -12,6 +12,7 @@ import io.github.sdm.core.ModelLocation;
 import io.github.sdm.core.Precision;
 import io.github.sdm.core.SdmException;
 import io.github.sdm.core.StableDiffusion;
+import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.strategy.UnhandledExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** The DJL backend behind the public API: concurrency and device errors. */
 class DjlBackendTest {
-    static final Path MODEL = Path.of("../models/tiny-sd");
+    static final Path MODEL = TestData.tinySd();
 
     @Test
     void concurrentGenerationsGiveTheSameNumbersAsOneAtATime() throws Exception {

@@ -1,5 +1,6 @@
 package io.github.sdm.unet.backend;
 
+import io.github.sdm.core.testkit.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,7 +18,6 @@ import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.safetensors.SafetensorsWriter;
 import io.github.sdm.core.safetensors.TensorSource;
-import io.github.sdm.unet.Fixtures;
 import io.github.sdm.unet.vae.AutoencoderKL;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * combinations it runs.
  */
 class ModelLocationBackendTest {
-    private static final Path MODEL = Fixtures.tinySd();
+    private static final Path MODEL = TestData.tinySd();
 
     @TempDir
     Path dir;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.github.sdm.core.ModelFormatException;
-import io.github.sdm.unet.Fixtures;
+import io.github.sdm.core.testkit.TestData;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,7 +17,7 @@ class CLIPTextConfigTest {
 
     @Test
     void readsTheTinyFixtureConfig() {
-        CLIPTextConfig c = CLIPTextConfig.read(Fixtures.fixture("text_encoder/config.json"));
+        CLIPTextConfig c = CLIPTextConfig.read(TestData.fixture("text_encoder/config.json"));
         assertEquals(new CLIPTextConfig(49408, 32, 128, 2, 4, 77, CLIPTextConfig.Activation.QUICK_GELU, 1e-5), c);
         assertEquals(8, c.headDim());
     }

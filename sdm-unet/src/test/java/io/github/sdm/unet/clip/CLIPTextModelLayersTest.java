@@ -1,5 +1,6 @@
 package io.github.sdm.unet.clip;
 
+import io.github.sdm.core.testkit.TestData;
 import static io.github.sdm.unet.Fixtures.assertClose;
 import static io.github.sdm.unet.Fixtures.floats;
 import static io.github.sdm.unet.Fixtures.longs;
@@ -33,8 +34,8 @@ class CLIPTextModelLayersTest {
     @BeforeAll
     static void load() {
         manager = NDManager.newBaseManager();
-        encoder = CLIPTextModel.load(Fixtures.fixture("text_encoder"), manager);
-        reference = SafetensorsFile.open(Fixtures.fixture("text_encoder/reference.safetensors"));
+        encoder = CLIPTextModel.load(TestData.fixture("text_encoder"), manager);
+        reference = SafetensorsFile.open(TestData.fixture("text_encoder/reference.safetensors"));
     }
 
     @AfterAll

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,8 +24,8 @@ class CLIPTextModelParityTest {
     @BeforeAll
     static void load() {
         manager = NDManager.newBaseManager();
-        encoder = CLIPTextModel.load(Fixtures.fixture("text_encoder"), manager);
-        reference = SafetensorsFile.open(Fixtures.fixture("text_encoder/reference.safetensors"));
+        encoder = CLIPTextModel.load(TestData.fixture("text_encoder"), manager);
+        reference = SafetensorsFile.open(TestData.fixture("text_encoder/reference.safetensors"));
     }
 
     @AfterAll

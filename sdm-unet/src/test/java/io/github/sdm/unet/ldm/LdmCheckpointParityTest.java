@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.Fixtures;
 import io.github.sdm.unet.clip.CLIPTextConfig;
 import io.github.sdm.unet.clip.CLIPTextModel;
@@ -22,14 +23,14 @@ import org.junit.jupiter.api.Test;
  * compute exactly what the same networks loaded from the diffusers folder compute, and match the references.
  */
 class LdmCheckpointParityTest {
-    private static final Path SINGLE_FILE = Fixtures.fixture("ldm-single-file/tiny-sd15.safetensors");
+    private static final Path SINGLE_FILE = TestData.fixture("ldm-single-file/tiny-sd15.safetensors");
 
     @Test
     void vaeFromSingleFileEqualsVaeFromFolder() {
-        Path folder = Fixtures.tinySd().resolve("vae");
+        Path folder = TestData.tinySd().resolve("vae");
         try (NDManager manager = NDManager.newBaseManager();
                 LdmCheckpoint checkpoint = LdmCheckpoint.open(SINGLE_FILE);
-                SafetensorsFile reference = SafetensorsFile.open(Fixtures.fixture("vae/reference.safetensors"));
+                SafetensorsFile reference = SafetensorsFile.open(TestData.fixture("vae/reference.safetensors"));
                 AutoencoderKL fromFolder = AutoencoderKL.load(folder, manager)) {
             AutoencoderKLConfig config = AutoencoderKLConfig.read(folder.resolve("config.json"));
             try (AutoencoderKL fromFile = AutoencoderKL.load(config, checkpoint.vae(config), manager)) {
@@ -49,11 +50,11 @@ class LdmCheckpointParityTest {
 
     @Test
     void textEncoderFromSingleFileEqualsTextEncoderFromFolder() {
-        Path folder = Fixtures.tinySd().resolve("text_encoder");
+        Path folder = TestData.tinySd().resolve("text_encoder");
         try (NDManager manager = NDManager.newBaseManager();
                 LdmCheckpoint checkpoint = LdmCheckpoint.open(SINGLE_FILE);
                 SafetensorsFile reference = SafetensorsFile.open(
-                        Fixtures.fixture("text_encoder/reference.safetensors"));
+                        TestData.fixture("text_encoder/reference.safetensors"));
                 CLIPTextModel fromFolder = CLIPTextModel.load(folder, manager)) {
             CLIPTextConfig config = CLIPTextConfig.read(folder.resolve("config.json"));
             try (CLIPTextModel fromFile = CLIPTextModel.load(config, checkpoint.textEncoder(config), manager)) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.safetensors.TensorInfo;
-import io.github.sdm.unet.Fixtures;
+import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.clip.CLIPTextConfig;
 import io.github.sdm.unet.nn.WeightSource;
 import io.github.sdm.unet.vae.AutoencoderKLConfig;
@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LdmKeyMappingParityTest {
 
     static Stream<Arguments> networks() {
-        Path model = Fixtures.tinySd();
+        Path model = TestData.tinySd();
         return Stream.of(
                 Arguments.of("unet", model.resolve("unet/diffusion_pytorch_model.safetensors"),
                         (Function<LdmCheckpoint, WeightSource>) c ->
@@ -44,7 +44,7 @@ class LdmKeyMappingParityTest {
     @MethodSource("networks")
     void mappedSingleFileEqualsDiffusersFolder(String network, Path diffusersFile,
             Function<LdmCheckpoint, WeightSource> view) {
-        try (LdmCheckpoint checkpoint = LdmCheckpoint.open(Fixtures.fixture("ldm-single-file/tiny-sd15.safetensors"));
+        try (LdmCheckpoint checkpoint = LdmCheckpoint.open(TestData.fixture("ldm-single-file/tiny-sd15.safetensors"));
                 SafetensorsFile diffusers = SafetensorsFile.open(diffusersFile)) {
             WeightSource mapped = view.apply(checkpoint);
             Set<String> missing = new TreeSet<>(diffusers.names());

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.ModelFormatException;
 import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.Fixtures;
 import io.github.sdm.unet.clip.CLIPTextConfig;
 import io.github.sdm.unet.clip.CLIPTextModel;
@@ -35,7 +36,7 @@ class OpenClipTextWeightsTest {
 
     @Test
     void splitsFusedProjectionsAndRenamesLikeDiffusersConversion() throws Exception {
-        Path folder = Fixtures.fixture("text_encoder");
+        Path folder = TestData.fixture("text_encoder");
         CLIPTextConfig config = CLIPTextConfig.read(folder.resolve("config.json"));
         Path single = dir.resolve("sd2-style.safetensors");
         try (SafetensorsFile hf = SafetensorsFile.open(folder.resolve("model.safetensors"))) {

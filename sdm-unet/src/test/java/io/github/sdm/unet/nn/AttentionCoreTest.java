@@ -1,14 +1,18 @@
 package io.github.sdm.unet.nn;
 
+import static io.github.sdm.core.testkit.Close.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.sdm.core.testkit.Tolerance;
 import org.junit.jupiter.api.Test;
 
 class AttentionCoreTest {
+    /** Chunks compute the same products as the whole map: equal up to float rounding. */
+    private static final Tolerance FLOAT_ROUNDING = Tolerance.ofPeak(1e-6);
 
     @Test
     void chunkedEqualsUnchunkedForEveryChunkShape() {
@@ -24,7 +28,7 @@ class AttentionCoreTest {
                 {4, 1L << 30}};
             for (long[] c : cases) {
                 float[] chunked = AttentionCore.attend(q, kt, v, (int) c[0], c[1]).toFloatArray();
-                assertClose(whole, chunked, "slice " + c[0] + ", budget " + c[1]);
+                assertClose("slice " + c[0] + ", budget " + c[1], whole, chunked, FLOAT_ROUNDING);
             }
         }
     }
@@ -37,8 +41,8 @@ class AttentionCoreTest {
             NDArray q = manager.randomNormal(new Shape(3, 2100, 4));
             NDArray kt = manager.randomNormal(new Shape(3, 1000, 4)).transpose(0, 2, 1);
             NDArray v = manager.randomNormal(new Shape(3, 1000, 4));
-            assertClose(AttentionCore.attendAll(q, kt, v).toFloatArray(),
-                    AttentionCore.attend(q, kt, v, 0).toFloatArray(), "default budget");
+            assertClose("default budget", AttentionCore.attendAll(q, kt, v).toFloatArray(),
+                    AttentionCore.attend(q, kt, v, 0).toFloatArray(), FLOAT_ROUNDING);
         }
     }
 
@@ -54,8 +58,8 @@ class AttentionCoreTest {
             assertArrayEquals(new long[] {1, AttentionCore.CONVOLUTION_MIN_QUERIES},
                     AttentionCore.chunkSizes(3, 1100, 1030, 0, budget));
             // another kernel sums the 1030 products in another order: float rounding of such sums
-            assertClose(AttentionCore.attendAll(q, kt, v).toFloatArray(),
-                    AttentionCore.attend(q, kt, v, 0, budget).toFloatArray(), "by convolution", 1e-5);
+            assertClose("by convolution", AttentionCore.attendAll(q, kt, v).toFloatArray(),
+                    AttentionCore.attend(q, kt, v, 0, budget).toFloatArray(), Tolerance.ofPeak(1e-5));
         }
     }
 
@@ -78,18 +82,4 @@ class AttentionCoreTest {
         }
     }
 
-    private static void assertClose(float[] expected, float[] actual, String what) {
-        assertClose(expected, actual, what, 1e-6);
-    }
-
-    private static void assertClose(float[] expected, float[] actual, String what, double relative) {
-        assertTrue(expected.length == actual.length, what + ": length");
-        double scale = 0;
-        double worst = 0;
-        for (int i = 0; i < expected.length; i++) {
-            scale = Math.max(scale, Math.abs(expected[i]));
-            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
-        }
-        assertTrue(worst <= relative * scale, what + ": max |diff| " + worst + " vs scale " + scale);
-    }
 }

@@ -1,11 +1,12 @@
 package io.github.sdm.unet.nn;
 
+import static io.github.sdm.core.testkit.Close.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.sdm.core.testkit.Tolerance;
 import org.junit.jupiter.api.Test;
 
 /** The convolution route of {@link Linear} computes the plain product, up to float rounding. */
@@ -30,7 +31,8 @@ class LinearTest {
                 // the input is left as it was (DJL's Shape hands out its own array)
                 assertArrayEquals(inputShape, x.getShape().getShape());
                 assertArrayEquals(expected.getShape().getShape(), actual.getShape().getShape());
-                assertClose(expected.toFloatArray(), actual.toFloatArray(), x.getShape().toString());
+                assertClose(x.getShape().toString(), expected.toFloatArray(), actual.toFloatArray(),
+                        Tolerance.ofPeak(1e-6));
             }
         }
     }
@@ -43,19 +45,10 @@ class LinearTest {
             NDArray w = linear.allParameters().get("l.weight").value();
             for (long rows : new long[] {1, Linear.CONVOLUTION_MIN_ROWS - 1, 4 * Linear.CONVOLUTION_MIN_ROWS}) {
                 NDArray x = manager.randomUniform(-1, 1, new Shape(rows, 8));
-                assertClose(x.matMul(w.transpose()).toFloatArray(),
-                        linear.forward(ForwardContext.DEFAULT, x).toFloatArray(), rows + " rows");
+                assertClose(rows + " rows", x.matMul(w.transpose()).toFloatArray(),
+                        linear.forward(ForwardContext.DEFAULT, x).toFloatArray(), Tolerance.ofPeak(1e-6));
             }
         }
     }
 
-    private static void assertClose(float[] expected, float[] actual, String what) {
-        double scale = 0;
-        double worst = 0;
-        for (int i = 0; i < expected.length; i++) {
-            scale = Math.max(scale, Math.abs(expected[i]));
-            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
-        }
-        assertTrue(worst <= 1e-6 * scale, what + ": max |diff| " + worst + " vs scale " + scale);
-    }
 }

@@ -9,6 +9,7 @@ import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.safetensors.SafetensorsWriter;
 import io.github.sdm.core.safetensors.TensorSource;
+import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.nn.ForwardContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A UNet split into shards with a {@code .safetensors.index.json} loads and computes like the single file. */
 class ShardedCheckpointTest {
-    static final Path UNET = Path.of("../models/tiny-sd/unet");
+    static final Path UNET = TestData.tinySd().resolve("unet");
 
     @Test
     void shardedWeightsGiveTheSameOutput(@TempDir Path dir) throws Exception {

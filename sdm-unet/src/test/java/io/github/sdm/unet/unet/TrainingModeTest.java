@@ -1,5 +1,6 @@
 package io.github.sdm.unet.unet;
 
+import io.github.sdm.core.testkit.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -196,8 +197,8 @@ class TrainingModeTest {
 
     @Test
     void vaeAndTextEncoderTrainToo() {
-        try (AutoencoderKL vae = AutoencoderKL.load(Fixtures.fixture("vae"), manager);
-                CLIPTextModel textEncoder = CLIPTextModel.load(Fixtures.fixture("text_encoder"), manager)) {
+        try (AutoencoderKL vae = AutoencoderKL.load(TestData.fixture("vae"), manager);
+                CLIPTextModel textEncoder = CLIPTextModel.load(TestData.fixture("text_encoder"), manager)) {
             NDArray image = normal(new SplittableRandom(3), new Shape(1, 3, 16, 16), 0.5);
             NDArray ids = manager.create(new long[] {49406, 320, 1929, 539, 320, 2368, 49407}, new Shape(1, 7));
             float[] decoded = vae.forward(ForwardContext.DEFAULT, image).toFloatArray();

@@ -2,10 +2,10 @@ package io.github.sdm.unet.unet;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.core.testkit.TestData;
+import io.github.sdm.unet.Fixtures;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,11 +17,7 @@ final class UNetFixtures {
     }
 
     static Path root() {
-        try {
-            return Path.of(UNetFixtures.class.getResource("/fixtures").toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestData.fixture("");
     }
 
     static List<Path> unetFolders() throws IOException {
@@ -36,6 +32,6 @@ final class UNetFixtures {
 
     /** A tensor of the reference file as an NDArray of its stored shape. */
     static NDArray tensor(SafetensorsFile reference, String name, NDManager manager) {
-        return manager.create(reference.floats(name), new Shape(reference.info(name).shape()));
+        return Fixtures.floats(reference, name, manager);
     }
 }

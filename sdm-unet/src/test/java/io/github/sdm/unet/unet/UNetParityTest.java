@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.core.testkit.Close;
+import io.github.sdm.unet.Fixtures;
 import io.github.sdm.unet.nn.ForwardContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,26 +68,8 @@ class UNetParityTest {
     }
 
     static void assertClose(SafetensorsFile ref, String name, NDArray actual) {
-        float[] expected = ref.floats(name);
-        assertArrayEquals(ref.info(name).shape(), actual.getShape().getShape(), name + " shape");
-        float[] got = actual.toFloatArray();
-        double scale = 1;
-        for (float v : expected) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        double tolerance = 1e-4 * scale;
-        double worst = 0;
-        int worstAt = -1;
-        for (int i = 0; i < expected.length; i++) {
-            double d = Math.abs(expected[i] - got[i]);
-            if (!(d <= worst)) {
-                worst = d;
-                worstAt = i;
-            }
-        }
-        assertTrue(worst <= tolerance, name + ": max |diff| " + worst + " at " + worstAt + " (expected "
-                + (worstAt >= 0 ? expected[worstAt] : 0) + ", got " + (worstAt >= 0 ? got[worstAt] : 0)
-                + "), tolerance " + tolerance);
+        Close.assertClose(name, ref.info(name).shape(), ref.floats(name), actual.getShape().getShape(),
+                actual.toFloatArray(), Fixtures.NETWORK);
     }
 
 }

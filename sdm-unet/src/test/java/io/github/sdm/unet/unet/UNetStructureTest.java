@@ -66,11 +66,17 @@ class UNetStructureTest {
         assertTrue(attn2 instanceof Attention);
         assertTrue(attn2.allParameters().containsKey("down_blocks.1.attentions.0.transformer_blocks.0.attn2.to_k.weight"));
         assertThrows(IllegalArgumentException.class, () -> unet.part("down_blocks.9"));
-        assertEquals(3, unet.downBlocks().get(0).outputCount());
-        assertEquals(0, unet.downBlocks().get(3).downsamplers().size());
-        assertEquals(0, unet.upBlocks().get(0).attentions().size());
-        assertEquals(3, unet.upBlocks().get(0).layerCount());
-        assertEquals(12, unet.skipCount());
+        // the counts follow from the fixture's config
+        UNetConfig config = unet.config();
+        int last = config.blockCount() - 1;
+        assertEquals(config.layersPerBlock().get(0) + 1, unet.downBlocks().get(0).outputCount(),
+                "layers + downsampler");
+        assertEquals(0, unet.downBlocks().get(last).downsamplers().size());
+        assertEquals(config.upBlockTypes().get(0).equals(UNetConfig.UP) ? 0 : config.layersPerBlock().get(last) + 1,
+                unet.upBlocks().get(0).attentions().size());
+        assertEquals(config.layersPerBlock().get(last) + 1, unet.upBlocks().get(0).layerCount());
+        int downLayers = config.layersPerBlock().stream().mapToInt(Integer::intValue).sum();
+        assertEquals(1 + downLayers + last, unet.skipCount(), "conv_in, every down layer, every downsampler");
     }
 
     @Test
@@ -171,10 +177,8 @@ class UNetStructureTest {
             // the shallow pass really skips the deep part: at depth 2 no mid_block, no down_blocks.1
             Set<String> seen = new LinkedHashSet<>();
             unet.forward(sample, timestep, context, ForwardContext.DEFAULT, capturing(2, keep, kept));
-            // the output of up_blocks.3 layer 0 (the first block's channels at full resolution)
-            Shape s = sample.getShape();
-            assertEquals(new Shape(s.get(0), unet.config().blockOutChannels().get(0), s.get(2), s.get(3)),
-                    kept[0].getShape());
+            // the output of up_blocks.3 layer 0, as the full pass computes it
+            assertEquals(outputShape("up_blocks.3.resnets.0"), kept[0].getShape());
             unet.forward(sample, timestep, context, ForwardContext.of((name, in, c) -> {
                 seen.add(name);
                 return c.apply(in);
@@ -223,26 +227,46 @@ class UNetStructureTest {
 
     @Test
     void badInputsAreRejectedWithTheirShape() {
-        InputShapeException e = assertThrows(InputShapeException.class,
-                () -> unet.forward(manager.zeros(new Shape(2, 3, 8, 8)), timestep, context, ForwardContext.DEFAULT));
-        assertTrue(e.getMessage().contains("[B, 4, H, W]") && e.getMessage().contains("(2, 3, 8, 8)"), e.getMessage());
-        e = assertThrows(InputShapeException.class,
-                () -> unet.forward(manager.zeros(new Shape(2, 4, 12, 12)), timestep, context, ForwardContext.DEFAULT));
+        // the fixture's own shapes with one dimension wrong
+        long batch = sample.getShape().get(0);
+        long height = sample.getShape().get(2);
+        long width = sample.getShape().get(3);
+        InputShapeException e = assertThrows(InputShapeException.class, () -> unet.forward(
+                manager.zeros(new Shape(batch, 3, height, width)), timestep, context, ForwardContext.DEFAULT));
+        assertTrue(e.getMessage().contains("[B, 4, H, W]")
+                && e.getMessage().contains("(" + batch + ", 3, " + height + ", " + width + ")"), e.getMessage());
+        e = assertThrows(InputShapeException.class, () -> unet.forward(
+                manager.zeros(new Shape(batch, 4, height + 4, width + 4)), timestep, context, ForwardContext.DEFAULT));
         assertTrue(e.getMessage().contains("multiples of 8"), e.getMessage());
-        e = assertThrows(InputShapeException.class,
-                () -> unet.forward(sample, timestep, manager.zeros(new Shape(2, 77, 16)), ForwardContext.DEFAULT));
+        e = assertThrows(InputShapeException.class, () -> unet.forward(sample, timestep,
+                manager.zeros(new Shape(batch, context.getShape().get(1), context.getShape().get(2) / 2)),
+                ForwardContext.DEFAULT));
         assertTrue(e.getMessage().contains("encoder_hidden_states"), e.getMessage());
         e = assertThrows(InputShapeException.class,
-                () -> unet.forward(sample, manager.zeros(new Shape(3)), context, ForwardContext.DEFAULT));
+                () -> unet.forward(sample, manager.zeros(new Shape(batch + 1)), context, ForwardContext.DEFAULT));
         assertTrue(e.getMessage().contains("timestep"), e.getMessage());
     }
 
     @Test
     void scalarTimestepEqualsTheSameTimestepPerSample() {
         NDArray scalar = manager.create(417.5f);
-        NDArray perSample = manager.create(new float[] {417.5f, 417.5f});
+        NDArray perSample = manager.full(new Shape(sample.getShape().get(0)), 417.5f);
         assertArrayEquals(unet.forward(sample, perSample, context, ForwardContext.DEFAULT).toFloatArray(),
                 unet.forward(sample, scalar, context, ForwardContext.DEFAULT).toFloatArray(), 0f);
+    }
+
+    /** The shape of {@code part}'s output in a full pass on the fixture's inputs. */
+    private static Shape outputShape(String part) {
+        List<Shape> shapes = new ArrayList<>();
+        unet.forward(sample, timestep, context, ForwardContext.of((name, in, compute) -> {
+            NDList out = compute.apply(in);
+            if (name.equals(part)) {
+                shapes.add(out.head().getShape());
+            }
+            return out;
+        })).close();
+        assertEquals(1, shapes.size(), part + " runs once per pass");
+        return shapes.get(0);
     }
 
     private static NDList copy(NDList list, NDManager owner) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.github.sdm.core.ModelFormatException;
-import io.github.sdm.unet.Fixtures;
+import io.github.sdm.core.testkit.TestData;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ class AutoencoderKLConfigTest {
 
     @Test
     void readsTheTinyFixtureConfig() {
-        AutoencoderKLConfig c = AutoencoderKLConfig.read(Fixtures.fixture("vae/config.json"));
+        AutoencoderKLConfig c = AutoencoderKLConfig.read(TestData.fixture("vae/config.json"));
         assertEquals(new AutoencoderKLConfig(3, 3, List.of(16, 32, 32, 32), 1, 4, 8, 0.18215, true, 0.0, true), c);
         assertEquals(8, c.downscaleFactor());
     }

@@ -1,4 +1,4 @@
-package io.github.sdm.unet.perf;
+package io.github.sdm.bench.perf.routes;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -6,12 +6,19 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.github.sdm.bench.perf.EngineThreads;
+import io.github.sdm.bench.perf.Samples;
+import io.github.sdm.bench.perf.ToolOptions;
+import io.github.sdm.bench.report.MachineInfo;
 
 /**
  * A 3x3 convolution (padding 1) whole and in slices of output channels (each slice's weight is
  * reordered by the engine on every call; large weights reorder far slower per byte), timed round-robin.
  *
- * <pre>java ... ConvSplitBench b=2 c=1280 out=1280 hw=8 parts=1,2,4,8 rounds=15</pre>
+ * <pre>
+ * scripts/sdm bench tool conv-split \
+ *     b=2 c=1280 out=1280 hw=8 parts=1,2,4,8 rounds=15
+ * </pre>
  */
 public final class ConvSplitBench {
     private static final Shape UNIT = new Shape(1, 1);
@@ -20,8 +27,9 @@ public final class ConvSplitBench {
     }
 
     public static void main(String[] args) {
-        AbHarness.Options o = AbHarness.Options.parse(args);
-        AbHarness.engineThreads(o.integer("threads", 0));
+        ToolOptions o = ToolOptions.parse(args);
+        System.out.println("machine at start: " + MachineInfo.current().describe());
+        System.out.println(EngineThreads.set(o.integer("threads", 0)));
         long b = o.integer("b", 2);
         long c = o.integer("c", 1280);
         long out = o.integer("out", 1280);
@@ -46,14 +54,14 @@ public final class ConvSplitBench {
                         } else if (reference == null) {
                             reference = y.toFloatArray();
                         } else {
-                            System.out.println(n + " parts: " + AbHarness.difference(reference, y.toFloatArray()));
+                            System.out.println(n + " parts: " + Samples.difference(reference, y.toFloatArray()));
                         }
                     }
                 }
             }
             double flop = 2.0 * b * c * out * 9 * hw * hw;
             for (int i = 0; i < parts.length; i++) {
-                double t = AbHarness.median(wall[i]);
+                double t = Samples.median(wall[i]);
                 System.out.printf("[%d,%d,%d,%d]->%d in %s parts: median %.4f s (%.1f GFLOP/s)%n", b, c, hw, hw, out,
                         parts[i], t, flop / t / 1e9);
             }

@@ -1,4 +1,4 @@
-package io.github.sdm.unet.perf;
+package io.github.sdm.bench.perf;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

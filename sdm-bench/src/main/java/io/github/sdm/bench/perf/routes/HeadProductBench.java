@@ -1,8 +1,12 @@
-package io.github.sdm.unet.perf;
+package io.github.sdm.bench.perf.routes;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.sdm.bench.perf.EngineThreads;
+import io.github.sdm.bench.perf.Samples;
+import io.github.sdm.bench.perf.ToolOptions;
+import io.github.sdm.bench.report.MachineInfo;
 import java.util.function.Supplier;
 
 /**
@@ -10,7 +14,10 @@ import java.util.function.Supplier;
  * {@code out = p v} ({@code [n, m] x [m, d]}), as the engine's matmul (BLAS) and as 1x1 convolutions over
  * channels-last views (oneDNN), timed round-robin.
  *
- * <pre>java ... HeadProductBench n=1024 m=4096 d=40 rounds=20</pre>
+ * <pre>
+ * scripts/sdm bench tool head-product \
+ *     n=1024 m=4096 d=40 rounds=20
+ * </pre>
  */
 public final class HeadProductBench {
     private static final Shape UNIT = new Shape(1, 1);
@@ -20,9 +27,9 @@ public final class HeadProductBench {
     }
 
     public static void main(String[] args) {
-        AbHarness.Options o = AbHarness.Options.parse(args);
-        System.out.println("uptime at start: " + AbHarness.uptime());
-        AbHarness.engineThreads(o.integer("threads", 0));
+        ToolOptions o = ToolOptions.parse(args);
+        System.out.println("machine at start: " + MachineInfo.current().describe());
+        System.out.println(EngineThreads.set(o.integer("threads", 0)));
         long n = o.integer("n", 1024);
         long m = o.integer("m", 4096);
         long d = o.integer("d", 40);
@@ -61,13 +68,13 @@ public final class HeadProductBench {
             }
             for (int i = 0; i < ops.length; i++) {
                 double flop = 2.0 * n * m * d;
-                double t = AbHarness.median(wall[i]);
+                double t = Samples.median(wall[i]);
                 System.out.printf("%-14s median %.5f s (%.1f GFLOP/s)%n", names[i], t, flop / t / 1e9);
             }
-            System.out.println("scores " + AbHarness.difference(first[0], first[1]));
-            System.out.println("output " + AbHarness.difference(first[2], first[3]));
+            System.out.println("scores " + Samples.difference(first[0], first[1]));
+            System.out.println("output " + Samples.difference(first[2], first[3]));
         }
-        System.out.println("uptime at end: " + AbHarness.uptime());
+        System.out.println("load average at end: " + MachineInfo.current().loadAverage());
     }
 
     private static NDArray conv(NDArray x, NDArray w) {

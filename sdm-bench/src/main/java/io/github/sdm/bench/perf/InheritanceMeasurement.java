@@ -1,4 +1,4 @@
-package io.github.sdm.inheritance.tools;
+package io.github.sdm.bench.perf;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,7 +10,6 @@ import io.github.sdm.unet.strategy.DenoisingStrategies;
 import io.github.sdm.unet.strategy.DenoisingStrategy;
 import io.github.sdm.unet.unet.UNet2DConditionModel;
 import io.github.sdm.unet.unet.UNetConfig;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +32,11 @@ import java.util.Map;
  * (diffusers, 20 steps, linspace spacing); call i gets {@code sqrt(abar) x0 + sqrt(1-abar) eps} at its
  * timestep, the same inputs for every setting; max and mean absolute difference of the outputs vs FULL.
  *
- * <p>Usage: {@code InheritanceMeasurement speed|deviation [--size 64] [--calls 10] [--rounds 3] [--specs a;b;...]}
+ * <p>It measures any specs at the UNet level, beside the pipeline-level {@code sdm bench --compare inheritance}
+ * (speed per preset) and {@code sdm bench deviation} (final latents and image per preset).
+ *
+ * <p>Usage, from the repository root: {@code scripts/sdm bench tool inheritance
+ * speed|deviation [--size 64] [--calls 10] [--rounds 3] [--specs a;b;...]}
  */
 public final class InheritanceMeasurement {
     private static final List<String> SPEED_SPECS = List.of("block:2:interval=2", "block:2:interval=3",
@@ -95,38 +98,38 @@ public final class InheritanceMeasurement {
                     DenoiserSessionOptions options = setting.equals("FULL") ? new DenoiserSessionOptions(calls)
                             : new DenoiserSessionOptions(calls, java.util.List.of(FeatureInheritance.parse(setting)));
                     long start = System.nanoTime();
-                    long cpuStart = processCpuNanos();
+                    long cpuStart = CpuTimes.processNanos();
                     try (DenoisingStrategy strategy = DenoisingStrategies.forSession(options, manager)) {
                         for (int i = 0; i < calls; i++) {
-                            long callStart = processCpuNanos();
+                            long callStart = CpuTimes.processNanos();
                             strategy.predict(unet, sample, timesteps.get(i), context, i, ForwardContext.DEFAULT).close();
                             boolean key = isKeyCall(options, i, calls);
                             (key ? keyCallCpu : reuseCallCpu).computeIfAbsent(setting, k -> new ArrayList<>())
-                                    .add((processCpuNanos() - callStart) / 1e9);
+                                    .add((CpuTimes.processNanos() - callStart) / 1e9);
                         }
                     }
                     double s = (System.nanoTime() - start) / 1e9;
-                    double cpu = (processCpuNanos() - cpuStart) / 1e9;
+                    double cpu = (CpuTimes.processNanos() - cpuStart) / 1e9;
                     seconds.computeIfAbsent(setting, k -> new ArrayList<>()).add(s);
                     cpuSeconds.computeIfAbsent(setting, k -> new ArrayList<>()).add(cpu);
                     System.out.printf(Locale.ROOT, "  round %d %-28s %7.2f s wall %7.2f s CPU%n", r, setting, s, cpu);
                 }
             }
-            double full = median(seconds.get("FULL"));
-            double fullCpu = median(cpuSeconds.get("FULL"));
-            double fullCall = median(keyCallCpu.get("FULL"));
+            double full = Samples.median(seconds.get("FULL"));
+            double fullCpu = Samples.median(cpuSeconds.get("FULL"));
+            double fullCall = Samples.median(keyCallCpu.get("FULL"));
             System.out.printf(Locale.ROOT, "%n| setting | key calls | wall s (%d calls) | speed-up (wall) | CPU s |"
                     + " speed-up (CPU) | UNet time skipped (CPU) | reuse call / full call (CPU) | 50 calls: keys,"
                     + " projected speed-up |%n|---|---|---|---|---|---|---|---|---|%n", calls);
             for (String setting : settings) {
-                double m = median(seconds.get(setting));
-                double c = median(cpuSeconds.get(setting));
+                double m = Samples.median(seconds.get(setting));
+                double c = Samples.median(cpuSeconds.get(setting));
                 int keys = setting.equals("FULL") ? calls
                         : FeatureInheritance.parse(setting).schedule().keySteps(calls).length;
                 String reuse = "-";
                 String projected = "-";
                 if (reuseCallCpu.containsKey(setting)) {
-                    double r = median(reuseCallCpu.get(setting)) / fullCall;
+                    double r = Samples.median(reuseCallCpu.get(setting)) / fullCall;
                     int keys50 = FeatureInheritance.parse(setting).schedule().keySteps(50).length;
                     reuse = String.format(Locale.ROOT, "%.2f", r);
                     projected = String.format(Locale.ROOT, "%d, %.2fx", keys50, 50 / (keys50 + (50 - keys50) * r));
@@ -234,23 +237,12 @@ public final class InheritanceMeasurement {
         return prod;
     }
 
-    /** CPU time of every thread of this process: robust against other processes sharing the cores. */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
     private static double meanAbs(float[] v) {
         double s = 0;
         for (float x : v) {
             s += Math.abs(x);
         }
         return s / v.length;
-    }
-
-    private static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static boolean isKeyCall(DenoiserSessionOptions options, int call, int calls) {

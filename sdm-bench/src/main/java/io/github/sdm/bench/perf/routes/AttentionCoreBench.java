@@ -1,4 +1,4 @@
-package io.github.sdm.unet.perf;
+package io.github.sdm.bench.perf.routes;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -6,6 +6,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.github.sdm.bench.perf.CpuTimes;
+import io.github.sdm.bench.perf.EngineThreads;
+import io.github.sdm.bench.perf.Samples;
+import io.github.sdm.bench.perf.ToolOptions;
+import io.github.sdm.bench.report.MachineInfo;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,16 +18,19 @@ import java.util.List;
  * Attention core {@code softmax(q k^T) v} on {@code [rows, n, d]} heads, whole or in chunks of
  * {@code rowChunk} batch-head rows by {@code queryChunk} query rows, timed round-robin in one JVM.
  *
- * <pre>java ... AttentionCoreBench rows=16 n=4096 d=40 rounds=5 variants=0x0,16x64,1x1024,1x256</pre>
+ * <pre>
+ * scripts/sdm bench tool attention-core \
+ *     rows=16 n=4096 d=40 rounds=5 variants=0x0,16x64,1x1024,1x256
+ * </pre>
  */
 public final class AttentionCoreBench {
     private AttentionCoreBench() {
     }
 
     public static void main(String[] args) {
-        AbHarness.Options o = AbHarness.Options.parse(args);
-        System.out.println("uptime at start: " + AbHarness.uptime());
-        AbHarness.engineThreads(o.integer("threads", 0));
+        ToolOptions o = ToolOptions.parse(args);
+        System.out.println("machine at start: " + MachineInfo.current().describe());
+        System.out.println(EngineThreads.set(o.integer("threads", 0)));
         long rows = o.integer("rows", 16);
         long n = o.integer("n", 4096);
         long m = o.integer("m", (int) n);
@@ -41,7 +49,7 @@ public final class AttentionCoreBench {
                     String[] rc = variants[i].split("x");
                     long rowChunk = Long.parseLong(rc[0]);
                     long queryChunk = Long.parseLong(rc[1]);
-                    long c0 = AbHarness.processCpuNanos();
+                    long c0 = CpuTimes.processNanos();
                     long t0 = System.nanoTime();
                     try (NDManager scope = manager.newSubManager()) {
                         NDArray out = attend(scope, q, kt, v, rowChunk, queryChunk);
@@ -50,22 +58,22 @@ public final class AttentionCoreBench {
                             if (reference == null) {
                                 reference = values;
                             } else {
-                                System.out.println(variants[i] + ": " + AbHarness.difference(reference, values));
+                                System.out.println(variants[i] + ": " + Samples.difference(reference, values));
                             }
                         }
                     }
                     if (r >= 0) {
                         wall[i][r] = (System.nanoTime() - t0) / 1e9;
-                        cpu[i][r] = (AbHarness.processCpuNanos() - c0) / 1e9;
+                        cpu[i][r] = (CpuTimes.processNanos() - c0) / 1e9;
                     }
                 }
             }
             for (int i = 0; i < variants.length; i++) {
-                System.out.printf("%-10s median %.3f s wall, %.3f s cpu%n", variants[i], AbHarness.median(wall[i]),
-                        AbHarness.median(cpu[i]));
+                System.out.printf("%-10s median %.3f s wall, %.3f s cpu%n", variants[i], Samples.median(wall[i]),
+                        Samples.median(cpu[i]));
             }
         }
-        System.out.println("uptime at end: " + AbHarness.uptime());
+        System.out.println("load average at end: " + MachineInfo.current().loadAverage());
     }
 
     static NDArray attend(NDManager scope, NDArray q, NDArray kt, NDArray v, long rowChunk, long queryChunk) {

@@ -1,14 +1,21 @@
-package io.github.sdm.unet.perf;
+package io.github.sdm.bench.perf.routes;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.sdm.bench.perf.EngineThreads;
+import io.github.sdm.bench.perf.Samples;
+import io.github.sdm.bench.perf.ToolOptions;
+import io.github.sdm.bench.report.MachineInfo;
 
 /**
  * A 3x3 convolution (padding 1) on an NCHW input and on the same input laid out channels-last, timed
  * round-robin, with the rate its FLOPs give.
  *
- * <pre>java ... ConvLayoutBench b=2 c=320 out=320 hw=64 rounds=10</pre>
+ * <pre>
+ * scripts/sdm bench tool conv-layout \
+ *     b=2 c=320 out=320 hw=64 rounds=10
+ * </pre>
  */
 public final class ConvLayoutBench {
     private static final Shape UNIT = new Shape(1, 1);
@@ -60,8 +67,9 @@ public final class ConvLayoutBench {
     }
 
     public static void main(String[] args) {
-        AbHarness.Options o = AbHarness.Options.parse(args);
-        AbHarness.engineThreads(o.integer("threads", 0));
+        ToolOptions o = ToolOptions.parse(args);
+        System.out.println("machine at start: " + MachineInfo.current().describe());
+        System.out.println(EngineThreads.set(o.integer("threads", 0)));
         long b = o.integer("b", 2);
         long c = o.integer("c", 320);
         long out = o.integer("out", (int) c);
@@ -94,13 +102,13 @@ public final class ConvLayoutBench {
                     }
                 }
             }
-            System.out.println("im2col vs conv " + AbHarness.difference(first[0], first[2]));
-            System.out.println("im2col+1x1 vs conv " + AbHarness.difference(first[0], first[3]));
-            System.out.println("split vs conv " + AbHarness.difference(first[0], first[4]));
+            System.out.println("im2col vs conv " + Samples.difference(first[0], first[2]));
+            System.out.println("im2col+1x1 vs conv " + Samples.difference(first[0], first[3]));
+            System.out.println("split vs conv " + Samples.difference(first[0], first[4]));
             double flop = 2.0 * b * c * out * 9 * hw * hw;
             String[] names = {"NCHW", "channels-last", "im2col+linear", "im2col+1x1conv", "CL weights"};
             for (int i = 0; i < 5; i++) {
-                double t = AbHarness.median(wall[i]);
+                double t = Samples.median(wall[i]);
                 System.out.printf("[%d,%d,%d,%d]->%d %-14s median %.4f s (%.1f GFLOP/s)%n", b, c, hw, hw, out,
                         names[i], t, flop / t / 1e9);
             }

@@ -1,23 +1,31 @@
-package io.github.sdm.unet.perf;
+package io.github.sdm.bench.perf.routes;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.sdm.bench.perf.CpuTimes;
+import io.github.sdm.bench.perf.EngineThreads;
+import io.github.sdm.bench.perf.Samples;
+import io.github.sdm.bench.perf.ToolOptions;
+import io.github.sdm.bench.report.MachineInfo;
 
 /**
  * A linear layer {@code [B, N, in] -> [B, N, out]} computed by the engine's linear op and as a 1x1
  * convolution over the same memory viewed channels-last ({@code [B, in, N, 1]}), timed round-robin.
  *
- * <pre>java ... LinearAsConvBench b=2 n=4096 in=320 out=2560 rounds=5</pre>
+ * <pre>
+ * scripts/sdm bench tool linear-as-conv \
+ *     b=2 n=4096 in=320 out=2560 rounds=5
+ * </pre>
  */
 public final class LinearAsConvBench {
     private LinearAsConvBench() {
     }
 
     public static void main(String[] args) {
-        AbHarness.Options o = AbHarness.Options.parse(args);
-        System.out.println("uptime at start: " + AbHarness.uptime());
-        AbHarness.engineThreads(o.integer("threads", 0));
+        ToolOptions o = ToolOptions.parse(args);
+        System.out.println("machine at start: " + MachineInfo.current().describe());
+        System.out.println(EngineThreads.set(o.integer("threads", 0)));
         long b = o.integer("b", 2);
         long n = o.integer("n", 4096);
         long in = o.integer("in", 320);
@@ -33,13 +41,13 @@ public final class LinearAsConvBench {
             float[][] results = new float[3][];
             for (int r = -1; r < rounds; r++) {
                 for (int v = 0; v < 3; v++) {
-                    long c0 = AbHarness.processCpuNanos();
+                    long c0 = CpuTimes.processNanos();
                     long t0 = System.nanoTime();
                     NDArray y = v == 0 ? linear(x, w, bias) : v == 1 ? conv(x, w4, bias, b, n, in, out)
                             : convRows(x, w4, bias, b, n, in, out);
                     if (r >= 0) {
                         wall[v][r] = (System.nanoTime() - t0) / 1e9;
-                        cpu[v][r] = (AbHarness.processCpuNanos() - c0) / 1e9;
+                        cpu[v][r] = (CpuTimes.processNanos() - c0) / 1e9;
                     } else {
                         results[v] = y.toFloatArray();
                         System.out.println("variant " + v + " shape " + y.getShape());
@@ -51,13 +59,13 @@ public final class LinearAsConvBench {
             String[] names = {"linear", "conv 1x1 channels-last", "conv 1x1 rows as batch"};
             for (int v = 0; v < 3; v++) {
                 System.out.printf("%-24s median %.4f s wall (%.1f GFLOP/s), %.4f s cpu (%.1f GFLOP/cpu-s)%n",
-                        names[v], AbHarness.median(wall[v]), flop / AbHarness.median(wall[v]) / 1e9,
-                        AbHarness.median(cpu[v]), flop / AbHarness.median(cpu[v]) / 1e9);
+                        names[v], Samples.median(wall[v]), flop / Samples.median(wall[v]) / 1e9,
+                        Samples.median(cpu[v]), flop / Samples.median(cpu[v]) / 1e9);
             }
-            System.out.println(AbHarness.difference(results[0], results[1]));
-            System.out.println(AbHarness.difference(results[0], results[2]));
+            System.out.println(Samples.difference(results[0], results[1]));
+            System.out.println(Samples.difference(results[0], results[2]));
         }
-        System.out.println("uptime at end: " + AbHarness.uptime());
+        System.out.println("load average at end: " + MachineInfo.current().loadAverage());
     }
 
     static NDArray linear(NDArray x, NDArray w, NDArray bias) {

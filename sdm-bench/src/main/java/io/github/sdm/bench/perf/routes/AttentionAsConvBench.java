@@ -1,4 +1,4 @@
-package io.github.sdm.unet.perf;
+package io.github.sdm.bench.perf.routes;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -6,6 +6,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.github.sdm.bench.perf.CpuTimes;
+import io.github.sdm.bench.perf.EngineThreads;
+import io.github.sdm.bench.perf.Samples;
+import io.github.sdm.bench.perf.ToolOptions;
+import io.github.sdm.bench.report.MachineInfo;
 import io.github.sdm.unet.nn.AttentionCore;
 
 /**
@@ -13,16 +18,19 @@ import io.github.sdm.unet.nn.AttentionCore;
  * {@code [B, N, h*d]}: (0) heads folded into the batch and batched matrix products ({@link AttentionCore}),
  * (1) grouped 1x1 convolutions over channels-last views, one group per head, timed round-robin.
  *
- * <pre>java ... AttentionAsConvBench b=2 n=4096 m=4096 heads=8 d=40 rounds=3 chunkMiB=16</pre>
+ * <pre>
+ * scripts/sdm bench tool attention-as-conv \
+ *     b=2 n=4096 m=4096 heads=8 d=40 rounds=3 chunkMiB=16
+ * </pre>
  */
 public final class AttentionAsConvBench {
     private AttentionAsConvBench() {
     }
 
     public static void main(String[] args) {
-        AbHarness.Options o = AbHarness.Options.parse(args);
-        System.out.println("uptime at start: " + AbHarness.uptime());
-        AbHarness.engineThreads(o.integer("threads", 0));
+        ToolOptions o = ToolOptions.parse(args);
+        System.out.println("machine at start: " + MachineInfo.current().describe());
+        System.out.println(EngineThreads.set(o.integer("threads", 0)));
         long b = o.integer("b", 2);
         long n = o.integer("n", 4096);
         long m = o.integer("m", (int) n);
@@ -39,7 +47,7 @@ public final class AttentionAsConvBench {
             float[][] results = new float[2][];
             for (int r = -1; r < rounds; r++) {
                 for (int variant = 0; variant < 2; variant++) {
-                    long c0 = AbHarness.processCpuNanos();
+                    long c0 = CpuTimes.processNanos();
                     long t0 = System.nanoTime();
                     try (NDManager scope = manager.newSubManager()) {
                         q.tempAttach(scope);
@@ -50,18 +58,18 @@ public final class AttentionAsConvBench {
                     }
                     if (r >= 0) {
                         wall[variant][r] = (System.nanoTime() - t0) / 1e9;
-                        cpu[variant][r] = (AbHarness.processCpuNanos() - c0) / 1e9;
+                        cpu[variant][r] = (CpuTimes.processNanos() - c0) / 1e9;
                     }
                 }
             }
             String[] names = {"batched matmul", "grouped conv"};
             for (int variant = 0; variant < 2; variant++) {
                 System.out.printf("%-16s median %.3f s wall, %.3f s cpu%n", names[variant],
-                        AbHarness.median(wall[variant]), AbHarness.median(cpu[variant]));
+                        Samples.median(wall[variant]), Samples.median(cpu[variant]));
             }
-            System.out.println(AbHarness.difference(results[0], results[1]));
+            System.out.println(Samples.difference(results[0], results[1]));
         }
-        System.out.println("uptime at end: " + AbHarness.uptime());
+        System.out.println("load average at end: " + MachineInfo.current().loadAverage());
     }
 
     private static NDArray toHeads(NDArray t, long h, long d) {

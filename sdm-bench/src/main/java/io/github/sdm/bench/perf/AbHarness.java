@@ -1,12 +1,10 @@
-package io.github.sdm.unet.perf;
+package io.github.sdm.bench.perf;
 
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
+import io.github.sdm.bench.report.MachineInfo;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -14,32 +12,44 @@ import java.util.function.Supplier;
 /**
  * Times two builds of sdm-unet against each other in ONE JVM, call by call (A B A B ...), so that the load
  * of a shared machine hits both alike. Each build is a folder of compiled {@code io.github.sdm.unet}
- * classes, loaded child-first next to this class over a parent that holds DJL and sdm-core.
+ * classes (e.g. two checkouts' {@code sdm-unet/target/classes}), each loaded child-first together with its own
+ * {@link NetworkRunner} over the parent class path, which holds DJL and sdm-core.
  *
  * <pre>
- * java -cp test-classes:DJL...:sdm-core... io.github.sdm.unet.perf.AbHarness \
+ * scripts/sdm bench tool ab \
  *     A_CLASSES B_CLASSES network=unet latent=32 batch=2 warmup=1 pairs=6 [threads=0 sliceA=0 sliceB=0]
  * </pre>
  * Reports each call's wall and process CPU seconds (CPU time is the steadier measure while other jobs
- * load the machine; run with {@code OMP_WAIT_POLICY=PASSIVE} so idle engine threads do not spin), the medians, the median of the per-pair ratios B/A and the largest
- * difference between the two outputs.
+ * load the machine; run with {@code OMP_WAIT_POLICY=PASSIVE}, as {@code scripts/sdm} does, so idle engine threads
+ * do not spin), the medians, the median of the per-pair ratios B/A and the largest difference between the two
+ * outputs.
  */
 public final class AbHarness {
     private AbHarness() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            throw new IllegalArgumentException("expected A_CLASSES B_CLASSES [key=value...], got " + args.length
+                    + " arguments");
+        }
         Path a = Path.of(args[0]);
         Path b = Path.of(args[1]);
-        Options o = Options.parse(Arrays.copyOfRange(args, 2, args.length));
+        for (Path classes : List.of(a, b)) {
+            if (!Files.isDirectory(classes.resolve("io/github/sdm/unet"))) {
+                throw new IllegalArgumentException(classes + " is not a folder of compiled sdm-unet classes"
+                        + " (no io/github/sdm/unet in it)");
+            }
+        }
+        ToolOptions o = ToolOptions.parse(Arrays.copyOfRange(args, 2, args.length));
         String network = o.text("network", "unet");
         int latent = o.integer("latent", 32);
         int batch = o.integer("batch", 2);
         int warmup = o.integer("warmup", 1);
         int pairs = o.integer("pairs", 6);
-        Path ownClasses = Path.of(AbHarness.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        System.out.println("uptime at start: " + uptime());
-        engineThreads(o.integer("threads", 0));
+        Path ownClasses = Path.of(NetworkRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        System.out.println("machine at start: " + MachineInfo.current().describe());
+        System.out.println(EngineThreads.set(o.integer("threads", 0)));
         System.out.printf("A=%s B=%s network=%s latent=%d batch=%d%n", a, b, network, latent, batch);
         try (Variant va = new Variant("A", a, ownClasses, network, latent, batch, o.integer("sliceA", 0));
                 Variant vb = new Variant("B", b, ownClasses, network, latent, batch, o.integer("sliceB", 0))) {
@@ -78,63 +88,18 @@ public final class AbHarness {
                         ta[i], cpuA[i], tb[i], cpuB[i], ratio[i], cpuRatio[i]);
             }
             System.out.printf("wall: median A %.3f s, median B %.3f s, median B/A %.3f (min %.3f, max %.3f)%n",
-                    median(ta), median(tb), median(ratio), min(ratio), max(ratio));
+                    Samples.median(ta), Samples.median(tb), Samples.median(ratio), Samples.min(ratio),
+                    Samples.max(ratio));
             System.out.printf("cpu:  median A %.3f s, median B %.3f s, median B/A %.3f (min %.3f, max %.3f)%n",
-                    median(cpuA), median(cpuB), median(cpuRatio), min(cpuRatio), max(cpuRatio));
-            System.out.println(difference(outA, outB));
+                    Samples.median(cpuA), Samples.median(cpuB), Samples.median(cpuRatio), Samples.min(cpuRatio),
+                    Samples.max(cpuRatio));
+            System.out.println(Samples.difference(outA, outB));
         }
-        System.out.println("uptime at end: " + uptime());
-    }
-
-    /** Loads the engine, sets its intra-op thread count (0 = leave the default) and prints the setting. */
-    static void engineThreads(int threads) {
-        ai.djl.engine.Engine.getEngine("PyTorch");
-        if (threads > 0) {
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
-        }
-        System.out.println("engine threads: " + ai.djl.pytorch.jni.JniUtils.getNumThreads()
-                + ", OMP_WAIT_POLICY=" + System.getenv("OMP_WAIT_POLICY"));
-    }
-
-    static String uptime() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    static String difference(float[] x, float[] y) {
-        double worst = 0;
-        double scale = 0;
-        for (int i = 0; i < x.length; i++) {
-            worst = Math.max(worst, Math.abs((double) x[i] - y[i]));
-            scale = Math.max(scale, Math.abs(x[i]));
-        }
-        return String.format("outputs: max |A-B| %.3g, max |A| %.3g, relative %.3g", worst, scale, worst / scale);
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static double min(double[] v) {
-        return Arrays.stream(v).min().orElse(Double.NaN);
-    }
-
-    private static double max(double[] v) {
-        return Arrays.stream(v).max().orElse(Double.NaN);
+        System.out.println("load average at end: " + MachineInfo.current().loadAverage());
     }
 
     /** Wall seconds and process CPU seconds (all threads, user and system) of one call. */
     private record Call(double seconds, double cpuSeconds, float[] output) {
-    }
-
-    static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 
     /** One build of sdm-unet with its own runner. */
@@ -147,7 +112,7 @@ public final class AbHarness {
                 throws Exception {
             loader = new ChildFirstLoader(label, new URL[] {classes.toUri().toURL(), ownClasses.toUri().toURL()},
                     AbHarness.class.getClassLoader());
-            Class<?> type = loader.loadClass("io.github.sdm.unet.perf.NetworkRunner");
+            Class<?> type = loader.loadClass(NetworkRunner.class.getName());
             long start = System.nanoTime();
             runner = (Supplier<float[]>) type.getConstructor(String.class, int.class, int.class, int.class)
                     .newInstance(network, latent, batch, slice);
@@ -155,10 +120,10 @@ public final class AbHarness {
         }
 
         Call timed() {
-            long cpu = processCpuNanos();
+            long cpu = CpuTimes.processNanos();
             long start = System.nanoTime();
             float[] out = runner.get();
-            return new Call((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpu) / 1e9, out);
+            return new Call((System.nanoTime() - start) / 1e9, (CpuTimes.processNanos() - cpu) / 1e9, out);
         }
 
         @Override
@@ -168,7 +133,7 @@ public final class AbHarness {
         }
     }
 
-    /** Loads sdm-unet's classes (and the runner) from its own folders first, everything else from the parent. */
+    /** Loads sdm-unet's classes and the runner from the variant's folders first, everything else from the parent. */
     private static final class ChildFirstLoader extends URLClassLoader {
         ChildFirstLoader(String name, URL[] urls, ClassLoader parent) {
             super(name, urls, parent);
@@ -176,7 +141,7 @@ public final class AbHarness {
 
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.startsWith("io.github.sdm.unet.")) {
+            if (!name.startsWith("io.github.sdm.unet.") && !name.equals(NetworkRunner.class.getName())) {
                 return super.loadClass(name, resolve);
             }
             synchronized (getClassLoadingLock(name)) {
@@ -189,34 +154,6 @@ public final class AbHarness {
                 }
                 return c;
             }
-        }
-    }
-
-    /** {@code key=value} arguments. */
-    record Options(List<String[]> pairs) {
-        static Options parse(String[] args) {
-            List<String[]> out = new ArrayList<>();
-            for (String arg : args) {
-                int eq = arg.indexOf('=');
-                if (eq < 0) {
-                    throw new IllegalArgumentException("expected key=value, got " + arg);
-                }
-                out.add(new String[] {arg.substring(0, eq), arg.substring(eq + 1)});
-            }
-            return new Options(out);
-        }
-
-        String text(String key, String fallback) {
-            for (String[] p : pairs) {
-                if (p[0].equals(key)) {
-                    return p[1];
-                }
-            }
-            return fallback;
-        }
-
-        int integer(String key, int fallback) {
-            return Integer.parseInt(text(key, String.valueOf(fallback)));
         }
     }
 }

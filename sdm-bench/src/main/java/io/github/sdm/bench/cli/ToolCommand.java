@@ -1,0 +1,84 @@
+package io.github.sdm.bench.cli;
+
+import io.github.sdm.bench.perf.AbHarness;
+import io.github.sdm.bench.perf.InheritanceMeasurement;
+import io.github.sdm.bench.perf.routes.AttentionAsConvBench;
+import io.github.sdm.bench.perf.routes.AttentionCoreBench;
+import io.github.sdm.bench.perf.routes.ConvLayoutBench;
+import io.github.sdm.bench.perf.routes.ConvSplitBench;
+import io.github.sdm.bench.perf.routes.HeadProductBench;
+import io.github.sdm.bench.perf.routes.LinearAsConvBench;
+import io.github.sdm.core.InvalidRequestException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sdm bench tool NAME ARGS...}: the measurement tools of {@code io.github.sdm.bench.perf}, each with its own
+ * arguments, printing to standard output (see {@code docs/performance-notes.md}).
+ */
+@Command(name = "tool", mixinStandardHelpOptions = true,
+        description = {"Run a measurement tool with its own arguments (docs/performance-notes.md):",
+            "  ab A_CLASSES B_CLASSES key=value...",
+            "      two builds of sdm-unet, call by call in one JVM",
+            "  inheritance speed|deviation [--size N --calls N --rounds N --specs a;b]",
+            "      feature inheritance at the UNet level",
+            "  linear-as-conv | attention-core | head-product | attention-as-conv |",
+            "  conv-split | conv-layout  key=value...",
+            "      kernel-route micro-benchmarks"})
+final class ToolCommand implements Callable<Integer> {
+    /** A tool's {@code main}. */
+    interface Tool {
+        void run(String[] args) throws Exception;
+    }
+
+    static final Map<String, Tool> TOOLS;
+
+    static {
+        Map<String, Tool> tools = new LinkedHashMap<>();
+        tools.put("ab", AbHarness::main);
+        tools.put("inheritance", InheritanceMeasurement::main);
+        tools.put("linear-as-conv", LinearAsConvBench::main);
+        tools.put("attention-core", AttentionCoreBench::main);
+        tools.put("head-product", HeadProductBench::main);
+        tools.put("attention-as-conv", AttentionAsConvBench::main);
+        tools.put("conv-split", ConvSplitBench::main);
+        tools.put("conv-layout", ConvLayoutBench::main);
+        TOOLS = Collections.unmodifiableMap(tools);
+    }
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The tool: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = ToolNames.class)
+    String name;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "The tool's arguments, passed as given.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Tool tool = TOOLS.get(name);
+        if (tool == null) {
+            throw new InvalidRequestException("unknown tool '" + name + "'; known tools: " + String.join(", ",
+                    TOOLS.keySet()));
+        }
+        try {
+            tool.run(args.toArray(String[]::new));
+        } catch (IllegalArgumentException e) { // a malformed argument, named in the message
+            throw new InvalidRequestException("tool " + name + ": " + e.getMessage());
+        }
+        return 0;
+    }
+
+    /** The tool names, for the help and shell completion. */
+    static final class ToolNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return TOOLS.keySet().iterator();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.github.sdm.core.testkit;
+
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where the tests' data lies: the models of the repository ({@code models/...}, found from the module folder
+ * upwards, whichever module runs) and the reference fixtures of the running module's test resources
+ * ({@code src/test/resources/fixtures/...}, found on the class path).
+ */
+public final class TestData {
+    private TestData() {
+    }
+
+    /** The tiny SD 1.x diffusers folder the project ships as its default model (the pipeline fixtures' model). */
+    public static Path tinySd() {
+        return model("tiny-sd");
+    }
+
+    /** {@code models/<name>} of the repository. */
+    public static Path model(String name) {
+        Path start = Path.of("").toAbsolutePath();
+        for (Path p = start; p != null; p = p.getParent()) {
+            Path folder = p.resolve("models").resolve(name);
+            if (Files.isRegularFile(folder.resolve("model_index.json"))) {
+                return folder;
+            }
+        }
+        throw new IllegalStateException("model folder models/" + name + " (with model_index.json) not found in "
+                + start + " or above");
+    }
+
+    /** The fixture at {@code relative} under {@code fixtures/} of the test class path, e.g. {@code "vae"}. */
+    public static Path fixture(String relative) {
+        String resource = relative.isEmpty() ? "fixtures" : "fixtures/" + relative;
+        URL url = TestData.class.getClassLoader().getResource(resource);
+        if (url == null) {
+            throw new IllegalStateException("test fixture missing: " + resource);
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
