@@ -1,10 +1,6 @@
 package io.github.sdm.core;
 
-import io.github.sdm.core.pipeline.DiffusionOutput;
-import io.github.sdm.core.pipeline.DiffusionPipeline;
-import io.github.sdm.core.pipeline.RunControl;
-import io.github.sdm.core.pipeline.Stage;
-import io.github.sdm.core.pipeline.StageListener;
+import io.github.sdm.core.error.GenerationCancelledException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

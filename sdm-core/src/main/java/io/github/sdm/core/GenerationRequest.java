@@ -1,5 +1,6 @@
 package io.github.sdm.core;
 
+import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.spi.SessionExtension;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.samplers.NoiseSource;

@@ -1,5 +1,8 @@
 package io.github.sdm.core;
 
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.Precision;
+
 /**
  * Which type each network computes in, from the requested compute type and diffusers' fp32 islands, which
  * are model data: a UNet config's {@code upcast_attention} computes attention scores in fp32 (SD 2.x), and a

@@ -1,12 +1,12 @@
 package io.github.sdm.core;
 
+import io.github.sdm.core.error.InvalidRequestException;
+import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelFolder;
+import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.model.PipelineFamilies;
-import io.github.sdm.core.pipeline.DiffusionPipeline;
-import io.github.sdm.core.pipeline.PromptEncoder;
-import io.github.sdm.core.pipeline.SamplerFactory;
-import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.core.spi.BackendSelector;
+import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.core.tokenizer.ClipTokenizer;
 import java.awt.image.BufferedImage;

@@ -1,7 +1,5 @@
 package io.github.sdm.core;
 
-import io.github.sdm.core.pipeline.Stage;
-import io.github.sdm.core.pipeline.StageListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;

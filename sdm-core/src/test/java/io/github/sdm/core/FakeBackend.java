@@ -1,5 +1,7 @@
 package io.github.sdm.core;
 
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.spi.AutoencoderNetwork;
 import io.github.sdm.core.spi.DenoiserNetwork;
 import io.github.sdm.core.spi.DenoiserSession;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.Precision;
 import org.junit.jupiter.api.Test;
 
 /** diffusers' fp32 islands as data: {@code upcast_attention} and the VAE's {@code force_upcast}. */

@@ -1,6 +1,6 @@
 package io.github.sdm.inheritance;
 
-import io.github.sdm.core.InvalidRequestException;
+import io.github.sdm.core.error.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.github.sdm.inheritance;
 
-import io.github.sdm.core.InvalidRequestException;
+import io.github.sdm.core.error.InvalidRequestException;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;

@@ -3,7 +3,7 @@
  * {@link io.github.sdm.core.spi.SessionExtension}; {@link io.github.sdm.inheritance.KeyStepSchedule},
  * {@link io.github.sdm.inheritance.InheritancePreset}, {@link io.github.sdm.inheritance.PartSelector},
  * {@link io.github.sdm.inheritance.UnitKind} with the diffusers part names it matches) and the
- * {@link io.github.sdm.unet.strategy.DenoisingStrategyProvider} that executes them. Block level (DeepCache) runs the UNet's
+ * {@link io.github.sdm.unet.djl.strategy.DenoisingStrategyProvider} that executes them. Block level (DeepCache) runs the UNet's
  * shallow branch on the deep feature of the last key step; layer and unit levels intercept the chosen parts,
  * keeping their outputs at key steps and returning them in between. Caches live in a sub-manager of the
  * session's manager, are replaced (and freed) at each caching key step, dropped as soon as no later call

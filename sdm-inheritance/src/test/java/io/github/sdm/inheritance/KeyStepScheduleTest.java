@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sdm.core.InvalidRequestException;
+import io.github.sdm.core.error.InvalidRequestException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,9 @@
 package io.github.sdm.bench.cli;
 
-import ai.djl.ndarray.NDManager;
-import io.github.sdm.bench.perf.MatmulCeiling;
+import io.github.sdm.bench.djl.MatmulCeiling;
+import io.github.sdm.bench.djl.UNetReport;
 import io.github.sdm.bench.report.MachineInfo;
-import io.github.sdm.bench.report.UNetReport;
-import io.github.sdm.core.InvalidRequestException;
+import io.github.sdm.core.error.InvalidRequestException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +40,7 @@ final class CeilingCommand implements Callable<Integer> {
         out.println("Command: `" + Invocation.of(spec) + "`  ");
         out.println("Machine: " + MachineInfo.current().describe());
         out.println();
-        List<MatmulCeiling.Measurement> measured = measure(warmup, runs);
+        List<MatmulCeiling.Measurement> measured = MatmulCeiling.measureDefaultShapes(warmup, runs);
         out.print(UNetReport.ceilingTable(measured).render());
         out.println();
         out.printf(Locale.ROOT, "Ceiling (best median): %.1f GFLOP/s%n", UNetReport.ceilingGflops(measured));
@@ -49,13 +48,4 @@ final class CeilingCommand implements Callable<Integer> {
         return 0;
     }
 
-    static List<MatmulCeiling.Measurement> measure(int warmup, int runs) {
-        List<MatmulCeiling.Measurement> measured = new ArrayList<>();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            for (MatmulCeiling.MatmulShape shape : MatmulCeiling.DEFAULT_SHAPES) {
-                measured.add(MatmulCeiling.measure(manager, shape, warmup, runs));
-            }
-        }
-        return measured;
-    }
 }

@@ -1,6 +1,6 @@
 package io.github.sdm.bench.cli;
 
-import io.github.sdm.core.SdmException;
+import io.github.sdm.core.error.SdmException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,6 +1,6 @@
 package io.github.sdm.bench.cli;
 
-import io.github.sdm.core.SdmException;
+import io.github.sdm.core.error.SdmException;
 import picocli.CommandLine;
 
 /** sdm's own errors are user errors with a clear message: print it, not a stack trace. */

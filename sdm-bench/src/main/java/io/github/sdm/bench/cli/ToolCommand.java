@@ -1,14 +1,14 @@
 package io.github.sdm.bench.cli;
 
-import io.github.sdm.bench.perf.AbHarness;
-import io.github.sdm.bench.perf.InheritanceMeasurement;
-import io.github.sdm.bench.perf.routes.AttentionAsConvBench;
-import io.github.sdm.bench.perf.routes.AttentionCoreBench;
-import io.github.sdm.bench.perf.routes.ConvLayoutBench;
-import io.github.sdm.bench.perf.routes.ConvSplitBench;
-import io.github.sdm.bench.perf.routes.HeadProductBench;
-import io.github.sdm.bench.perf.routes.LinearAsConvBench;
-import io.github.sdm.core.InvalidRequestException;
+import io.github.sdm.bench.djl.AbHarness;
+import io.github.sdm.bench.djl.InheritanceMeasurement;
+import io.github.sdm.bench.djl.routes.AttentionAsConvBench;
+import io.github.sdm.bench.djl.routes.AttentionCoreBench;
+import io.github.sdm.bench.djl.routes.ConvLayoutBench;
+import io.github.sdm.bench.djl.routes.ConvSplitBench;
+import io.github.sdm.bench.djl.routes.HeadProductBench;
+import io.github.sdm.bench.djl.routes.LinearAsConvBench;
+import io.github.sdm.core.error.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

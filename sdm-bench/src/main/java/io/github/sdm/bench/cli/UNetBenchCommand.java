@@ -1,18 +1,17 @@
 package io.github.sdm.bench.cli;
 
-import ai.djl.ndarray.NDManager;
-import io.github.sdm.bench.perf.MatmulCeiling;
+import io.github.sdm.bench.djl.MatmulCeiling;
+import io.github.sdm.bench.djl.UNetCallBench;
+import io.github.sdm.bench.djl.UNetReport;
 import io.github.sdm.bench.perf.PartProfile;
-import io.github.sdm.bench.perf.UNetCallBench;
 import io.github.sdm.bench.report.Format;
 import io.github.sdm.bench.report.MachineInfo;
 import io.github.sdm.bench.report.MarkdownTable;
 import io.github.sdm.bench.report.MemoryUsage;
-import io.github.sdm.bench.report.UNetReport;
-import io.github.sdm.core.InvalidRequestException;
-import io.github.sdm.core.ModelFormatException;
-import io.github.sdm.unet.unet.UNet2DConditionModel;
-import io.github.sdm.unet.unet.UNetConfig;
+import io.github.sdm.core.error.InvalidRequestException;
+import io.github.sdm.core.error.ModelFormatException;
+import io.github.sdm.unet.config.UNetConfig;
+import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +84,7 @@ final class UNetBenchCommand implements Callable<Integer> {
         double ceiling = Double.NaN;
         if (!noCeiling) {
             err.println("measuring the matmul ceiling...");
-            List<MatmulCeiling.Measurement> measured = CeilingCommand.measure(2, 5);
+            List<MatmulCeiling.Measurement> measured = MatmulCeiling.measureDefaultShapes(2, 5);
             ceiling = UNetReport.ceilingGflops(measured);
             out.println("### Matmul ceiling");
             out.println();
@@ -94,32 +93,15 @@ final class UNetBenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "Ceiling (best median): %.1f GFLOP/s%n%n", ceiling);
             out.flush();
         }
-        List<UNetCallBench.Result> results = new ArrayList<>();
-        String weights;
-        int textWidth;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            long start = System.nanoTime();
-            UNet2DConditionModel unet;
-            if (model == null) {
-                err.println("building SD 1.5's UNet with random weights (seed " + seed + ")...");
-                unet = UNet2DConditionModel.random(UNetConfig.stableDiffusion15(), seed, manager);
-                weights = "SD 1.5 UNet (859,520,964 parameters), seeded random weights";
-            } else {
-                Path folder = unetFolder(model);
-                err.println("loading " + folder + "...");
-                unet = UNet2DConditionModel.load(folder, manager);
-                weights = "UNet of " + folder;
-            }
-            err.println("ready in " + Format.duration(Duration.ofNanos(System.nanoTime() - start)));
-            textWidth = unet.config().crossAttentionDim().get(0);
-            try (unet) {
-                for (int size : sizes) {
-                    err.println("size " + size + ": " + warmup + " warm-up + " + runs + " measured calls...");
-                    results.add(UNetCallBench.run(unet,
-                            new UNetCallBench.Settings(size, batch, warmup, runs, attentionSlice, seed), manager));
-                }
-            }
+        List<UNetCallBench.Settings> settings = new ArrayList<>();
+        for (int size : sizes) {
+            settings.add(new UNetCallBench.Settings(size, batch, warmup, runs, attentionSlice, seed));
         }
+        UNetCallBench.Runs measuredRuns = UNetCallBench.runAll(model == null ? null : unetFolder(model), seed,
+                settings, err);
+        List<UNetCallBench.Result> results = measuredRuns.results();
+        String weights = measuredRuns.weights();
+        int textWidth = measuredRuns.textWidth();
         out.println("### UNet calls");
         out.println();
         out.println("Network: " + weights + "; float32, attention "

@@ -1,5 +1,7 @@
 package io.github.sdm.bench.perf;
 
+import io.github.sdm.bench.djl.FlopCount;
+
 /**
  * Floating-point operations of some work, split in two because they run at very different speeds:
  * {@code matmul} counts the multiply-adds of convolutions, linear layers and the two products of

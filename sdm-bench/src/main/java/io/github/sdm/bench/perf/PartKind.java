@@ -1,19 +1,19 @@
 package io.github.sdm.bench.perf;
 
-import io.github.sdm.unet.nn.Attention;
-import io.github.sdm.unet.nn.Conv2d;
-import io.github.sdm.unet.nn.FeedForward;
-import io.github.sdm.unet.nn.GroupNorm;
-import io.github.sdm.unet.nn.LayerNorm;
-import io.github.sdm.unet.nn.Linear;
-import io.github.sdm.unet.nn.Part;
-import io.github.sdm.unet.unet.Downsample2D;
-import io.github.sdm.unet.unet.ResnetBlock2D;
-import io.github.sdm.unet.unet.TimestepEmbedding;
-import io.github.sdm.unet.unet.TimestepProjection;
-import io.github.sdm.unet.unet.Transformer2DModel;
-import io.github.sdm.unet.unet.UNet2DConditionModel;
-import io.github.sdm.unet.unet.Upsample2D;
+import io.github.sdm.unet.djl.nn.Attention;
+import io.github.sdm.unet.djl.nn.Conv2d;
+import io.github.sdm.unet.djl.nn.FeedForward;
+import io.github.sdm.unet.djl.nn.GroupNorm;
+import io.github.sdm.unet.djl.nn.LayerNorm;
+import io.github.sdm.unet.djl.nn.Linear;
+import io.github.sdm.unet.djl.nn.Part;
+import io.github.sdm.unet.djl.unet.Downsample2D;
+import io.github.sdm.unet.djl.unet.ResnetBlock2D;
+import io.github.sdm.unet.djl.unet.TimestepEmbedding;
+import io.github.sdm.unet.djl.unet.TimestepProjection;
+import io.github.sdm.unet.djl.unet.Transformer2DModel;
+import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
+import io.github.sdm.unet.djl.unet.Upsample2D;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.github.sdm.bench.perf;
 
+import io.github.sdm.bench.djl.PartProfiler;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

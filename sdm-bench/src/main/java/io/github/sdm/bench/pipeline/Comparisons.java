@@ -1,6 +1,6 @@
 package io.github.sdm.bench.pipeline;
 
-import io.github.sdm.core.InvalidRequestException;
+import io.github.sdm.core.error.InvalidRequestException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

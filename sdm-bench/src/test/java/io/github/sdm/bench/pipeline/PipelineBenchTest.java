@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.bench.report.PipelineReport;
-import io.github.sdm.core.InvalidRequestException;
 import io.github.sdm.core.StageTimings;
+import io.github.sdm.core.error.InvalidRequestException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package io.github.sdm.core.image;
 
-import io.github.sdm.core.SdmException;
+import io.github.sdm.core.error.SdmException;
 
 /** Checks on image dimensions: Stable Diffusion's VAE works on multiples of 8 pixels. */
 public final class ImageSizes {

@@ -1,6 +1,6 @@
 package io.github.sdm.core.image;
 
-import io.github.sdm.core.SdmException;
+import io.github.sdm.core.error.SdmException;
 import java.awt.image.BufferedImage;
 
 /**

@@ -2,7 +2,7 @@ package io.github.sdm.core.model;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import io.github.sdm.core.ModelFormatException;
+import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.safetensors.SafetensorsWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;

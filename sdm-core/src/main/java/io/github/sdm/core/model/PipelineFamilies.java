@@ -1,6 +1,6 @@
 package io.github.sdm.core.model;
 
-import io.github.sdm.core.ModelFormatException;
+import io.github.sdm.core.error.ModelFormatException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.github.sdm.core.safetensors;
 
-import io.github.sdm.core.ModelFormatException;
+import io.github.sdm.core.error.ModelFormatException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 

@@ -4,7 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import io.github.sdm.core.ModelFormatException;
+import io.github.sdm.core.error.ModelFormatException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,14 +2,14 @@ package io.github.sdm.core.safetensors;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.github.sdm.core.ModelFormatException;
+import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.files.RegularFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;

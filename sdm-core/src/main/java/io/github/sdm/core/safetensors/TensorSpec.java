@@ -1,6 +1,6 @@
 package io.github.sdm.core.safetensors;
 
-import io.github.sdm.core.SdmException;
+import io.github.sdm.core.error.SdmException;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -1,8 +1,8 @@
 package io.github.sdm.core.spi;
 
-import io.github.sdm.core.LoadOptions;
-import io.github.sdm.core.ModelLocation;
-import io.github.sdm.core.SdmException;
+import io.github.sdm.core.error.SdmException;
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.ModelLocation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.github.sdm.core.spi;
 
-import io.github.sdm.core.LoadOptions;
-import io.github.sdm.core.ModelLocation;
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.ModelLocation;
 
 /**
  * Runs the three networks of a Stable Diffusion model. Implementations are found with

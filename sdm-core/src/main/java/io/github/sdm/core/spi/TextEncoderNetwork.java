@@ -11,7 +11,7 @@ public interface TextEncoderNetwork {
      *     here). The pooled embedding always comes from the last layer.
      * @return hidden states {@code [batch, sequenceLength, hiddenSize]} and, where the encoder has one, the
      *     pooled embedding {@code [batch, hiddenSize]}
-     * @throws io.github.sdm.core.InvalidRequestException when {@code clipSkip} is not in
+     * @throws io.github.sdm.core.error.InvalidRequestException when {@code clipSkip} is not in
      *     {@code [1, numHiddenLayers()]}
      */
     TextConditioning encode(long[][] inputIds, int clipSkip);

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.github.sdm.core.ModelFormatException;
-import io.github.sdm.core.SdmException;
-import io.github.sdm.core.testkit.TestData;
+import io.github.sdm.core.error.ModelFormatException;
+import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.image.PngFiles;
 import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.core.tokenizer.ClipTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;

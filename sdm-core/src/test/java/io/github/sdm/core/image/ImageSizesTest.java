@@ -3,7 +3,7 @@ package io.github.sdm.core.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.github.sdm.core.SdmException;
+import io.github.sdm.core.error.SdmException;
 import org.junit.jupiter.api.Test;
 
 class ImageSizesTest {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.sdm.core.SdmException;
+import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.testkit.TestData;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sdm.core.SdmException;
+import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.testkit.TestData;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

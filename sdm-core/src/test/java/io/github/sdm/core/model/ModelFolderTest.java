@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sdm.core.ModelFormatException;
+import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.safetensors.SafetensorsWeights;
 import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.core.tokenizer.ClipTokenizer;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sdm.core.ModelFormatException;
+import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.testkit.TestData;
 import java.io.IOException;
 import java.nio.file.Files;

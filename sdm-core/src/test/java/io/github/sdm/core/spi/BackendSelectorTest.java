@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sdm.core.LoadOptions;
-import io.github.sdm.core.ModelLocation;
-import io.github.sdm.core.SdmException;
+import io.github.sdm.core.error.SdmException;
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.ModelLocation;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

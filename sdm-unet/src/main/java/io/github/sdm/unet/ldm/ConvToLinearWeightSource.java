@@ -1,8 +1,8 @@
 package io.github.sdm.unet.ldm;
 
-import io.github.sdm.core.ModelFormatException;
+import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.safetensors.TensorInfo;
-import io.github.sdm.unet.nn.WeightSource;
+import io.github.sdm.unet.weights.WeightSource;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Set;

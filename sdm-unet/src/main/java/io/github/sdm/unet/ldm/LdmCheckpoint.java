@@ -1,10 +1,10 @@
 package io.github.sdm.unet.ldm;
 
-import io.github.sdm.core.ModelFormatException;
+import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.safetensors.SafetensorsFile;
-import io.github.sdm.unet.clip.CLIPTextConfig;
-import io.github.sdm.unet.nn.WeightSource;
-import io.github.sdm.unet.vae.AutoencoderKLConfig;
+import io.github.sdm.unet.config.AutoencoderKLConfig;
+import io.github.sdm.unet.config.CLIPTextConfig;
+import io.github.sdm.unet.weights.WeightSource;
 import java.nio.file.Path;
 import java.util.function.Function;
 import java.util.function.Predicate;

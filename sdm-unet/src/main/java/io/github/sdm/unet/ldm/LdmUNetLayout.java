@@ -1,7 +1,7 @@
 package io.github.sdm.unet.ldm;
 
 import io.github.sdm.core.model.ConfigFile;
-import io.github.sdm.unet.unet.UNetConfig;
+import io.github.sdm.unet.config.UNetConfig;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -10,11 +10,11 @@ import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.Fixtures;
-import io.github.sdm.unet.clip.CLIPTextConfig;
-import io.github.sdm.unet.clip.CLIPTextModel;
-import io.github.sdm.unet.vae.AutoencoderKL;
-import io.github.sdm.unet.vae.AutoencoderKLConfig;
-import io.github.sdm.unet.vae.LatentDistribution;
+import io.github.sdm.unet.config.AutoencoderKLConfig;
+import io.github.sdm.unet.config.CLIPTextConfig;
+import io.github.sdm.unet.djl.clip.CLIPTextModel;
+import io.github.sdm.unet.djl.vae.AutoencoderKL;
+import io.github.sdm.unet.djl.vae.LatentDistribution;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

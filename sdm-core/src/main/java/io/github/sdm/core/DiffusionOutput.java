@@ -1,0 +1,18 @@
+package io.github.sdm.core;
+
+import io.github.sdm.core.tensor.FloatTensor;
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/**
+ * What one pipeline run computed.
+ *
+ * @param images one image per batch entry
+ * @param seed the seed used (drawn when the request gave none)
+ * @param timesteps the timesteps the UNet was called at, in order
+ * @param finalLatents the denoised (scaled) latents before VAE decoding
+ * @param decoded the decoded images as {@code [batch, 3, H, W]} in [0, 1], before 8-bit rounding
+ */
+public record DiffusionOutput(List<BufferedImage> images, long seed, double[] timesteps, FloatTensor finalLatents,
+        FloatTensor decoded) {
+}

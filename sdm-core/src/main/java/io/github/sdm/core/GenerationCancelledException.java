@@ -1,8 +1,0 @@
-package io.github.sdm.core;
-
-/** Thrown by {@link Generation#run()} when the generation was cancelled; no partial result is returned. */
-public class GenerationCancelledException extends SdmException {
-    public GenerationCancelledException(int completedSteps, int totalSteps) {
-        super("Generation cancelled after " + completedSteps + " of " + totalSteps + " steps");
-    }
-}

@@ -1,8 +1,0 @@
-package io.github.sdm.core;
-
-/** A generation request or option holds a value sdm cannot run; the message names the parameter and value. */
-public class InvalidRequestException extends SdmException {
-    public InvalidRequestException(String message) {
-        super(message);
-    }
-}

@@ -1,6 +1,0 @@
-package io.github.sdm.core;
-
-/** A floating-point type for weights or computation ({@link LoadOptions}). */
-public enum Precision {
-    FP32, FP16, BF16
-}

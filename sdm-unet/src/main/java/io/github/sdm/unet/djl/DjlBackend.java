@@ -1,0 +1,167 @@
+package io.github.sdm.unet.djl;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import io.github.sdm.core.PrecisionPlan;
+import io.github.sdm.core.error.ModelFormatException;
+import io.github.sdm.core.error.SdmException;
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.ModelLocation;
+import io.github.sdm.core.model.Precision;
+import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.LoadVerdict;
+import io.github.sdm.core.spi.ModelBackend;
+import io.github.sdm.unet.config.AutoencoderKLConfig;
+import io.github.sdm.unet.config.CLIPTextConfig;
+import io.github.sdm.unet.config.UNetConfig;
+import io.github.sdm.unet.djl.clip.CLIPTextModel;
+import io.github.sdm.unet.djl.nn.Network;
+import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
+import io.github.sdm.unet.djl.vae.AutoencoderKL;
+import io.github.sdm.unet.ldm.LdmCheckpoint;
+import io.github.sdm.unet.ldm.LdmUNetLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The networks on DJL's PyTorch engine, from a diffusers folder of safetensors weights or a single-file LDM
+ * checkpoint, each network optionally from its own folder ({@link ModelLocation#withComponent}). Runs FP32
+ * weights with FP32 compute only, and refuses anything else at load.
+ */
+public final class DjlBackend implements ModelBackend {
+    /** The rank of this backend: the reference implementation, below backends that are faster on a format. */
+    public static final int PRIORITY = 0;
+    private static final List<String> NETWORKS = List.of("text_encoder", "unet", "vae");
+
+    @Override
+    public String name() {
+        return "djl";
+    }
+
+    @Override
+    public int priority() {
+        return PRIORITY;
+    }
+
+    /** Safetensors only: a single-file {@code .safetensors} checkpoint or component folders of safetensors. */
+    @Override
+    public LoadVerdict canLoad(ModelLocation location) {
+        if (location.isSingleFile() && !location.checkpoint().getFileName().toString().endsWith(".safetensors")) {
+            return LoadVerdict.no("checkpoint " + location.checkpoint()
+                    + " is not a .safetensors file (pickled .ckpt files are not read)");
+        }
+        for (String name : NETWORKS) {
+            if (location.isSingleFile() && !location.isOverridden(name)) {
+                continue;
+            }
+            Path folder = location.componentFolder(name);
+            Optional<String> onnx = fileEndingWith(folder, ".onnx");
+            if (onnx.isPresent() && fileEndingWith(folder, ".safetensors").isEmpty()
+                    && fileEndingWith(folder, ".safetensors.index.json").isEmpty()) {
+                String where = location.isOverridden(name) ? "the " + name + " folder " + folder : name + "/";
+                return LoadVerdict.no(where + " has " + onnx.get() + ", not safetensors");
+            }
+        }
+        return LoadVerdict.yes();
+    }
+
+    private static Optional<String> fileEndingWith(Path folder, String suffix) {
+        if (!Files.isDirectory(folder)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(suffix)).sorted().findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder, e);
+        }
+    }
+
+    @Override
+    public DiffusionNetworks load(ModelLocation location, LoadOptions options) {
+        Device device = device(options);
+        Path textFolder = component(location, "text_encoder");
+        Path unetFolder = component(location, "unet");
+        Path vaeFolder = component(location, "vae");
+        CLIPTextConfig clipConfig = CLIPTextConfig.read(textFolder.resolve(CLIPTextModel.CONFIG_FILE));
+        UNetConfig unetConfig = UNetConfig.read(unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE));
+        AutoencoderKLConfig vaeConfig = AutoencoderKLConfig.read(vaeFolder.resolve(AutoencoderKL.CONFIG_FILE));
+        PrecisionPlan plan = PrecisionPlan.of(options, unetConfig.upcastAttention(), vaeConfig.forceUpcast());
+        requireRunnable(options, plan);
+        if (options.threads() > 0) {
+            JniUtils.setNumThreads(options.threads());
+        }
+        NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+        try (LdmCheckpoint checkpoint = location.isSingleFile() ? LdmCheckpoint.open(location.checkpoint()) : null) {
+            CLIPTextModel clip = fromCheckpoint(location, "text_encoder")
+                    ? CLIPTextModel.load(clipConfig, checkpoint.textEncoder(clipConfig), manager)
+                    : Network.fromComponentFolder(textFolder, w -> CLIPTextModel.load(clipConfig, w, manager));
+            UNet2DConditionModel unet = fromCheckpoint(location, "unet")
+                    ? UNet2DConditionModel.load(unetConfig,
+                            checkpoint.unet(LdmUNetLayout.of(unetConfig, unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE).toString())),
+                            manager)
+                    : Network.fromComponentFolder(unetFolder, w -> UNet2DConditionModel.load(unetConfig, w, manager));
+            AutoencoderKL vae = fromCheckpoint(location, "vae")
+                    ? AutoencoderKL.load(vaeConfig, checkpoint.vae(vaeConfig), manager)
+                    : Network.fromComponentFolder(vaeFolder, w -> AutoencoderKL.load(vaeConfig, w, manager));
+            return new DjlNetworks(manager, clip, unet, vae, options, plan);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** A single-file checkpoint supplies a network's weights unless the location takes it from another folder. */
+    private static boolean fromCheckpoint(ModelLocation location, String name) {
+        return location.isSingleFile() && !location.isOverridden(name);
+    }
+
+    /**
+     * Only FP32 weights with FP32 compute run on this backend today; any other request fails here, naming
+     * the option, rather than computing in FP32 without a word.
+     */
+    static void requireRunnable(LoadOptions options, PrecisionPlan plan) {
+        if (plan.isAllFp32()) {
+            return;
+        }
+        String option = options.weightPrecision() != Precision.FP32
+                ? "LoadOptions.weightPrecision " + options.weightPrecision()
+                : "LoadOptions.computePrecision " + options.computePrecision();
+        throw new SdmException(option + " does not run on the djl backend yet: it runs FP32 weights with FP32 "
+                + "compute only (plan asked for: " + plan + ")");
+    }
+
+    /** The folder of a network: its override, else the main folder's sub-folder (configs even for single files). */
+    private static Path component(ModelLocation location, String name) {
+        Path path = location.componentFolder(name);
+        if (!Files.isDirectory(path)) {
+            throw new ModelFormatException(location.isOverridden(name)
+                    ? "Folder of component '" + name + "' not found: " + path
+                    : "Model folder " + location.folder() + " has no '" + name + "' component folder");
+        }
+        return path;
+    }
+
+    /** The engine's device for {@code options.device()}, or a clear error when the GPU is not there. */
+    static Device device(LoadOptions options) {
+        String name = options.device();
+        if (name.equals("cpu")) {
+            return Device.cpu();
+        }
+        int index = name.contains(":") ? Integer.parseInt(name.substring(name.indexOf(':') + 1)) : 0;
+        int gpus = Engine.getEngine("PyTorch").getGpuCount();
+        if (index >= gpus) {
+            throw new SdmException("device '" + name + "' was asked for but " + (gpus == 0
+                    ? "no GPU is available (no CUDA device, or the CPU-only PyTorch natives are on the classpath; "
+                            + "see sdm-cuda)"
+                    : "only " + gpus + " GPU(s) exist"));
+        }
+        return Device.gpu(index);
+    }
+}

@@ -1,0 +1,51 @@
+package io.github.sdm.unet.djl;
+
+import ai.djl.ndarray.NDManager;
+import io.github.sdm.core.PrecisionPlan;
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.spi.AutoencoderNetwork;
+import io.github.sdm.core.spi.DenoiserNetwork;
+import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.TextEncoderNetwork;
+import io.github.sdm.unet.djl.clip.CLIPTextModel;
+import io.github.sdm.unet.djl.nn.ForwardContext;
+import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
+import io.github.sdm.unet.djl.vae.AutoencoderKL;
+
+/** The three loaded networks and the manager that owns their weights. */
+final class DjlNetworks implements DiffusionNetworks {
+    private final NDManager manager;
+    private final DjlTextEncoder textEncoder;
+    private final DjlDenoiser unet;
+    private final DjlAutoencoder vae;
+
+    /** @param plan the compute type of each network ({@link DjlBackend} has checked that it runs) */
+    DjlNetworks(NDManager manager, CLIPTextModel clip, UNet2DConditionModel unet, AutoencoderKL vae,
+            LoadOptions options, PrecisionPlan plan) {
+        this.manager = manager;
+        ForwardContext context = ForwardContext.DEFAULT.withAttentionSliceSize(options.attentionSliceSize());
+        this.textEncoder = new DjlTextEncoder(clip, manager, ForwardContext.DEFAULT.withComputePrecision(plan.textEncoder()));
+        this.unet = new DjlDenoiser(unet, manager, context.withComputePrecision(plan.unet()));
+        this.vae = new DjlAutoencoder(vae, manager, context.withComputePrecision(plan.vae()));
+    }
+
+    @Override
+    public TextEncoderNetwork textEncoder() {
+        return textEncoder;
+    }
+
+    @Override
+    public DenoiserNetwork unet() {
+        return unet;
+    }
+
+    @Override
+    public AutoencoderNetwork vae() {
+        return vae;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

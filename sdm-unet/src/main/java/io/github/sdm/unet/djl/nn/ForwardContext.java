@@ -1,0 +1,163 @@
+package io.github.sdm.unet.djl.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.github.sdm.core.model.Precision;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Per-call settings of a forward pass: the interceptor consulted around every named part, the attention
+ * slice size, the type activations are computed in, whether the pass trains, and (inside a pass) the scoped
+ * manager that owns its temporaries.
+ *
+ * <p>An inference pass (the default) records no gradients and may write in place into and free early the
+ * activations it owns. A {@linkplain #withTraining training pass} records gradients, writes nothing in
+ * place, frees nothing early ({@link Intermediates} does nothing) and reads weights directly instead of
+ * through the views parts derive from them, so the engine's autograd can differentiate it.
+ *
+ * <p>Immutable; the {@code with...} methods return modified copies.
+ */
+public final class ForwardContext {
+
+    /** Plain computation: no interception, attention chunked by its memory budget only. */
+    public static final ForwardContext DEFAULT =
+            new ForwardContext(PartInterceptor.NONE, 0, Precision.FP32, false, null);
+
+    private final PartInterceptor interceptor;
+    private final int attentionSliceSize;
+    private final Precision computePrecision;
+    private final boolean training;
+    private final NDManager manager;
+
+    private ForwardContext(PartInterceptor interceptor, int attentionSliceSize, Precision computePrecision,
+            boolean training, NDManager manager) {
+        this.interceptor = interceptor;
+        this.attentionSliceSize = attentionSliceSize;
+        this.computePrecision = computePrecision;
+        this.training = training;
+        this.manager = manager;
+    }
+
+    public static ForwardContext of(PartInterceptor interceptor) {
+        return DEFAULT.withInterceptor(interceptor);
+    }
+
+    public ForwardContext withInterceptor(PartInterceptor newInterceptor) {
+        if (newInterceptor == null) {
+            throw new IllegalArgumentException("interceptor must not be null (use PartInterceptor.NONE)");
+        }
+        return new ForwardContext(newInterceptor, attentionSliceSize, computePrecision, training, manager);
+    }
+
+    /**
+     * This context with {@code outer} wrapped around its current interceptor ({@code outer.andThen(current)}):
+     * how a feature (inheritance, distillation taps) adds itself without displacing the caller's profiler.
+     */
+    public ForwardContext withOuterInterceptor(PartInterceptor outer) {
+        if (outer == null) {
+            throw new IllegalArgumentException("interceptor must not be null (use PartInterceptor.NONE)");
+        }
+        return withInterceptor(outer.andThen(interceptor));
+    }
+
+    /**
+     * Bounds attention memory: the batch*heads dimension is processed this many rows at a time (0 = as many
+     * as fit {@link Attention}'s chunk budget of 16 MiB per score map). Query rows are always chunked to
+     * that budget, so no score map is larger unless a single slice row needs more; unchunked, one SD 1.5
+     * attention map at 512x512 would be [16, 4096, 4096] floats, 1 GiB.
+     */
+    public ForwardContext withAttentionSliceSize(int sliceSize) {
+        if (sliceSize < 0) {
+            throw new IllegalArgumentException("attention slice size must be >= 0, got " + sliceSize);
+        }
+        return new ForwardContext(interceptor, sliceSize, computePrecision, training, manager);
+    }
+
+    /**
+     * The type activations are computed in. The parts compute in FP32 only today; a backend that runs
+     * another type sets it here (and refuses what it cannot run, see {@code PrecisionPlan}).
+     */
+    public ForwardContext withComputePrecision(Precision precision) {
+        if (precision == null) {
+            throw new IllegalArgumentException("compute precision must not be null");
+        }
+        return new ForwardContext(interceptor, attentionSliceSize, precision, training, manager);
+    }
+
+    /**
+     * A training pass ({@code true}) or an inference pass. A training pass turns the thread's gradient
+     * recording on; run it inside the engine's gradient collector, on a network made
+     * {@linkplain Network#makeTrainable() trainable} for gradients of its weights.
+     */
+    public ForwardContext withTraining(boolean train) {
+        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, train, manager);
+    }
+
+    public ForwardContext withManager(NDManager scope) {
+        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, training, scope);
+    }
+
+    public Precision computePrecision() {
+        return computePrecision;
+    }
+
+    public PartInterceptor interceptor() {
+        return interceptor;
+    }
+
+    public int attentionSliceSize() {
+        return attentionSliceSize;
+    }
+
+    /** Whether this is a training pass (see {@link #withTraining}). */
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** The manager for temporaries of the current pass, or null outside {@link #scoped}. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * Runs {@code body} with every temporary in a fresh sub-manager of {@code resultManager}, freed on
+     * return; the returned arrays are attached to {@code resultManager}, the inputs go back to their own
+     * managers. Gradients are recorded in a training pass only.
+     *
+     * <p>Engine ops attach their result to the manager of their first operand, so inside a pass an
+     * activation must always be the receiver of an op, never a weight.
+     */
+    public NDList scoped(NDManager resultManager, NDList inputs, Function<ForwardContext, NDList> body) {
+        GradMode.ensure(training);
+        try (NDManager scope = resultManager.newSubManager()) {
+            tempAttach(scope, inputs);
+            NDList out = body.apply(withManager(scope));
+            for (NDArray array : out) {
+                array.attach(resultManager);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Lends the inputs to {@code scope} so that results of ops on them land there; closing the scope
+     * gives them back. Each array once: lent twice, it would be given back to the scope itself.
+     */
+    static void tempAttach(NDManager scope, NDList inputs) {
+        Set<NDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (NDArray input : inputs) {
+            if (seen.add(input)) {
+                scope.tempAttachAll(input);
+            }
+        }
+    }
+
+    /** Runs one part's computation through the interceptor. */
+    NDList around(Part part, NDList inputs, Function<NDList, NDList> compute) {
+        return interceptor.around(part.name(), inputs, compute);
+    }
+}

@@ -1,0 +1,136 @@
+package io.github.sdm.unet.djl.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.sdm.core.error.ModelFormatException;
+import io.github.sdm.core.safetensors.TensorInfo;
+import io.github.sdm.unet.weights.WeightSource;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Fills every parameter of a part tree from a {@link WeightSource}, strictly: all missing keys,
+ * unexpected keys, shape mismatches and non-float dtypes are collected first and reported together in one
+ * {@link ModelFormatException} naming the source, so a wrong checkpoint is diagnosed in one run.
+ *
+ * <p>F32 tensors become NDArrays over the mapped file bytes themselves (no Java heap copy, no native copy:
+ * the page cache is the weight storage); F16 is converted to F32 by the engine, BF16 by widening each
+ * value into a direct buffer (still off the Java heap).
+ */
+public final class WeightLoader {
+    private static final int MAX_LISTED = 50;
+
+    private WeightLoader() {
+    }
+
+    public static void load(Part root, WeightSource source, NDManager manager) {
+        Map<String, Parameter> expected = root.allParameters();
+        List<String> missing = new ArrayList<>();
+        List<String> mismatched = new ArrayList<>();
+        for (Parameter p : expected.values()) {
+            if (!source.names().contains(p.key())) {
+                missing.add(p.key() + " " + Arrays.toString(p.shape()));
+                continue;
+            }
+            TensorInfo info = source.info(p.key());
+            if (!info.dtype().isFloatingPoint()) {
+                mismatched.add(p.key() + ": dtype " + info.dtype() + ", expected a floating-point tensor");
+            } else if (!compatible(info.shape(), p.shape())) {
+                mismatched.add(p.key() + ": expected shape " + Arrays.toString(p.shape()) + ", found "
+                        + Arrays.toString(info.shape()));
+            }
+        }
+        Set<String> unexpected = new TreeSet<>(source.names());
+        unexpected.removeAll(expected.keySet());
+        if (!missing.isEmpty() || !mismatched.isEmpty() || !unexpected.isEmpty()) {
+            throw new ModelFormatException(report(source, missing, unexpected, mismatched));
+        }
+        for (Parameter p : expected.values()) {
+            p.set(toFloat32(source, p, manager));
+        }
+        Part.weightsChanged(root);
+    }
+
+    /** Equal shapes, or equal after dropping size-1 dims (a 1x1 conv kernel stored for a linear layer). */
+    private static boolean compatible(long[] found, long[] expected) {
+        if (Arrays.equals(found, expected)) {
+            return true;
+        }
+        return Arrays.equals(withoutOnes(found), withoutOnes(expected));
+    }
+
+    private static long[] withoutOnes(long[] shape) {
+        return Arrays.stream(shape).filter(d -> d != 1).toArray();
+    }
+
+    private static NDArray toFloat32(WeightSource source, Parameter p, NDManager manager) {
+        TensorInfo info = source.info(p.key());
+        ByteBuffer bytes = source.bytes(p.key());
+        Shape shape = new Shape(p.shape());
+        try {
+            return switch (info.dtype()) {
+                case F32 -> manager.create(bytes, shape, DataType.FLOAT32);
+                case F16 -> convert(manager.create(bytes, shape, DataType.FLOAT16));
+                // DJL 0.35.1's natives abort on a BFLOAT16 buffer: widen here (bf16 is the top half of f32)
+                case BF16 -> manager.create(widenBfloat16(bytes), shape, DataType.FLOAT32);
+                default -> throw new IllegalStateException("dtype checked above: " + info.dtype());
+            };
+        } catch (RuntimeException e) {
+            if (e instanceof ModelFormatException mfe) {
+                throw mfe;
+            }
+            throw new ModelFormatException(source.description() + ": cannot read tensor '" + p.key() + "' ("
+                    + info + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static ByteBuffer widenBfloat16(ByteBuffer bf16) {
+        ShortBuffer in = bf16.order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+        ByteBuffer out = ByteBuffer.allocateDirect(in.remaining() * Float.BYTES).order(ByteOrder.nativeOrder());
+        IntBuffer bits = out.asIntBuffer();
+        while (in.hasRemaining()) {
+            bits.put((in.get() & 0xffff) << 16);
+        }
+        return out;
+    }
+
+    private static NDArray convert(NDArray half) {
+        NDArray f32 = half.toType(DataType.FLOAT32, false);
+        half.close();
+        return f32;
+    }
+
+    private static String report(WeightSource source, List<String> missing, Set<String> unexpected,
+            List<String> mismatched) {
+        StringBuilder sb = new StringBuilder(source.description()).append(": weights do not match the model (")
+                .append(missing.size()).append(" missing, ").append(unexpected.size()).append(" unexpected, ")
+                .append(mismatched.size()).append(" mismatched)");
+        section(sb, "missing keys", missing);
+        section(sb, "unexpected keys", new ArrayList<>(unexpected));
+        section(sb, "mismatched tensors", mismatched);
+        return sb.toString();
+    }
+
+    private static void section(StringBuilder sb, String title, List<String> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        sb.append("\n  ").append(title).append(':');
+        for (int i = 0; i < Math.min(lines.size(), MAX_LISTED); i++) {
+            sb.append("\n    ").append(lines.get(i));
+        }
+        if (lines.size() > MAX_LISTED) {
+            sb.append("\n    ... and ").append(lines.size() - MAX_LISTED).append(" more");
+        }
+    }
+}

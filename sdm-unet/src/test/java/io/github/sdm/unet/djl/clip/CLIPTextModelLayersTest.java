@@ -1,0 +1,125 @@
+package io.github.sdm.unet.djl.clip;
+
+import static io.github.sdm.unet.Fixtures.assertClose;
+import static io.github.sdm.unet.Fixtures.floats;
+import static io.github.sdm.unet.Fixtures.longs;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import io.github.sdm.core.error.InvalidRequestException;
+import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.core.testkit.TestData;
+import io.github.sdm.unet.Fixtures;
+import io.github.sdm.unet.djl.nn.ForwardContext;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The pooled output and the hidden states of an earlier layer ("clip skip") of {@code fixtures/text_encoder}. */
+class CLIPTextModelLayersTest {
+    private static final long END_OF_TEXT = 49407;
+    private static NDManager manager;
+    private static CLIPTextModel encoder;
+    private static SafetensorsFile reference;
+
+    @BeforeAll
+    static void load() {
+        manager = NDManager.newBaseManager();
+        encoder = CLIPTextModel.load(TestData.fixture("text_encoder"), manager);
+        reference = SafetensorsFile.open(TestData.fixture("text_encoder/reference.safetensors"));
+    }
+
+    @AfterAll
+    static void release() {
+        reference.close();
+        encoder.close();
+        manager.close();
+    }
+
+    @Test
+    void pooledIsTheLastHiddenStateAtTheFirstEndOfTextToken() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray ids = longs(reference, "input_ids", m);
+            CLIPTextOutput out = encoder.encode(ids, 1, ForwardContext.DEFAULT);
+            NDArray last = encoder.encode(ids);
+            long[] flat = reference.longs("input_ids");
+            int length = (int) ids.getShape().get(1);
+            int batch = (int) ids.getShape().get(0);
+            assertArrayEquals(new long[] {batch, encoder.config().hiddenSize()}, out.pooled().getShape().getShape());
+            for (int b = 0; b < batch; b++) {
+                int end = firstEndOfText(flat, b, length);
+                assertArrayEquals(last.get(b, end).toFloatArray(), out.pooled().get(b).toFloatArray(),
+                        "prompt " + b + ": the row of token " + end);
+                assertClose(floats(reference, "last_hidden_state", m).get(new NDIndex("{}, {}", b, end)),
+                        out.pooled().get(b), "pooled output of prompt " + b + " against transformers");
+            }
+        }
+    }
+
+    private static int firstEndOfText(long[] ids, int row, int length) {
+        for (int i = 0; i < length; i++) {
+            if (ids[row * length + i] == END_OF_TEXT) {
+                return i;
+            }
+        }
+        throw new AssertionError("prompt " + row + " of the fixture has no end-of-text token");
+    }
+
+    @Test
+    void clipSkipOneIsTheLastHiddenStateBitForBit() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray ids = longs(reference, "input_ids", m);
+            assertArrayEquals(encoder.encode(ids).toFloatArray(),
+                    encoder.encode(ids, 1, ForwardContext.DEFAULT).hiddenStates().toFloatArray());
+        }
+    }
+
+    /** Clip skip 2: the output of the second-to-last layer through the final layer norm, pooled unchanged. */
+    @Test
+    void clipSkipTwoIsTheFinalLayerNormOfThePenultimateLayer() {
+        int layers = encoder.config().numHiddenLayers();
+        String penultimate = "text_model.encoder.layers." + (layers - 2);
+        try (NDManager m = manager.newSubManager()) {
+            NDArray ids = longs(reference, "input_ids", m);
+            NDArray[] seen = new NDArray[1];
+            ForwardContext observe = ForwardContext.of((name, inputs, compute) -> {
+                NDList out = compute.apply(inputs);
+                if (name.equals(penultimate)) {
+                    seen[0] = out.head().duplicate();
+                    seen[0].attach(m);
+                }
+                return out;
+            });
+            CLIPTextOutput full = encoder.encode(ids, 1, observe);
+            NDArray expected = encoder.finalLayerNorm().forward(ForwardContext.DEFAULT.withManager(m), seen[0]);
+
+            CLIPTextOutput skipped = encoder.encode(ids, 2, ForwardContext.DEFAULT);
+            assertArrayEquals(expected.toFloatArray(), skipped.hiddenStates().toFloatArray());
+            assertFalse(Arrays.equals(full.hiddenStates().toFloatArray(), skipped.hiddenStates().toFloatArray()),
+                    "clip skip 2 must differ from the last layer");
+            assertArrayEquals(full.pooled().toFloatArray(), skipped.pooled().toFloatArray(),
+                    "the pooled output always comes from the last layer");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, 3, 12})
+    void clipSkipOutsideTheLayersIsRefusedNamingValueAndLayerCount(int clipSkip) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray ids = longs(reference, "input_ids", m);
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> encoder.encode(ids, clipSkip, ForwardContext.DEFAULT));
+            assertTrue(e.getMessage().contains("got " + clipSkip), e.getMessage());
+            assertTrue(e.getMessage().contains(encoder.config().numHiddenLayers() + " layers"), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.github.sdm.unet.djl.clip;
+
+import static io.github.sdm.unet.Fixtures.assertClose;
+import static io.github.sdm.unet.Fixtures.floats;
+import static io.github.sdm.unet.Fixtures.longs;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.core.testkit.TestData;
+import io.github.sdm.unet.Fixtures;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The tiny CLIP text encoder of {@code fixtures/text_encoder} against transformers' {@code last_hidden_state}. */
+class CLIPTextModelParityTest {
+    private static NDManager manager;
+    private static CLIPTextModel encoder;
+    private static SafetensorsFile reference;
+
+    @BeforeAll
+    static void load() {
+        manager = NDManager.newBaseManager();
+        encoder = CLIPTextModel.load(TestData.fixture("text_encoder"), manager);
+        reference = SafetensorsFile.open(TestData.fixture("text_encoder/reference.safetensors"));
+    }
+
+    @AfterAll
+    static void release() {
+        reference.close();
+        encoder.close();
+        manager.close();
+    }
+
+    @Test
+    void encodesLikeTransformers() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray hidden = encoder.encode(longs(reference, "input_ids", m));
+            assertClose(floats(reference, "last_hidden_state", m), hidden, "last_hidden_state");
+        }
+    }
+
+    @Test
+    void acceptsInt32Ids() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray ids = longs(reference, "input_ids", m).toType(DataType.INT32, false);
+            assertClose(floats(reference, "last_hidden_state", m), encoder.encode(ids), "last_hidden_state");
+        }
+    }
+
+    /** Causality: the first k positions of a prompt do not depend on what follows them. */
+    @Test
+    void shorterSequenceGivesThePrefixOfTheFullOutput() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray ids = longs(reference, "input_ids", m).get(new NDIndex(":, 0:10"));
+            NDArray expected = floats(reference, "last_hidden_state", m).get(new NDIndex(":, 0:10, :"));
+            assertClose(expected, encoder.encode(ids), "last_hidden_state of the first 10 tokens");
+        }
+    }
+}

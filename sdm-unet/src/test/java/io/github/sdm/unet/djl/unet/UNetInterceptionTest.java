@@ -1,0 +1,89 @@
+package io.github.sdm.unet.djl.unet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.github.sdm.core.safetensors.SafetensorsFile;
+import io.github.sdm.unet.djl.nn.ForwardContext;
+import io.github.sdm.unet.djl.nn.PartInterceptor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The early freeing of intermediate activations inside the UNet never frees what an interceptor kept or
+ * returned, and never changes a value.
+ */
+class UNetInterceptionTest {
+    private static NDManager manager;
+    private static UNet2DConditionModel unet;
+    private static NDArray sample;
+    private static NDArray timestep;
+    private static NDArray context;
+
+    @BeforeAll
+    static void load() {
+        manager = NDManager.newBaseManager();
+        unet = UNet2DConditionModel.load(UNetFixtures.folder("unet-sd15"), manager);
+        try (SafetensorsFile ref = SafetensorsFile.open(UNetFixtures.folder("unet-sd15").resolve("reference.safetensors"))) {
+            sample = UNetFixtures.tensor(ref, "sample", manager);
+            timestep = UNetFixtures.tensor(ref, "timestep", manager);
+            context = UNetFixtures.tensor(ref, "encoder_hidden_states", manager);
+        }
+    }
+
+    @AfterAll
+    static void release() {
+        unet.close();
+        manager.close();
+    }
+
+    @Test
+    void leavesEveryInputAndOutputThatAnInterceptorKeptIntact() {
+        try (NDManager cache = manager.newSubManager()) {
+            Map<String, float[]> seen = new LinkedHashMap<>();
+            Map<String, NDArray> kept = new LinkedHashMap<>();
+            PartInterceptor keeper = (name, inputs, compute) -> {
+                NDList out = compute.apply(inputs);
+                for (int i = 0; i < inputs.size(); i++) {
+                    seen.put(name + " in " + i, inputs.get(i).toFloatArray());
+                }
+                seen.put(name + " out", out.head().toFloatArray());
+                for (int i = 0; i < inputs.size(); i++) {
+                    inputs.get(i).attach(cache);
+                    kept.put(name + " in " + i, inputs.get(i));
+                }
+                out.head().attach(cache);
+                kept.put(name + " out", out.head());
+                return out;
+            };
+            NDArray out = unet.forward(sample, timestep, context, ForwardContext.of(keeper));
+            // every kept array still holds what the interceptor saw, though the pass went on after it
+            for (Map.Entry<String, NDArray> e : kept.entrySet()) {
+                assertArrayEquals(seen.get(e.getKey()), e.getValue().toFloatArray(), 0f, e.getKey());
+            }
+            assertTrue(kept.containsKey("down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q out"));
+            assertArrayEquals(unet.forward(sample, timestep, context, ForwardContext.DEFAULT).toFloatArray(),
+                    out.toFloatArray(), 0f);
+        }
+    }
+
+    @Test
+    void survivesPartsReplacedByTheirInput() {
+        PartInterceptor skip = (name, inputs, compute) -> name.endsWith("norm1") || name.endsWith("attn1")
+                || name.endsWith(".ff") || name.endsWith("conv2") || name.endsWith("to_q")
+                || name.matches(".*attentions\\.\\d") || name.endsWith("proj_in")
+                ? new NDList(inputs.head()) : compute.apply(inputs);
+        NDArray out = unet.forward(sample, timestep, context, ForwardContext.of(skip));
+        assertEquals(sample.getShape(), out.getShape());
+        assertTrue(Float.isFinite(out.sum().getFloat()));
+        // the inputs of the pass are left as they were
+        assertTrue(Float.isFinite(sample.sum().getFloat()) && Float.isFinite(context.sum().getFloat()));
+    }
+}
