@@ -13,6 +13,6 @@ import java.util.List;
  * @param finalLatents the denoised (scaled) latents before VAE decoding
  * @param decoded the decoded images as {@code [batch, 3, H, W]} in [0, 1], before 8-bit rounding
  */
-public record DiffusionOutput(List<BufferedImage> images, long seed, double[] timesteps, FloatTensor finalLatents,
+record DiffusionOutput(List<BufferedImage> images, long seed, double[] timesteps, FloatTensor finalLatents,
         FloatTensor decoded) {
 }

@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * {@link StageListener} and asks a {@link RunControl} whether to go on; it knows nothing of the
  * {@code Generation} that drives it.
  */
-public final class DiffusionPipeline {
+final class DiffusionPipeline {
     private final DiffusionNetworks networks;
     private final PromptEncoder promptEncoder;
     private final SamplerFactory samplers;

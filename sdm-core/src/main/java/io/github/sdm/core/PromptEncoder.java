@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Prompt text to the UNet's text conditioning, with the guidance batch laid out as diffusers does. */
-public final class PromptEncoder {
+final class PromptEncoder {
     private static final Logger LOG = LoggerFactory.getLogger(PromptEncoder.class);
 
     private final ClipTokenizer tokenizer;

@@ -1,7 +1,7 @@
 package io.github.sdm.core;
 
 /** What the pipeline asks of the run it serves: whether to stop before the next step. */
-public interface RunControl {
+interface RunControl {
 
     /** Never cancelled. */
     RunControl UNCANCELLABLE = () -> false;

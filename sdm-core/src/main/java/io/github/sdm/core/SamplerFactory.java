@@ -11,7 +11,7 @@ import io.github.sdm.samplers.SamplingRun;
 import java.util.Map;
 
 /** Builds the sampler a request names on top of the model folder's own {@code scheduler_config.json}. */
-public final class SamplerFactory {
+final class SamplerFactory {
     private final JsonObject modelSchedulerConfig;
     private final SamplerConfig baseConfig;
 

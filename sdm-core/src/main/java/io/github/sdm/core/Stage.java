@@ -1,7 +1,7 @@
 package io.github.sdm.core;
 
 /** The timed stages of a generation, in the order they first run. */
-public enum Stage {
+enum Stage {
     /** Tokenizing and encoding prompt and negative prompt. */
     TEXT_ENCODING,
     /** VAE encoding of the init image (img2img only). */

@@ -5,7 +5,7 @@ package io.github.sdm.core;
  * them) and the end of every denoising step (progress reporting). Called on the generating thread; stages
  * do not nest.
  */
-public interface StageListener {
+interface StageListener {
 
     StageListener NONE = new StageListener() {
     };
