@@ -18,10 +18,28 @@ public final class Generation implements RunControl {
         this.request = request;
     }
 
+    /**
+     * The request this generation runs.
+     *
+     * @return the validated request
+     */
     public GenerationRequest request() {
         return request;
     }
 
+    /**
+     * Runs the generation on this thread: encodes the prompt, denoises for the request's steps, decodes. May run
+     * concurrently with other generations of the same model.
+     *
+     * @return the images with the seed used, the timesteps, the final latents and the stage timings
+     * @throws IllegalStateException if this generation already ran (build another from the same request)
+     * @throws GenerationCancelledException if {@link #cancel()} was called before the last step
+     * @throws io.github.sdm.core.error.InvalidRequestException if the request does not fit the model: a size that is
+     *     not a multiple of the VAE's downscale factor, an unknown sampler or sampler option, a clip skip beyond the
+     *     text encoder's layers, initial latents of the wrong shape
+     * @throws io.github.sdm.core.error.SdmException if the latents or the decoded image contain NaN or infinite
+     *     values (the message names the step), or the backend fails
+     */
     public GenerationResult run() {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("a Generation runs once; build another from the same request");
@@ -32,10 +50,19 @@ public final class Generation implements RunControl {
                 timer.timings(), request);
     }
 
+    /**
+     * Asks the run to stop: it checks before every step and throws {@link GenerationCancelledException}. Safe from
+     * any thread, before or during the run; a no-op once the run has finished.
+     */
     public void cancel() {
         cancelled = true;
     }
 
+    /**
+     * Whether {@link #cancel()} was called.
+     *
+     * @return true once cancelled
+     */
     @Override
     public boolean isCancelled() {
         return cancelled;

@@ -59,12 +59,22 @@ public final class GenerationRequest {
         validate();
     }
 
-    /** A request in {@code mode} for {@code prompt}, with diffusers' defaults for everything else. */
+    /**
+     * A request in {@code mode} for {@code prompt}, with diffusers' defaults for everything else.
+     *
+     * @param mode txt2img or img2img (img2img also needs {@link Builder#initImage})
+     * @param prompt the text to draw; {@code ""} for an unconditional image
+     * @return a builder; its {@link Builder#build()} validates
+     */
     public static Builder builder(Mode mode, String prompt) {
         return new Builder(mode, prompt);
     }
 
-    /** A builder holding this request's values. */
+    /**
+     * A builder holding this request's values, to build a modified copy.
+     *
+     * @return a new builder; this request is unchanged
+     */
     public Builder toBuilder() {
         Builder b = new Builder(mode, prompt).negativePrompt(negativePrompt).clipSkip(clipSkip).steps(steps)
                 .guidanceScale(guidanceScale).sampler(sampler).seed(seed).batchSize(batchSize).size(width, height)
@@ -126,91 +136,175 @@ public final class GenerationRequest {
         }
     }
 
-    /** Classifier-free guidance runs only above scale 1, as in diffusers. */
+    /**
+     * Classifier-free guidance runs only above scale 1, as in diffusers.
+     *
+     * @return whether the UNet runs on the negative and the positive prompt at every step
+     */
     public boolean usesGuidance() {
         return guidanceScale > 1.0;
     }
 
+    /**
+     * Whether the generation starts from noise or from an init image.
+     *
+     * @return txt2img or img2img
+     */
     public Mode mode() {
         return mode;
     }
 
+    /**
+     * The text to draw.
+     *
+     * @return the prompt; {@code ""} for an unconditional image
+     */
     public String prompt() {
         return prompt;
     }
 
-    /** The negative prompt; "" when none was given. */
+    /**
+     * The text to steer away from, used only with guidance.
+     *
+     * @return the negative prompt; {@code ""} when none was given
+     */
     public String negativePrompt() {
         return negativePrompt;
     }
 
-    /** Which text encoder layer conditions the UNet, counted from the end (1 = the last layer). */
+    /**
+     * Which text encoder layer conditions the UNet, counted from the end.
+     *
+     * @return at least 1 (the last layer, the default)
+     */
     public int clipSkip() {
         return clipSkip;
     }
 
+    /**
+     * The number of denoising steps (diffusers' {@code num_inference_steps}); img2img runs the last
+     * {@code strength} of them.
+     *
+     * @return at least 1; 50 by default
+     */
     public int steps() {
         return steps;
     }
 
+    /**
+     * The classifier-free guidance scale.
+     *
+     * @return a finite number, at least 0; 7.5 by default; at 1 or below guidance is off
+     */
     public double guidanceScale() {
         return guidanceScale;
     }
 
-    /** A sampler name ({@code "dpmpp_2m"}, {@code "EulerDiscreteScheduler"}, ...) or null for the model's own scheduler. */
+    /**
+     * The sampler to run.
+     *
+     * @return a sampler name ({@code "dpmpp_2m"}, {@code "EulerDiscreteScheduler"}, ...), or null for the model's own
+     *     scheduler
+     */
     public String sampler() {
         return sampler;
     }
 
-    /** Scheduler config fields set on top of the model's {@code scheduler_config.json}. */
+    /**
+     * Scheduler config fields set on top of the model's {@code scheduler_config.json}.
+     *
+     * @return field name (diffusers' spelling) to value; unmodifiable, empty for none
+     */
     public Map<String, Object> samplerOverrides() {
         return samplerOverrides;
     }
 
-    /** The seed of the noise, or null to draw one (the result reports it). */
+    /**
+     * The seed of the noise.
+     *
+     * @return the seed, or null to draw one at random (the result reports it)
+     */
     public Long seed() {
         return seed;
     }
 
+    /**
+     * How many images the generation makes.
+     *
+     * @return at least 1; 1 by default
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** Image width in pixels, or 0 for the model's default / the init image's. */
+    /**
+     * The image width.
+     *
+     * @return the width in pixels, or 0 for the model's default (txt2img) or the init image's (img2img)
+     */
     public int width() {
         return width;
     }
 
-    /** Image height in pixels, or 0 for the model's default / the init image's. */
+    /**
+     * The image height.
+     *
+     * @return the height in pixels, or 0 for the model's default (txt2img) or the init image's (img2img)
+     */
     public int height() {
         return height;
     }
 
-    /** img2img: the image to start from, {@code [1, 3, H, W]} in [0, 1]; null for txt2img. */
+    /**
+     * img2img: the image to start from.
+     *
+     * @return shape {@code [1, 3, H, W]}, values in [0, 1]; null for txt2img
+     */
     public FloatTensor initImage() {
         return initImage;
     }
 
-    /** img2img: how much of the schedule runs from the noised init image. */
+    /**
+     * img2img: how much of the schedule runs from the noised init image (1 = ignore the image).
+     *
+     * @return in [0, 1] for img2img; 0.8 by default; unused by txt2img
+     */
     public double strength() {
         return strength;
     }
 
-    /** txt2img only: the starting latents before {@code init_noise_sigma} scaling; null draws them from the seed. */
+    /**
+     * txt2img only: the starting latents before {@code init_noise_sigma} scaling.
+     *
+     * @return shape {@code [batch, latent channels, height / 8, width / 8]}, or null to draw them from the seed
+     */
     public FloatTensor initialLatents() {
         return initialLatents;
     }
 
-    /** Null for Gaussian noise from {@code seed}; tests feed recorded noise through it. */
+    /**
+     * The noise that replaces the seeded Gaussian noise; tests feed recorded noise through it.
+     *
+     * @return the noise source, or null for Gaussian noise from {@link #seed()}
+     */
     public NoiseSource noiseSource() {
         return noiseSource;
     }
 
+    /**
+     * Called after every step, on the generating thread.
+     *
+     * @return the listener; {@link ProgressListener#NONE} when none was given
+     */
     public ProgressListener listener() {
         return listener;
     }
 
-    /** What the generation asks of the denoiser beyond plain calls, at most one of each type. */
+    /**
+     * What the generation asks of the denoiser beyond plain calls, at most one of each type.
+     *
+     * @return the extensions in the order added; unmodifiable, empty for none
+     */
     public List<SessionExtension> extensions() {
         return extensions;
     }
@@ -222,7 +316,10 @@ public final class GenerationRequest {
                 + width + "x" + height + "]";
     }
 
-    /** Collects a request's values; {@link #build()} validates them. Defaults follow diffusers' pipelines. */
+    /**
+     * Collects a request's values; {@link #build()} validates them. Defaults follow diffusers' pipelines. The
+     * setters mean what {@link GenerationBuilder}'s do. Not thread-safe.
+     */
     public static final class Builder {
         private final Mode mode;
         private final String prompt;
@@ -248,78 +345,173 @@ public final class GenerationRequest {
             this.prompt = prompt;
         }
 
+        /**
+         * Sets the text to steer away from, used only with guidance.
+         *
+         * @param text the negative prompt; {@code ""} (the default) or null for none
+         * @return this builder
+         */
         public Builder negativePrompt(String text) {
             this.negativePrompt = text;
             return this;
         }
 
+        /**
+         * Sets the text encoder layer that conditions the UNet, counted from the end.
+         *
+         * @param layersFromEnd at least 1 (the default, the last layer) and at most the text encoder's layers (checked
+         *     when the generation runs)
+         * @return this builder
+         */
         public Builder clipSkip(int layersFromEnd) {
             this.clipSkip = layersFromEnd;
             return this;
         }
 
+        /**
+         * Sets the number of denoising steps.
+         *
+         * @param count at least 1 (default 50) and at most the model's {@code num_train_timesteps} (checked when the
+         *     generation runs)
+         * @return this builder
+         */
         public Builder steps(int count) {
             this.steps = count;
             return this;
         }
 
+        /**
+         * Sets the classifier-free guidance scale.
+         *
+         * @param scale finite and at least 0 (default 7.5); at 1 or below guidance is off
+         * @return this builder
+         */
         public Builder guidanceScale(double scale) {
             this.guidanceScale = scale;
             return this;
         }
 
+        /**
+         * Sets the sampler by short name or diffusers class name.
+         *
+         * @param name the sampler, or null (the default) for the model's own scheduler
+         * @return this builder
+         */
         public Builder sampler(String name) {
             this.sampler = name;
             return this;
         }
 
+        /**
+         * Sets one scheduler config field on top of the model's {@code scheduler_config.json}.
+         *
+         * @param field the field's diffusers name (e.g. {@code "use_karras_sigmas"})
+         * @param value its JSON value as a number, boolean, string, array or list; null unsets it
+         * @return this builder
+         */
         public Builder samplerOption(String field, Object value) {
             this.samplerOverrides.put(field, value);
             return this;
         }
 
+        /**
+         * Sets the seed of the noise.
+         *
+         * @param value the seed, or null (the default) to draw one at random
+         * @return this builder
+         */
         public Builder seed(Long value) {
             this.seed = value;
             return this;
         }
 
+        /**
+         * Sets how many images the generation makes.
+         *
+         * @param images at least 1 (the default)
+         * @return this builder
+         */
         public Builder batchSize(int images) {
             this.batchSize = images;
             return this;
         }
 
+        /**
+         * Sets the image size in pixels.
+         *
+         * @param widthPixels 0 (the default) for the model's or the init image's width, else a positive multiple of the
+         *     VAE's downscale factor (checked when the generation runs); for img2img equal to the init image's
+         * @param heightPixels the height, likewise
+         * @return this builder
+         */
         public Builder size(int widthPixels, int heightPixels) {
             this.width = widthPixels;
             this.height = heightPixels;
             return this;
         }
 
+        /**
+         * img2img: sets the image to start from.
+         *
+         * @param image shape {@code [1, 3, H, W]}, values in [0, 1]; required for img2img
+         * @return this builder
+         */
         public Builder initImage(FloatTensor image) {
             this.initImage = image;
             return this;
         }
 
+        /**
+         * img2img: sets how much of the schedule runs from the noised init image.
+         *
+         * @param value in [0, 1] (default 0.8; 1 ignores the image)
+         * @return this builder
+         */
         public Builder strength(double value) {
             this.strength = value;
             return this;
         }
 
+        /**
+         * txt2img: sets the starting latents (before {@code init_noise_sigma} scaling) instead of seeded noise.
+         *
+         * @param latents shape {@code [batch, latent channels, height / 8, width / 8]}, or null (the default)
+         * @return this builder
+         */
         public Builder initialLatents(FloatTensor latents) {
             this.initialLatents = latents;
             return this;
         }
 
+        /**
+         * Replaces the seeded Gaussian noise.
+         *
+         * @param source the noise, or null (the default) for Gaussian noise from the seed
+         * @return this builder
+         */
         public Builder noiseSource(NoiseSource source) {
             this.noiseSource = source;
             return this;
         }
 
+        /**
+         * Sets the listener called after every step on the generating thread.
+         *
+         * @param progressListener the listener, or null (the default) for none
+         * @return this builder
+         */
         public Builder listener(ProgressListener progressListener) {
             this.listener = progressListener;
             return this;
         }
 
-        /** Adds an extension; a later one replaces an earlier one of the same class. */
+        /**
+         * Adds an extension; a later one replaces an earlier one of the same class.
+         *
+         * @param extension the feature's settings, e.g. {@code FeatureInheritance} from {@code sdm-inheritance}
+         * @return this builder
+         * @throws InvalidRequestException if {@code extension} is null
+         */
         public Builder with(SessionExtension extension) {
             if (extension == null) {
                 throw new InvalidRequestException("extension must not be null");
@@ -329,6 +521,14 @@ public final class GenerationRequest {
             return this;
         }
 
+        /**
+         * Validates the values and builds the request.
+         *
+         * @return an immutable request
+         * @throws InvalidRequestException if a value is out of range, or an img2img request lacks its init image,
+         *     has one of the wrong shape or of another size than {@code size}, or has initial latents; the message
+         *     names the parameter and value
+         */
         public GenerationRequest build() {
             return new GenerationRequest(this);
         }

@@ -19,8 +19,13 @@ public record PrecisionPlan(Precision weights, Precision textEncoder, Precision 
         Precision vae) {
 
     /**
+     * The plan for a model loaded with {@code options}: weights in the weight precision, every network in the
+     * compute precision except the fp32 islands the model's configs ask for.
+     *
+     * @param options the load options (weight and compute precision)
      * @param upcastAttention the UNet config's {@code upcast_attention}
      * @param vaeForceUpcast the VAE config's {@code force_upcast} (diffusers upcasts only from fp16)
+     * @return the plan
      */
     public static PrecisionPlan of(LoadOptions options, boolean upcastAttention, boolean vaeForceUpcast) {
         Precision compute = options.computePrecision();
@@ -29,7 +34,11 @@ public record PrecisionPlan(Precision weights, Precision textEncoder, Precision 
                 vaeForceUpcast && compute == Precision.FP16 ? Precision.FP32 : compute);
     }
 
-    /** Whether every weight and every computation is fp32. */
+    /**
+     * Whether every weight and every computation is fp32.
+     *
+     * @return true when nothing runs in reduced precision
+     */
     public boolean isAllFp32() {
         return weights == Precision.FP32 && textEncoder == Precision.FP32 && unet == Precision.FP32
                 && unetAttention == Precision.FP32 && vae == Precision.FP32;

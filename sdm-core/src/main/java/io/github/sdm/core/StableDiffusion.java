@@ -36,11 +36,33 @@ public final class StableDiffusion implements AutoCloseable {
         this.pipeline = pipeline;
     }
 
-    /** Loads a diffusers model folder with default options (CPU, FP32). */
+    /**
+     * Loads a diffusers model folder with {@link LoadOptions#defaults() default options} (CPU, FP32, the best
+     * backend).
+     *
+     * @param folder the diffusers folder (with {@code model_index.json}); symbolic links are followed
+     * @return the loaded model; close it to free its weights
+     * @throws io.github.sdm.core.error.ModelFormatException if the folder is missing, is not a diffusers folder of a
+     *     supported pipeline family, or a config, tokenizer or weight file in it is missing or damaged
+     * @throws io.github.sdm.core.error.SdmException if no backend on the class path can load the model (the message
+     *     gives each one's reason)
+     */
     public static StableDiffusion load(Path folder) {
         return load(ModelLocation.folder(folder), LoadOptions.defaults());
     }
 
+    /**
+     * Loads a diffusers model folder with the given options.
+     *
+     * @param folder the diffusers folder (with {@code model_index.json}); symbolic links are followed
+     * @param options device, threads, precisions, backend and attention slicing
+     * @return the loaded model; close it to free its weights
+     * @throws io.github.sdm.core.error.ModelFormatException if the folder is missing, is not a diffusers folder of a
+     *     supported pipeline family, or a config, tokenizer or weight file in it is missing or damaged
+     * @throws io.github.sdm.core.error.SdmException if the named backend does not exist or cannot load the model, or
+     *     no backend can (the message gives each one's reason), or the backend refuses the options (a precision, a
+     *     device)
+     */
     public static StableDiffusion load(Path folder, LoadOptions options) {
         return load(ModelLocation.folder(folder), options);
     }
@@ -50,6 +72,16 @@ public final class StableDiffusion implements AutoCloseable {
      * with any components the location takes from other folders. The folder's pipeline family
      * ({@code model_index.json}'s {@code _class_name}) must be one sdm runs; the backend is the one the options
      * or {@code -Dsdm.backend} name, else the highest-ranked one that reads the model's weight format.
+     *
+     * @param location the model folder, with an optional single-file checkpoint and component folders
+     * @param options device, threads, precisions, backend and attention slicing
+     * @return the loaded model; close it to free its weights
+     * @throws io.github.sdm.core.error.ModelFormatException if the folder, the checkpoint or a component folder is
+     *     missing, the folder is not a diffusers folder of a supported pipeline family, or a config, tokenizer or
+     *     weight file is missing or damaged
+     * @throws io.github.sdm.core.error.SdmException if the named backend does not exist or cannot load the model, or
+     *     no backend can (the message gives each one's reason), or the backend refuses the options (a precision, a
+     *     device)
      */
     public static StableDiffusion load(ModelLocation location, LoadOptions options) {
         location.requireExists();
@@ -62,15 +94,35 @@ public final class StableDiffusion implements AutoCloseable {
         return new StableDiffusion(location, networks, new DiffusionPipeline(networks, prompts, samplers));
     }
 
+    /**
+     * Where this model was loaded from.
+     *
+     * @return the location given to {@code load}
+     */
     public ModelLocation location() {
         return location;
     }
 
+    /**
+     * Starts a text-to-image request with diffusers' defaults (see {@link GenerationBuilder}).
+     *
+     * @param prompt the text to draw; {@code ""} for an unconditional image (null is refused when the request is
+     *     built)
+     * @return a builder bound to this model; {@link GenerationBuilder#generate()} runs it
+     */
     public GenerationBuilder txt2img(String prompt) {
         return new GenerationBuilder(this, Mode.TXT2IMG, prompt, null, null);
     }
 
-    /** img2img from an image; with {@code size(w, h)} on the builder the image is resized to that size. */
+    /**
+     * Starts an image-to-image request from an image; with {@code size(w, h)} on the builder the image is resized to
+     * that size (Lanczos), else its own size is used and must be a multiple of the VAE's downscale factor (8).
+     *
+     * @param initImage the image to start from (converted to RGB in [0, 1]; alpha is dropped)
+     * @param prompt the text to draw; {@code ""} for none
+     * @return a builder bound to this model, with strength 0.8 unless set
+     * @throws InvalidRequestException if {@code initImage} is null
+     */
     public GenerationBuilder img2img(BufferedImage initImage, String prompt) {
         if (initImage == null) {
             throw new InvalidRequestException("img2img needs an init image, got null");
@@ -78,7 +130,16 @@ public final class StableDiffusion implements AutoCloseable {
         return new GenerationBuilder(this, Mode.IMG2IMG, prompt, initImage, null);
     }
 
-    /** img2img from an image tensor {@code [1, 3, H, W]} in [0, 1] (no 8-bit rounding). */
+    /**
+     * Starts an image-to-image request from an image tensor (no 8-bit rounding). Its height and width must be
+     * multiples of the VAE's downscale factor (8); {@code size(w, h)} on the builder must match them, as a tensor is
+     * not resized.
+     *
+     * @param initImage the image, shape {@code [1, 3, H, W]}, RGB values in [0, 1]
+     * @param prompt the text to draw; {@code ""} for none
+     * @return a builder bound to this model, with strength 0.8 unless set
+     * @throws InvalidRequestException if {@code initImage} is null (a wrong shape is refused when the request is built)
+     */
     public GenerationBuilder img2img(FloatTensor initImage, String prompt) {
         if (initImage == null) {
             throw new InvalidRequestException("img2img needs an init image, got null");
@@ -86,11 +147,21 @@ public final class StableDiffusion implements AutoCloseable {
         return new GenerationBuilder(this, Mode.IMG2IMG, prompt, null, initImage);
     }
 
-    /** Runs a request built elsewhere (e.g. a request reused across models). */
+    /**
+     * A generation of a request built elsewhere (e.g. a request reused across models); nothing runs until
+     * {@link Generation#run()}.
+     *
+     * @param request the validated request
+     * @return a generation to run once, cancellable from any thread
+     */
     public Generation newGeneration(GenerationRequest request) {
         return new Generation(pipeline, request);
     }
 
+    /**
+     * Frees the networks' weights. Generations must not run, or be started, after this: wait for running ones to
+     * finish first. Closing twice is left to the backend.
+     */
     @Override
     public void close() {
         networks.close();

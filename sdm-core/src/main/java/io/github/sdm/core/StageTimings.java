@@ -16,6 +16,11 @@ import java.util.List;
 public record StageTimings(Duration textEncoding, Duration imageEncoding, List<Duration> unetCalls,
         Duration samplerSteps, Duration imageDecoding, Duration total) {
 
+    /**
+     * The time spent in the UNet.
+     *
+     * @return the sum of {@link #unetCalls()}
+     */
     public Duration unetTotal() {
         return unetCalls.stream().reduce(Duration.ZERO, Duration::plus);
     }
