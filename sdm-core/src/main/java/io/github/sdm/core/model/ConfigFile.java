@@ -54,12 +54,24 @@ public final class ConfigFile {
         this.json = json;
     }
 
-    /** A config already parsed from {@code path}. */
+    /**
+     * A config already parsed from {@code path}.
+     *
+     * @param path the file it was read from; errors name it
+     * @param json the parsed object (kept, not copied)
+     */
     public ConfigFile(Path path, JsonObject json) {
         this(path.toString(), path, json);
     }
 
-    /** Reads and parses a config file; errors name {@code path}. */
+    /**
+     * Reads and parses a config file (UTF-8, lenient JSON); errors name {@code path}.
+     *
+     * @param path the config file
+     * @return the config
+     * @throws ModelFormatException if the file is missing or unreadable, is not valid JSON, or does not hold a JSON
+     *     object
+     */
     public static ConfigFile read(Path path) {
         String text;
         try {
@@ -72,7 +84,14 @@ public final class ConfigFile {
         return new ConfigFile(path.toString(), path, parseObject(text, path.toString()));
     }
 
-    /** Parses a config given as text; {@code source} names it in errors (a file name, say). */
+    /**
+     * Parses a config given as text (lenient JSON).
+     *
+     * @param text the JSON text
+     * @param source how errors name it (a file name, say)
+     * @return the config, with no {@link #path()}
+     * @throws ModelFormatException if the text is not valid JSON or does not hold a JSON object
+     */
     public static ConfigFile parse(String text, String source) {
         return new ConfigFile(source, null, parseObject(text, source));
     }
@@ -92,74 +111,162 @@ public final class ConfigFile {
         return element.getAsJsonObject();
     }
 
-    /** The file this config was read from, or null if it was parsed from text. */
+    /**
+     * The file this config was read from.
+     *
+     * @return the file, or null if it was parsed from text
+     */
     public Path path() {
         return path;
     }
 
-    /** How errors name this config: the file's path, or the source given to {@link #parse}. */
+    /**
+     * How errors name this config.
+     *
+     * @return the file's path, or the source given to {@link #parse}
+     */
     public String source() {
         return source;
     }
 
-    /** The parsed object itself, for keys the accessors do not cover. */
+    /**
+     * The parsed object itself, for keys the accessors do not cover.
+     *
+     * @return the object (not a copy: do not modify it)
+     */
     public JsonObject json() {
         return json;
     }
 
-    /** True if {@code key} is present and not null. */
+    /**
+     * Whether {@code key} is present and not null.
+     *
+     * @param key the key
+     * @return true if present with a non-null value
+     */
     public boolean has(String key) {
         JsonElement v = json.get(key);
         return v != null && !v.isJsonNull();
     }
 
-    /** True if {@code key} is present, even with a null value. */
+    /**
+     * Whether {@code key} is present, even with a null value.
+     *
+     * @param key the key
+     * @return true if present
+     */
     public boolean contains(String key) {
         return json.has(key);
     }
 
-    /** True if {@code key} is present with an explicit {@code null} (false if it is absent). */
+    /**
+     * Whether {@code key} is present with an explicit {@code null}.
+     *
+     * @param key the key
+     * @return true if present and null; false if absent or set
+     */
     public boolean isNull(String key) {
         JsonElement v = json.get(key);
         return v != null && v.isJsonNull();
     }
 
-    /** True if {@code key} is present and a list. */
+    /**
+     * Whether {@code key} is present and a list.
+     *
+     * @param key the key
+     * @return true if its value is a JSON array
+     */
     public boolean isList(String key) {
         JsonElement v = json.get(key);
         return v != null && v.isJsonArray();
     }
 
-    /** The diffusers class that wrote this config ({@code _class_name}), or null. */
+    /**
+     * The diffusers class that wrote this config ({@code _class_name}).
+     *
+     * @return the class name, or null if absent or null
+     * @throws ModelFormatException if {@code _class_name} is not a string
+     */
     public String className() {
         return string("_class_name", null);
     }
 
+    /**
+     * A required string.
+     *
+     * @param key the key
+     * @return its value
+     * @throws ModelFormatException if the key is missing or null, or its value is not a string
+     */
     public String string(String key) {
         return toString(key, require(key));
     }
 
+    /**
+     * An optional string.
+     *
+     * @param key the key
+     * @param defaultValue returned when the key is absent or null
+     * @return its value, or {@code defaultValue}
+     * @throws ModelFormatException if the key is set but its value is not a string
+     */
     public String string(String key, String defaultValue) {
         return has(key) ? string(key) : defaultValue;
     }
 
+    /**
+     * A required integer (a JSON number without a fraction, within {@code int}'s range).
+     *
+     * @param key the key
+     * @return its value
+     * @throws ModelFormatException if the key is missing or null, or its value is not an integer
+     */
     public int integer(String key) {
         return toInt(key, require(key));
     }
 
+    /**
+     * An optional integer.
+     *
+     * @param key the key
+     * @param defaultValue returned when the key is absent or null
+     * @return its value, or {@code defaultValue}
+     * @throws ModelFormatException if the key is set but its value is not an integer
+     */
     public int integer(String key, int defaultValue) {
         return has(key) ? integer(key) : defaultValue;
     }
 
-    /** A number, including Python's {@code Infinity}, {@code -Infinity} and {@code NaN}. */
+    /**
+     * A required number, including Python's {@code Infinity}, {@code -Infinity} and {@code NaN}.
+     *
+     * @param key the key
+     * @return its value
+     * @throws ModelFormatException if the key is missing or null, or its value is not a number
+     */
     public double number(String key) {
         return toDouble(key, require(key));
     }
 
+    /**
+     * An optional number, read as {@link #number(String)} reads it.
+     *
+     * @param key the key
+     * @param defaultValue returned when the key is absent or null
+     * @return its value, or {@code defaultValue}
+     * @throws ModelFormatException if the key is set but its value is not a number
+     */
     public double number(String key, double defaultValue) {
         return has(key) ? number(key) : defaultValue;
     }
 
+    /**
+     * A required boolean ({@code true} or {@code false}, not a string or number).
+     *
+     * @param key the key
+     * @return its value
+     * @throws ModelFormatException if the key is missing or null, or its value is not a boolean
+     */
     public boolean bool(String key) {
         JsonElement v = require(key);
         if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isBoolean()) {
@@ -168,10 +275,26 @@ public final class ConfigFile {
         return v.getAsBoolean();
     }
 
+    /**
+     * An optional boolean.
+     *
+     * @param key the key
+     * @param defaultValue returned when the key is absent or null
+     * @return its value, or {@code defaultValue}
+     * @throws ModelFormatException if the key is set but its value is not a boolean
+     */
     public boolean bool(String key, boolean defaultValue) {
         return has(key) ? bool(key) : defaultValue;
     }
 
+    /**
+     * A required list of integers.
+     *
+     * @param key the key
+     * @return its values, in order
+     * @throws ModelFormatException if the key is missing or null, is not a list, or an element is not an integer
+     *     (named {@code '<key>[i]'})
+     */
     public int[] integers(String key) {
         JsonArray a = array(key);
         int[] values = new int[a.size()];
@@ -184,6 +307,12 @@ public final class ConfigFile {
     /**
      * An integer list of {@code count} values, or one integer meaning "this value {@code count} times", as
      * diffusers allows for per-block settings such as {@code attention_head_dim}.
+     *
+     * @param key the key
+     * @param count how many values the list must hold
+     * @return {@code count} values
+     * @throws ModelFormatException if the key is missing or null, a list of another length, or neither an integer
+     *     nor a list of integers
      */
     public int[] integersOrRepeated(String key, int count) {
         JsonElement v = require(key);
@@ -199,6 +328,14 @@ public final class ConfigFile {
         return values;
     }
 
+    /**
+     * A required list of numbers.
+     *
+     * @param key the key
+     * @return its values, in order
+     * @throws ModelFormatException if the key is missing or null, is not a list, or an element is not a number (named
+     *     {@code '<key>[i]'})
+     */
     public double[] numbers(String key) {
         JsonArray a = array(key);
         double[] values = new double[a.size()];
@@ -208,6 +345,14 @@ public final class ConfigFile {
         return values;
     }
 
+    /**
+     * A required list of strings.
+     *
+     * @param key the key
+     * @return its values, in order
+     * @throws ModelFormatException if the key is missing or null, is not a list, or an element is not a string (named
+     *     {@code '<key>[i]'})
+     */
     public List<String> strings(String key) {
         JsonArray a = array(key);
         List<String> values = new ArrayList<>(a.size());
@@ -220,13 +365,22 @@ public final class ConfigFile {
     /**
      * An error about {@code key}'s value: {@code "<source>: '<key>' = <value>: <why>"}, the value as the
      * file holds it, or {@code "<source>: '<key>' (absent): <why>"} if the key is missing.
+     *
+     * @param key the key at fault
+     * @param why what is wrong with its value
+     * @return the error, for the caller to throw
      */
     public ModelFormatException invalid(String key, String why) {
         JsonElement v = json.get(key);
         return v == null ? new ModelFormatException(source + ": '" + key + "' (absent): " + why) : invalid(key, v, why);
     }
 
-    /** An error about the config as a whole, or several keys together: {@code "<source>: <message>"}. */
+    /**
+     * An error about the config as a whole, or several keys together: {@code "<source>: <message>"}.
+     *
+     * @param message what is wrong
+     * @return the error, for the caller to throw
+     */
     public ModelFormatException error(String message) {
         return new ModelFormatException(source + ": " + message);
     }
@@ -234,6 +388,12 @@ public final class ConfigFile {
     /**
      * The error {@link #invalid(String, String)} gives, for a value read from {@code source} earlier (a
      * config derived from it, say): {@code "<source>: '<key>' = <value>: <why>"}.
+     *
+     * @param source how the config is named, usually its file
+     * @param key the key at fault
+     * @param value its value, as the file holds it
+     * @param why what is wrong with it
+     * @return the error, for the caller to throw
      */
     public static ModelFormatException invalidValue(String source, String key, Object value, String why) {
         return new ModelFormatException(source + ": '" + key + "' = " + value + ": " + why);

@@ -21,6 +21,18 @@ import io.github.sdm.core.error.InvalidRequestException;
 public record LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
         String backend, int attentionSliceSize) {
 
+    /**
+     * Checks the options.
+     *
+     * @param device {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}
+     * @param threads intra-op threads, 0 for the engine's default
+     * @param weightPrecision the type the weights are held in
+     * @param computePrecision the type the networks compute in
+     * @param backend a backend name, or null to choose one
+     * @param attentionSliceSize attention rows computed at once, 0 for all
+     * @throws InvalidRequestException if the device is not {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}, threads
+     *     or the attention slice size is negative, or a precision is null
+     */
     public LoadOptions {
         if (device == null || !(device.equals("cpu") || device.matches("gpu(:\\d+)?"))) {
             throw new InvalidRequestException("device must be 'cpu', 'gpu' or 'gpu:N', got '" + device + "'");
@@ -39,33 +51,79 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
         }
     }
 
-    /** CPU, the engine's threads, FP32 weights and compute, the best backend, attention sliced by budget only. */
+    /**
+     * CPU, the engine's threads, FP32 weights and compute, the best backend, attention sliced by budget only.
+     *
+     * @return the default options
+     */
     public static LoadOptions defaults() {
         return new LoadOptions("cpu", 0, Precision.FP32, Precision.FP32, null, 0);
     }
 
+    /**
+     * These options on another device.
+     *
+     * @param newDevice {@code "cpu"}, {@code "gpu"} (the first GPU) or {@code "gpu:N"}
+     * @return a copy with that device
+     * @throws InvalidRequestException if the device is none of those
+     */
     public LoadOptions withDevice(String newDevice) {
         return new LoadOptions(newDevice, threads, weightPrecision, computePrecision, backend, attentionSliceSize);
     }
 
+    /**
+     * These options with another number of intra-op threads. PyTorch keeps one pool per process, so this
+     * applies to every model loaded in the JVM.
+     *
+     * @param newThreads at least 1, or 0 for the engine's default (all cores)
+     * @return a copy with that thread count
+     * @throws InvalidRequestException if {@code newThreads} is negative
+     */
     public LoadOptions withThreads(int newThreads) {
         return new LoadOptions(device, newThreads, weightPrecision, computePrecision, backend, attentionSliceSize);
     }
 
-    /** The type weights are held in (storage). */
+    /**
+     * The type weights are held in (storage), whatever the files store.
+     *
+     * @param weights the storage type
+     * @return a copy with that weight precision
+     * @throws InvalidRequestException if {@code weights} is null
+     */
     public LoadOptions withWeightPrecision(Precision weights) {
         return new LoadOptions(device, threads, weights, computePrecision, backend, attentionSliceSize);
     }
 
-    /** The type the networks compute in. */
+    /**
+     * The type the networks compute in, except the model's fp32 islands (see {@link PrecisionPlan}).
+     *
+     * @param compute the compute type
+     * @return a copy with that compute precision
+     * @throws InvalidRequestException if {@code compute} is null
+     */
     public LoadOptions withComputePrecision(Precision compute) {
         return new LoadOptions(device, threads, weightPrecision, compute, backend, attentionSliceSize);
     }
 
+    /**
+     * These options with a backend chosen by name.
+     *
+     * @param newBackend a backend name ({@code "djl"}), or null to leave the choice to {@code -Dsdm.backend} or else
+     *     to the highest-ranked backend that can load the model (an unknown name fails at load)
+     * @return a copy with that backend
+     */
     public LoadOptions withBackend(String newBackend) {
         return new LoadOptions(device, threads, weightPrecision, computePrecision, newBackend, attentionSliceSize);
     }
 
+    /**
+     * These options with attention computed in slices of {@code rows} query rows, bounding the attention
+     * map's memory.
+     *
+     * @param rows rows computed at once, or 0 for all of them
+     * @return a copy with that slice size
+     * @throws InvalidRequestException if {@code rows} is negative
+     */
     public LoadOptions withAttentionSliceSize(int rows) {
         return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, rows);
     }

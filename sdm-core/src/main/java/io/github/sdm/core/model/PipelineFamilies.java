@@ -27,12 +27,23 @@ public final class PipelineFamilies {
         KNOWN.put(family.className(), family);
     }
 
-    /** The supported classes, in registration order. */
+    /**
+     * The supported classes, in registration order.
+     *
+     * @return the {@code _class_name}s sdm runs
+     */
     public static List<String> supported() {
         return List.copyOf(KNOWN.keySet());
     }
 
-    /** The family of {@code folder}, or a {@link ModelFormatException} naming its class and the supported ones. */
+    /**
+     * The family of {@code folder}, by its {@code model_index.json}'s {@code _class_name}.
+     *
+     * @param folder an opened model folder
+     * @return the family, with the weight format of its networks
+     * @throws ModelFormatException if the index names no class or one sdm does not support (the message names it
+     *     and the supported ones)
+     */
     public static PipelineFamily of(ModelFolder folder) {
         String className = folder.pipelineClass();
         if (className == null) {
