@@ -19,24 +19,47 @@ public final class BackendSelector {
 
     private final List<ModelBackend> backends;
 
+    /**
+     * A selector over the given backends, ranked by priority, then name.
+     *
+     * @param backends the candidates (copied)
+     */
     public BackendSelector(List<ModelBackend> backends) {
         List<ModelBackend> ranked = new ArrayList<>(backends);
         ranked.sort(Comparator.comparingInt(ModelBackend::priority).reversed().thenComparing(ModelBackend::name));
         this.backends = List.copyOf(ranked);
     }
 
-    /** The backends on the classpath ({@link ServiceLoader}). */
+    /**
+     * The backends on the classpath ({@link ServiceLoader}).
+     *
+     * @return a selector over every {@link ModelBackend} registered as a service
+     */
     public static BackendSelector fromClasspath() {
         List<ModelBackend> found = new ArrayList<>();
         ServiceLoader.load(ModelBackend.class).forEach(found::add);
         return new BackendSelector(found);
     }
 
-    /** The backends, best first. */
+    /**
+     * The backends, best first.
+     *
+     * @return the backends by descending priority, ties by name; unmodifiable
+     */
     public List<ModelBackend> ranked() {
         return backends;
     }
 
+    /**
+     * The backend to load {@code location} with: the one {@code options} or {@value #PROPERTY} names, else the
+     * best one that can load it.
+     *
+     * @param location the model to load
+     * @param options the load options (their {@code backend})
+     * @return the chosen backend; nothing is loaded yet
+     * @throws SdmException if there is no backend, the named one does not exist or cannot load the model, or none
+     *     can (the message gives each backend's reason)
+     */
     public ModelBackend choose(ModelLocation location, LoadOptions options) {
         if (backends.isEmpty()) {
             throw new SdmException("No network backend on the classpath: add the sdm-unet module (DJL/PyTorch)");

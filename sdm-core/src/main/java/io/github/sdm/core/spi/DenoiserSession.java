@@ -17,6 +17,9 @@ public interface DenoiserSession extends AutoCloseable {
      */
     FloatTensor predict(FloatTensor sample, double timestep, int callIndex, TextConditioning conditioning);
 
+    /**
+     * Frees the session's caches and scratch memory; the session must not be used afterwards.
+     */
     @Override
     void close();
 }

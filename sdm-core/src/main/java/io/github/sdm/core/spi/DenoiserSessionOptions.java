@@ -13,6 +13,13 @@ import java.util.Optional;
  */
 public record DenoiserSessionOptions(int modelCalls, List<SessionExtension> extensions) {
 
+    /**
+     * Checks the call count and copies the extensions.
+     *
+     * @param modelCalls the number of UNet calls, at least 0
+     * @param extensions the generation's extensions
+     * @throws InvalidRequestException if {@code modelCalls} is negative
+     */
     public DenoiserSessionOptions {
         if (modelCalls < 0) {
             throw new InvalidRequestException("modelCalls must be >= 0, got " + modelCalls);
@@ -20,12 +27,22 @@ public record DenoiserSessionOptions(int modelCalls, List<SessionExtension> exte
         extensions = List.copyOf(extensions);
     }
 
-    /** Every call computed in full (no extension). */
+    /**
+     * Every call computed in full (no extension).
+     *
+     * @param modelCalls the number of UNet calls, at least 0
+     */
     public DenoiserSessionOptions(int modelCalls) {
         this(modelCalls, List.of());
     }
 
-    /** The extension of this type (or a subtype), if the generation carries one. */
+    /**
+     * The extension of this type (or a subtype), if the generation carries one.
+     *
+     * @param <T> the extension type
+     * @param type the extension's class, e.g. {@code FeatureInheritance.class}
+     * @return the extension, or empty
+     */
     public <T extends SessionExtension> Optional<T> extension(Class<T> type) {
         return extensions.stream().filter(type::isInstance).map(type::cast).findFirst();
     }

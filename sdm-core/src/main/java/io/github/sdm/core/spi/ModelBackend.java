@@ -11,10 +11,18 @@ import io.github.sdm.core.model.ModelLocation;
  */
 public interface ModelBackend {
 
-    /** Short name users may ask for ({@link LoadOptions#backend()}, {@code -Dsdm.backend}), e.g. {@code "djl"}. */
+    /**
+     * Short name users may ask for ({@link LoadOptions#backend()}, {@code -Dsdm.backend}), e.g. {@code "djl"}.
+     *
+     * @return the backend's name
+     */
     String name();
 
-    /** Rank among backends that can load a model: the highest wins unless one is asked for by name. */
+    /**
+     * Rank among backends that can load a model: the highest wins unless one is asked for by name.
+     *
+     * @return the rank; 0 by default
+     */
     default int priority() {
         return 0;
     }
@@ -22,8 +30,20 @@ public interface ModelBackend {
     /**
      * Whether this backend reads the weight format of the model at {@code location} (safetensors vs
      * {@code .onnx}), including components taken from other folders; cheap (looks at file names only).
+     *
+     * @param location the model
+     * @return yes, or no with the reason
      */
     LoadVerdict canLoad(ModelLocation location);
 
+    /**
+     * Loads the model's three networks.
+     *
+     * @param location the model, its folder already checked to be a supported diffusers folder
+     * @param options device, threads, precisions and attention slicing
+     * @return the networks; the caller closes them
+     * @throws io.github.sdm.core.error.ModelFormatException if a network's config or weights are missing or damaged
+     * @throws io.github.sdm.core.error.SdmException if the backend cannot run the options (a precision, a device)
+     */
     DiffusionNetworks load(ModelLocation location, LoadOptions options);
 }

@@ -9,6 +9,10 @@ package io.github.sdm.core.spi;
  */
 public interface SessionExtension {
 
-    /** A short description for error messages and logs, e.g. the spec it was parsed from. */
+    /**
+     * A short description for error messages and logs, e.g. the spec it was parsed from.
+     *
+     * @return the description
+     */
     String describe();
 }

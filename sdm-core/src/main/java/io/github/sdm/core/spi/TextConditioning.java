@@ -16,6 +16,14 @@ import java.util.function.UnaryOperator;
  */
 public record TextConditioning(FloatTensor hiddenStates, FloatTensor pooled, Map<String, FloatTensor> extras) {
 
+    /**
+     * Checks the hidden states and copies the extras.
+     *
+     * @param hiddenStates {@code [batch, tokens, dim]}, required
+     * @param pooled {@code [batch, dim]}, or null
+     * @param extras further tensors by name
+     * @throws IllegalArgumentException if {@code hiddenStates} is null
+     */
     public TextConditioning {
         if (hiddenStates == null) {
             throw new IllegalArgumentException("hidden states must not be null");
@@ -23,21 +31,43 @@ public record TextConditioning(FloatTensor hiddenStates, FloatTensor pooled, Map
         extras = Map.copyOf(extras);
     }
 
-    /** Hidden states alone (no pooled embedding, no extras). */
+    /**
+     * Hidden states alone (no pooled embedding, no extras).
+     *
+     * @param hiddenStates {@code [batch, tokens, dim]}
+     * @return the conditioning
+     */
     public static TextConditioning of(FloatTensor hiddenStates) {
         return new TextConditioning(hiddenStates, null, Map.of());
     }
 
+    /**
+     * The batch size.
+     *
+     * @return the hidden states' first dimension
+     */
     public int batchSize() {
         return hiddenStates.dim(0);
     }
 
-    /** Each batch entry repeated {@code times} times in a row, in every tensor. */
+    /**
+     * Each batch entry repeated {@code times} times in a row, in every tensor.
+     *
+     * @param times the repetitions, at least 1
+     * @return a new conditioning with {@code times} times the batch
+     */
     public TextConditioning repeatEach(int times) {
         return map(t -> t.repeatEach(times));
     }
 
-    /** The batches of {@code first} then {@code second}, tensor by tensor; both must carry the same tensors. */
+    /**
+     * The batches of {@code first} then {@code second}, tensor by tensor; both must carry the same tensors.
+     *
+     * @param first the entries that come first (the negative prompt's, under guidance)
+     * @param second the entries that follow
+     * @return a new conditioning with both batches
+     * @throws IllegalArgumentException if one has a pooled embedding or extras the other lacks
+     */
     public static TextConditioning concat(TextConditioning first, TextConditioning second) {
         if ((first.pooled == null) != (second.pooled == null) || !first.extras.keySet().equals(second.extras.keySet())) {
             throw new IllegalArgumentException("cannot concatenate conditionings carrying different tensors: pooled "

@@ -4,6 +4,8 @@ package io.github.sdm.core.spi;
 public interface TextEncoderNetwork {
 
     /**
+     * Encodes token ids.
+     *
      * @param inputIds {@code [batch][sequenceLength]} token ids, already padded
      * @param clipSkip which layer's hidden states condition the UNet, counted from the end: 1 is the last
      *     layer ({@code last_hidden_state}), 2 the one before, and so on; the final layer norm is applied to
@@ -16,11 +18,20 @@ public interface TextEncoderNetwork {
      */
     TextConditioning encode(long[][] inputIds, int clipSkip);
 
-    /** The last layer's hidden states and the pooled embedding ({@code clipSkip} 1). */
+    /**
+     * The last layer's hidden states and the pooled embedding ({@code clipSkip} 1).
+     *
+     * @param inputIds {@code [batch][sequenceLength]} token ids, already padded
+     * @return hidden states and, where the encoder has one, the pooled embedding
+     */
     default TextConditioning encode(long[][] inputIds) {
         return encode(inputIds, 1);
     }
 
-    /** Transformer layers, the largest {@code clipSkip}. */
+    /**
+     * Transformer layers, the largest {@code clipSkip}.
+     *
+     * @return the layer count (12 for SD 1.x's CLIP ViT-L/14)
+     */
     int numHiddenLayers();
 }
