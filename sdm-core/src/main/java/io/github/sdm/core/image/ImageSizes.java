@@ -7,7 +7,14 @@ public final class ImageSizes {
     private ImageSizes() {
     }
 
-    /** Returns {@code value} if it is a positive multiple of 8, else fails naming {@code name} and the nearest sizes. */
+    /**
+     * Returns {@code value} if it is a positive multiple of 8, else fails naming {@code name} and the nearest sizes.
+     *
+     * @param name the dimension, as the message names it (e.g. {@code "width"})
+     * @param value the size in pixels
+     * @return {@code value}
+     * @throws SdmException if {@code value} is not positive or not a multiple of 8
+     */
     public static int requireMultipleOf8(String name, int value) {
         if (value <= 0) {
             throw new SdmException(name + " must be a positive multiple of 8, got " + value);
@@ -21,7 +28,12 @@ public final class ImageSizes {
         return value;
     }
 
-    /** The largest multiple of 8 not above {@code value} (at least 8), as diffusers rounds an init image's size. */
+    /**
+     * The largest multiple of 8 not above {@code value} (at least 8), as diffusers rounds an init image's size.
+     *
+     * @param value a size in pixels
+     * @return the rounded size, at least 8
+     */
     public static int floorToMultipleOf8(int value) {
         return Math.max(8, value / 8 * 8);
     }

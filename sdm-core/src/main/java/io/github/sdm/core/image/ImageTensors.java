@@ -21,8 +21,13 @@ public final class ImageTensors {
      * Images from an {@code [batch, 3, height, width]} tensor in [0, 1], as {@code numpy_to_pil}: clamp to
      * [0, 1], then {@code round(x * 255)} with ties to even (float32 arithmetic, as numpy).
      *
-     * @throws SdmException if a value is NaN (a diverged sampler or an fp16 VAE overflow), which diffusers
-     *     would silently turn into black pixels
+     * @param nchw the tensor's elements, row-major
+     * @param batch the number of images
+     * @param height the image height in pixels
+     * @param width the image width in pixels
+     * @return {@code batch} RGB images ({@link BufferedImage#TYPE_INT_RGB})
+     * @throws SdmException if the length does not fit the shape, or a value is NaN (a diverged sampler or an fp16
+     *     VAE overflow), which diffusers would silently turn into black pixels
      */
     public static List<BufferedImage> toImages(float[] nchw, int batch, int height, int width) {
         long expected = (long) batch * 3 * height * width;
@@ -48,14 +53,26 @@ public final class ImageTensors {
         return images;
     }
 
-    /** One image from a {@code [3, height, width]} (or {@code [1, 3, height, width]}) tensor in [0, 1]. */
+    /**
+     * One image from a {@code [3, height, width]} (or {@code [1, 3, height, width]}) tensor in [0, 1], as
+     * {@link #toImages} converts it.
+     *
+     * @param chw the tensor's elements, row-major
+     * @param height the image height in pixels
+     * @param width the image width in pixels
+     * @return an RGB image
+     * @throws SdmException if the length does not fit the shape, or a value is NaN
+     */
     public static BufferedImage toImage(float[] chw, int height, int width) {
         return toImages(chw, 1, height, width).get(0);
     }
 
     /**
      * The decoder's output in [-1, 1] to [0, 1], as {@code VaeImageProcessor.denormalize}: {@code x / 2 + 0.5},
-     * clamped. Returns a new array.
+     * clamped. NaN stays NaN, for {@link #toImages} to report.
+     *
+     * @param minusOneToOne the decoder's output
+     * @return a new array in [0, 1]
      */
     public static float[] denormalize(float[] minusOneToOne) {
         float[] out = new float[minusOneToOne.length];
@@ -70,6 +87,9 @@ public final class ImageTensors {
      * {@code [1, 3, height, width]} in [0, 1]: each sample over its largest value, in float32. For 8-bit images
      * that is {@code byte / 255}, as {@code pil_to_numpy}; 16-bit images keep their full precision
      * ({@code sample / 65535}). Grey is replicated into R, G and B; alpha is dropped.
+     *
+     * @param image any image
+     * @return {@code 3 * height * width} values in [0, 1], channels R, G, B
      */
     public static float[] toUnitRange(BufferedImage image) {
         int width = image.getWidth();
@@ -97,6 +117,9 @@ public final class ImageTensors {
     /**
      * {@code [1, 3, height, width]} in [-1, 1] for the VAE encoder: {@code 2 * (byte / 255) - 1} in float32, as
      * {@code VaeImageProcessor.preprocess} computes it.
+     *
+     * @param image any image
+     * @return {@code 3 * height * width} values in [-1, 1], channels R, G, B
      */
     public static float[] toSignedUnitRange(BufferedImage image) {
         float[] out = toUnitRange(image);

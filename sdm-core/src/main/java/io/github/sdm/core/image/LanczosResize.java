@@ -16,6 +16,16 @@ public final class LanczosResize {
     private LanczosResize() {
     }
 
+    /**
+     * Resizes an image as Pillow's {@code resize((width, height), Image.LANCZOS)} does, after converting it to
+     * RGB as Pillow's {@code convert("RGB")} does (alpha dropped, grey replicated).
+     *
+     * @param image any image
+     * @param width the target width in pixels
+     * @param height the target height in pixels
+     * @return a new RGB image of that size
+     * @throws SdmException if {@code width} or {@code height} is not positive
+     */
     public static BufferedImage resize(BufferedImage image, int width, int height) {
         if (width <= 0 || height <= 0) {
             throw new SdmException("Resize target must be positive, got " + width + "x" + height);

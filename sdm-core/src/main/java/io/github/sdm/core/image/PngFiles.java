@@ -33,18 +33,36 @@ import org.w3c.dom.Node;
  * Latin-1 can hold is written as {@code tEXt}, anything else as uncompressed UTF-8 {@code iTXt}.
  */
 public final class PngFiles {
+    /**
+     * The text keyword under which generation settings are stored, as AUTOMATIC1111 stores them.
+     */
     public static final String PARAMETERS = "parameters";
     private static final String PNG_FORMAT = "javax_imageio_png_1.0";
 
     private PngFiles() {
     }
 
-    /** Writes {@code image} with {@code parameters} (may be null: no text) under the keyword "parameters". */
+    /**
+     * Writes {@code image} as PNG with {@code parameters} under the keyword {@value #PARAMETERS}.
+     *
+     * @param image the image
+     * @param path the file, created or replaced
+     * @param parameters the generation settings, or null for no text chunk
+     * @throws SdmException if the file cannot be written (the message names it)
+     */
     public static void write(BufferedImage image, Path path, String parameters) {
         write(image, path, parameters == null ? Map.of() : Map.of(PARAMETERS, parameters));
     }
 
-    /** Writes {@code image} as PNG with one text chunk per entry of {@code text}, in its iteration order. */
+    /**
+     * Writes {@code image} as PNG with one text chunk per entry of {@code text}, in its iteration order.
+     *
+     * @param image the image
+     * @param path the file, created or replaced
+     * @param text keyword to text; keywords are 1 to 79 printable Latin-1 characters without leading, trailing or
+     *     double spaces, texts are not null
+     * @throws SdmException if a keyword or text is invalid, or the file cannot be written (the message names it)
+     */
     public static void write(BufferedImage image, Path path, Map<String, String> text) {
         text.forEach((keyword, value) -> checkKeyword(path, keyword, value));
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
@@ -64,7 +82,14 @@ public final class PngFiles {
         }
     }
 
-    /** The text chunks ({@code tEXt}, {@code zTXt}, {@code iTXt}) of a PNG file, by keyword. */
+    /**
+     * The text chunks ({@code tEXt}, {@code zTXt}, {@code iTXt}) of a PNG file, by keyword.
+     *
+     * @param path the PNG file
+     * @return keyword to text, in file order; empty if it has none
+     * @throws SdmException if the file is missing, not a regular file, not a PNG, or cannot be read (the message
+     *     names it)
+     */
     public static Map<String, String> readText(Path path) {
         RegularFiles.check(path, SdmException::new);
         try (InputStream file = Files.newInputStream(path);
@@ -105,6 +130,11 @@ public final class PngFiles {
     /**
      * Reads any image ImageIO knows (PNG, JPEG, BMP, GIF); errors name the file, and a file whose image data
      * cannot be decoded is reported as damaged or truncated.
+     *
+     * @param path the image file
+     * @return the image as ImageIO decodes it (convert with {@link ImageTensors#toUnitRange})
+     * @throws SdmException if the file is missing, not a regular file (a FIFO, a device, a folder), not an image
+     *     ImageIO can read, or damaged or truncated (the message names it)
      */
     public static BufferedImage read(Path path) {
         RegularFiles.check(path, SdmException::new);
