@@ -11,6 +11,9 @@ import java.util.Set;
  */
 public final class DdimSampler extends AbstractSampler {
 
+    /**
+     * The diffusers class this sampler mirrors, as a {@code scheduler_config.json}'s {@code _class_name} names it.
+     */
     public static final String NAME = "DDIMScheduler";
 
     private static final Set<String> FIELDS = fields(PredictedSampleClipping.CLIP_FIELDS,
@@ -21,6 +24,13 @@ public final class DdimSampler extends AbstractSampler {
     private final float eta;
     private final boolean useClippedModelOutput;
 
+    /**
+     * A sampler configured from {@code config}; fields it leaves unset take the diffusers class's defaults.
+     *
+     * @param config the scheduler configuration (diffusers' field names)
+     * @throws SamplerConfigException if a field this sampler reads has the wrong type or an unsupported value (the
+     *     message names the field and value)
+     */
     public DdimSampler(SamplerConfig config) {
         super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE,
                 TimestepSpacing.LEADING);

@@ -12,6 +12,9 @@ import java.util.Set;
  */
 public final class DdpmSampler extends AbstractSampler {
 
+    /**
+     * The diffusers class this sampler mirrors, as a {@code scheduler_config.json}'s {@code _class_name} names it.
+     */
     public static final String NAME = "DDPMScheduler";
 
     private static final Set<String> FIELDS = fields(PredictedSampleClipping.CLIP_FIELDS,
@@ -22,6 +25,13 @@ public final class DdpmSampler extends AbstractSampler {
     private final Variance variance;
     private final PredictedSampleClipping clipping;
 
+    /**
+     * A sampler configured from {@code config}; fields it leaves unset take the diffusers class's defaults.
+     *
+     * @param config the scheduler configuration (diffusers' field names)
+     * @throws SamplerConfigException if a field this sampler reads has the wrong type or an unsupported value (the
+     *     message names the field and value)
+     */
     public DdpmSampler(SamplerConfig config) {
         super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE,
                 TimestepSpacing.LEADING);

@@ -11,6 +11,9 @@ import java.util.Set;
  */
 public final class DpmSolverMultistepSampler extends AbstractSampler {
 
+    /**
+     * The diffusers class this sampler mirrors, as a {@code scheduler_config.json}'s {@code _class_name} names it.
+     */
     public static final String NAME = "DPMSolverMultistepScheduler";
 
     private static final Set<String> FIELDS = fields(PredictedSampleClipping.THRESHOLD_FIELDS,
@@ -46,6 +49,13 @@ public final class DpmSolverMultistepSampler extends AbstractSampler {
     private final boolean finalSigmaZero;
     private final int lastTimestep;
 
+    /**
+     * A sampler configured from {@code config}; fields it leaves unset take the diffusers class's defaults.
+     *
+     * @param config the scheduler configuration (diffusers' field names)
+     * @throws SamplerConfigException if a field this sampler reads has the wrong type or an unsupported value (the
+     *     message names the field and value)
+     */
     public DpmSolverMultistepSampler(SamplerConfig config) {
         super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE_AND_CLAMP_LAST,
                 TimestepSpacing.LINSPACE);

@@ -9,8 +9,18 @@ import java.util.Set;
  */
 public final class EulerAncestralSampler extends AbstractSampler {
 
+    /**
+     * The diffusers class this sampler mirrors, as a {@code scheduler_config.json}'s {@code _class_name} names it.
+     */
     public static final String NAME = "EulerAncestralDiscreteScheduler";
 
+    /**
+     * A sampler configured from {@code config}; fields it leaves unset take the diffusers class's defaults.
+     *
+     * @param config the scheduler configuration (diffusers' field names)
+     * @throws SamplerConfigException if a field this sampler reads has the wrong type or an unsupported value (the
+     *     message names the field and value)
+     */
     public EulerAncestralSampler(SamplerConfig config) {
         super(NAME, config, Set.of(), NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE_AND_CLAMP_LAST,
                 TimestepSpacing.LINSPACE);

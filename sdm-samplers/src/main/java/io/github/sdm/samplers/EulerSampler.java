@@ -13,6 +13,9 @@ import java.util.Set;
  */
 public final class EulerSampler extends AbstractSampler {
 
+    /**
+     * The diffusers class this sampler mirrors, as a {@code scheduler_config.json}'s {@code _class_name} names it.
+     */
     public static final String NAME = "EulerDiscreteScheduler";
 
     private static final Set<String> FIELDS = Set.of("interpolation_type", "use_karras_sigmas",
@@ -25,6 +28,13 @@ public final class EulerSampler extends AbstractSampler {
     private final double churnMaxSigma;
     private final float churnNoiseScale;
 
+    /**
+     * A sampler configured from {@code config}; fields it leaves unset take the diffusers class's defaults.
+     *
+     * @param config the scheduler configuration (diffusers' field names)
+     * @throws SamplerConfigException if a field this sampler reads has the wrong type or an unsupported value (the
+     *     message names the field and value)
+     */
     public EulerSampler(SamplerConfig config) {
         super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE_AND_CLAMP_LAST,
                 TimestepSpacing.LINSPACE);

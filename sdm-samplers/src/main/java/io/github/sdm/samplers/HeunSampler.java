@@ -9,6 +9,9 @@ import java.util.Set;
  */
 public final class HeunSampler extends AbstractSampler {
 
+    /**
+     * The diffusers class this sampler mirrors, as a {@code scheduler_config.json}'s {@code _class_name} names it.
+     */
     public static final String NAME = "HeunDiscreteScheduler";
 
     private static final Set<String> FIELDS = fields(PredictedSampleClipping.CLIP_FIELDS, Set.of("use_karras_sigmas"));
@@ -20,6 +23,13 @@ public final class HeunSampler extends AbstractSampler {
     private final PredictedSampleClipping clipping;
     private final boolean karrasSigmas;
 
+    /**
+     * A sampler configured from {@code config}; fields it leaves unset take the diffusers class's defaults.
+     *
+     * @param config the scheduler configuration (diffusers' field names)
+     * @throws SamplerConfigException if a field this sampler reads has the wrong type or an unsupported value (the
+     *     message names the field and value)
+     */
     public HeunSampler(SamplerConfig config) {
         super(NAME, config, FIELDS, BETA_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED, TimestepSpacing.LINSPACE);
         clipping = PredictedSampleClipping.read(config, false, false);

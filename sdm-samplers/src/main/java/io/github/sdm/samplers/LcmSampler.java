@@ -14,6 +14,9 @@ import java.util.Set;
  */
 public final class LcmSampler extends AbstractSampler {
 
+    /**
+     * The diffusers class this sampler mirrors, as a {@code scheduler_config.json}'s {@code _class_name} names it.
+     */
     public static final String NAME = "LCMScheduler";
 
     private static final Set<String> FIELDS = fields(PredictedSampleClipping.CLIP_FIELDS,
@@ -30,6 +33,13 @@ public final class LcmSampler extends AbstractSampler {
     private final PredictedSampleClipping clipping;
     private final float timestepScaling;
 
+    /**
+     * A sampler configured from {@code config}; fields it leaves unset take the diffusers class's defaults.
+     *
+     * @param config the scheduler configuration (diffusers' field names)
+     * @throws SamplerConfigException if a field this sampler reads has the wrong type or an unsupported value (the
+     *     message names the field and value)
+     */
     public LcmSampler(SamplerConfig config) {
         // timestep_spacing and steps_offset are read but, as in diffusers, unused: LCM has its own timestep grid
         super(NAME, config, FIELDS, BETA_DEFAULTS, NoiseSchedule.ZeroSnr.RESCALE, TimestepSpacing.LEADING);

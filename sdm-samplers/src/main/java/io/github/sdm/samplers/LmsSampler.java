@@ -13,6 +13,9 @@ import java.util.Set;
  */
 public final class LmsSampler extends AbstractSampler {
 
+    /**
+     * The diffusers class this sampler mirrors, as a {@code scheduler_config.json}'s {@code _class_name} names it.
+     */
     public static final String NAME = "LMSDiscreteScheduler";
 
     private static final Set<String> FIELDS = Set.of("use_karras_sigmas", "order");
@@ -20,6 +23,13 @@ public final class LmsSampler extends AbstractSampler {
     private final boolean karrasSigmas;
     private final int maxOrder;
 
+    /**
+     * A sampler configured from {@code config}; fields it leaves unset take the diffusers class's defaults.
+     *
+     * @param config the scheduler configuration (diffusers' field names)
+     * @throws SamplerConfigException if a field this sampler reads has the wrong type or an unsupported value (the
+     *     message names the field and value)
+     */
     public LmsSampler(SamplerConfig config) {
         super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED,
                 TimestepSpacing.LINSPACE);

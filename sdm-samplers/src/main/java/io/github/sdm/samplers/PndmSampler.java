@@ -11,6 +11,9 @@ import java.util.Set;
  */
 public final class PndmSampler extends AbstractSampler {
 
+    /**
+     * The diffusers class this sampler mirrors, as a {@code scheduler_config.json}'s {@code _class_name} names it.
+     */
     public static final String NAME = "PNDMScheduler";
 
     private static final Set<String> FIELDS = Set.of("skip_prk_steps", "set_alpha_to_one");
@@ -23,6 +26,13 @@ public final class PndmSampler extends AbstractSampler {
     private final boolean skipPrkSteps;
     private final float finalAlphaCumprod;
 
+    /**
+     * A sampler configured from {@code config}; fields it leaves unset take the diffusers class's defaults.
+     *
+     * @param config the scheduler configuration (diffusers' field names)
+     * @throws SamplerConfigException if a field this sampler reads has the wrong type or an unsupported value (the
+     *     message names the field and value)
+     */
     public PndmSampler(SamplerConfig config) {
         super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED,
                 TimestepSpacing.LEADING);

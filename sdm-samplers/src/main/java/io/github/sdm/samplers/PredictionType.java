@@ -17,7 +17,11 @@ public enum PredictionType {
         this.configName = configName;
     }
 
-    /** The diffusers spelling. */
+    /**
+     * The diffusers spelling.
+     *
+     * @return the {@code prediction_type} value, e.g. {@code "v_prediction"}
+     */
     public String configName() {
         return configName;
     }

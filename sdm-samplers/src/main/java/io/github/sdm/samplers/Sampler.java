@@ -7,19 +7,38 @@ package io.github.sdm.samplers;
  */
 public interface Sampler {
 
-    /** The diffusers class this sampler reproduces, e.g. {@code DPMSolverMultistepScheduler}. */
+    /**
+     * The diffusers class this sampler reproduces, e.g. {@code DPMSolverMultistepScheduler}.
+     *
+     * @return the class name
+     */
     String name();
 
-    /** The configuration it was built from (before class defaults are applied). */
+    /**
+     * The configuration it was built from (before class defaults are applied).
+     *
+     * @return the configuration, overrides included
+     */
     SamplerConfig config();
 
     /**
      * Model evaluations per inference step: 2 for Heun, 1 for the rest (diffusers' {@code order}). img2img multiplies
      * the skipped step count by it.
+     *
+     * @return 1 or 2
      */
     int order();
 
-    /** A run over the full schedule of {@code numInferenceSteps} steps (text to image). */
+    /**
+     * A run over the full schedule of {@code numInferenceSteps} steps (text to image).
+     *
+     * @param numInferenceSteps at least 1 and at most {@code num_train_timesteps} (some samplers allow fewer, e.g.
+     *     LCM at most {@code original_inference_steps})
+     * @param noise the run's randomness: a seeded source, recorded noise, or {@link NoiseSource#none()} for a
+     *     deterministic sampler
+     * @return a new run, for one generation
+     * @throws SamplerConfigException if the step count is invalid for this sampler
+     */
     default SamplingRun start(int numInferenceSteps, NoiseSource noise) {
         return startAtStrength(numInferenceSteps, 1.0, noise);
     }
@@ -30,8 +49,11 @@ public interface Sampler {
      * {@code (steps - init) * order()} timesteps are skipped and the run begins at that index (diffusers'
      * {@code set_begin_index}). The starting latents are {@link SamplingRun#addNoise} at step 0.
      *
+     * @param numInferenceSteps the steps of the full schedule, as for {@link #start}
      * @param strength in [0, 1]; too small a strength for the step count (0 always) leaves no step to denoise and is
      *     refused with a message naming the smallest that works
+     * @param noise the run's randomness, as for {@link #start}
+     * @return a new run, for one generation
      * @throws SamplerConfigException if the step count or strength is invalid or leaves no step to run
      */
     SamplingRun startAtStrength(int numInferenceSteps, double strength, NoiseSource noise);

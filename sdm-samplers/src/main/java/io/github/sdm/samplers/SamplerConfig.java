@@ -39,11 +39,22 @@ public final class SamplerConfig {
         this.fields = Collections.unmodifiableMap(fields);
     }
 
+    /**
+     * The configuration with no field set: every sampler takes its diffusers class's defaults.
+     *
+     * @return the empty configuration
+     */
     public static SamplerConfig empty() {
         return EMPTY;
     }
 
-    /** Parses a JSON object leniently (accepts {@code Infinity}, {@code -Infinity}, {@code NaN}). */
+    /**
+     * Parses a JSON object leniently (accepts {@code Infinity}, {@code -Infinity}, {@code NaN}).
+     *
+     * @param json the text of a {@code scheduler_config.json}
+     * @return the configuration
+     * @throws SamplerConfigException if the text is not valid JSON or not a JSON object
+     */
     public static SamplerConfig parse(String json) {
         JsonElement root;
         try {
@@ -59,6 +70,12 @@ public final class SamplerConfig {
         return of(root.getAsJsonObject());
     }
 
+    /**
+     * A configuration holding a parsed JSON object's fields.
+     *
+     * @param json the object (deep-copied)
+     * @return the configuration
+     */
     public static SamplerConfig of(JsonObject json) {
         LinkedHashMap<String, JsonElement> copy = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : json.entrySet()) {
@@ -70,12 +87,22 @@ public final class SamplerConfig {
     /**
      * Builds a configuration from Java values: numbers, booleans, strings, {@code null}, primitive arrays, collections,
      * maps and Gson elements.
+     *
+     * @param values field name to value; a {@code null} value is an explicit JSON {@code null} (unset)
+     * @return the configuration
+     * @throws SamplerConfigException if a value has another type
      */
     public static SamplerConfig of(Map<String, ?> values) {
         return EMPTY.withOverrides(values);
     }
 
-    /** This configuration with the given fields replaced or added; a {@code null} value unsets a field. */
+    /**
+     * This configuration with the given fields replaced or added; a {@code null} value unsets a field.
+     *
+     * @param overrides field name to value, of the types {@link #of(Map)} takes
+     * @return a new configuration; this one is unchanged
+     * @throws SamplerConfigException if a value has an unsupported type
+     */
     public SamplerConfig withOverrides(Map<String, ?> overrides) {
         LinkedHashMap<String, JsonElement> merged = new LinkedHashMap<>(fields);
         for (Map.Entry<String, ?> e : overrides.entrySet()) {
@@ -84,38 +111,81 @@ public final class SamplerConfig {
         return new SamplerConfig(merged);
     }
 
+    /**
+     * This configuration with the fields of another replaced or added.
+     *
+     * @param overrides the fields that win
+     * @return a new configuration; this one is unchanged
+     */
     public SamplerConfig withOverrides(SamplerConfig overrides) {
         LinkedHashMap<String, JsonElement> merged = new LinkedHashMap<>(fields);
         merged.putAll(overrides.fields);
         return new SamplerConfig(merged);
     }
 
+    /**
+     * This configuration with one field replaced or added.
+     *
+     * @param field the diffusers field name
+     * @param value its value, of the types {@link #of(Map)} takes; {@code null} unsets it
+     * @return a new configuration; this one is unchanged
+     * @throws SamplerConfigException if the value has an unsupported type
+     */
     public SamplerConfig with(String field, Object value) {
         return withOverrides(Collections.singletonMap(field, value));
     }
 
-    /** All field names, including those set to {@code null}, in insertion order. */
+    /**
+     * All field names, including those set to {@code null}, in insertion order.
+     *
+     * @return the names; unmodifiable
+     */
     public Set<String> fieldNames() {
         return fields.keySet();
     }
 
-    /** Whether the field is present with a value other than JSON {@code null}. */
+    /**
+     * Whether the field is present with a value other than JSON {@code null}.
+     *
+     * @param field the diffusers field name
+     * @return true if set
+     */
     public boolean isSet(String field) {
         JsonElement e = fields.get(field);
         return e != null && !e.isJsonNull();
     }
 
+    /**
+     * The fields as a JSON object, as a {@code scheduler_config.json} holds them.
+     *
+     * @return a new object (a deep copy)
+     */
     public JsonObject toJson() {
         JsonObject out = new JsonObject();
         fields.forEach((k, v) -> out.add(k, v.deepCopy()));
         return out;
     }
 
+    /**
+     * A number field, including {@code Infinity}, {@code -Infinity} and {@code NaN} (also as strings).
+     *
+     * @param field the diffusers field name
+     * @param fallback the value returned when the field is absent or {@code null}
+     * @return the value, or {@code fallback}
+     * @throws SamplerConfigException if the field is set to something other than a number
+     */
     public double getDouble(String field, double fallback) {
         OptionalDouble v = getOptionalDouble(field);
         return v.isPresent() ? v.getAsDouble() : fallback;
     }
 
+    /**
+     * A number field, read as {@link #getDouble} reads it.
+     *
+     * @param field the diffusers field name
+     * @return the value, or empty when the field is absent or {@code null}
+     * @throws SamplerConfigException if the field is set to something other than a number
+     */
     public OptionalDouble getOptionalDouble(String field) {
         if (!isSet(field)) {
             return OptionalDouble.empty();
@@ -123,6 +193,14 @@ public final class SamplerConfig {
         return OptionalDouble.of(number(field, fields.get(field)));
     }
 
+    /**
+     * An integer field (a number without a fraction, within {@code int}'s range).
+     *
+     * @param field the diffusers field name
+     * @param fallback the value returned when the field is absent or {@code null}
+     * @return the value, or {@code fallback}
+     * @throws SamplerConfigException if the field is set to something other than an integer
+     */
     public int getInt(String field, int fallback) {
         if (!isSet(field)) {
             return fallback;
@@ -130,6 +208,14 @@ public final class SamplerConfig {
         return integer(field, fields.get(field));
     }
 
+    /**
+     * A boolean field ({@code true} or {@code false}, not a string or number).
+     *
+     * @param field the diffusers field name
+     * @param fallback the value returned when the field is absent or {@code null}
+     * @return the value, or {@code fallback}
+     * @throws SamplerConfigException if the field is set to something other than a boolean
+     */
     public boolean getBoolean(String field, boolean fallback) {
         if (!isSet(field)) {
             return fallback;
@@ -141,6 +227,14 @@ public final class SamplerConfig {
         throw new SamplerConfigException(field, e, "must be true or false");
     }
 
+    /**
+     * A string field.
+     *
+     * @param field the diffusers field name
+     * @param fallback the value returned when the field is absent or {@code null}
+     * @return the value, or {@code fallback}
+     * @throws SamplerConfigException if the field is set to something other than a string
+     */
     public String getString(String field, String fallback) {
         if (!isSet(field)) {
             return fallback;
@@ -152,7 +246,13 @@ public final class SamplerConfig {
         throw new SamplerConfigException(field, e, "must be a string");
     }
 
-    /** A list of numbers (e.g. {@code trained_betas}), or empty when not set. */
+    /**
+     * A list of numbers (e.g. {@code trained_betas}), or empty when not set.
+     *
+     * @param field the diffusers field name
+     * @return a new array, or empty when the field is absent or {@code null}
+     * @throws SamplerConfigException if the field is set to something other than a list of numbers
+     */
     public Optional<double[]> getDoubleArray(String field) {
         if (!isSet(field)) {
             return Optional.empty();
@@ -165,7 +265,13 @@ public final class SamplerConfig {
         return Optional.of(out);
     }
 
-    /** A list of integers (e.g. {@code disable_corrector}), or an empty array when not set. */
+    /**
+     * A list of integers (e.g. {@code disable_corrector}), or an empty array when not set.
+     *
+     * @param field the diffusers field name
+     * @return a new array, empty when the field is absent or {@code null}
+     * @throws SamplerConfigException if the field is set to something other than a list of integers
+     */
     public int[] getIntArray(String field) {
         if (!isSet(field)) {
             return new int[0];

@@ -11,9 +11,22 @@ public class SamplerConfigException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The configuration field or run parameter at fault.
+     */
     private final String field;
+    /**
+     * The offending value as text.
+     */
     private final String value;
 
+    /**
+     * A setting that cannot be honoured; the message reads {@code sampler setting '<field>' = <value>: <problem>}.
+     *
+     * @param field the configuration field, e.g. {@code beta_schedule}
+     * @param value the offending value (strings are quoted in the message)
+     * @param problem what is wrong with it, e.g. {@code "must be a number"}
+     */
     public SamplerConfigException(String field, Object value, String problem) {
         this(field, value, problem, true);
     }
@@ -32,12 +45,20 @@ public class SamplerConfigException extends RuntimeException {
         return new SamplerConfigException(parameter, value, message, false);
     }
 
-    /** The configuration field or run parameter at fault, e.g. {@code beta_schedule} or {@code num_inference_steps}. */
+    /**
+     * The configuration field or run parameter at fault, e.g. {@code beta_schedule} or {@code num_inference_steps}.
+     *
+     * @return the field's diffusers name
+     */
     public String field() {
         return field;
     }
 
-    /** The offending value as text. */
+    /**
+     * The offending value as text.
+     *
+     * @return {@code String.valueOf} the value
+     */
     public String value() {
         return value;
     }

@@ -73,6 +73,11 @@ public final class Samplers {
     /**
      * The sampler a model folder's {@code scheduler_config.json} asks for by its {@code _class_name}, configured from
      * it (the default when the caller does not choose a sampler).
+     *
+     * @param modelConfig the model folder's scheduler configuration
+     * @return the sampler of its class
+     * @throws SamplerConfigException if the configuration names no class or an unknown one, or a field has the
+     *     wrong type or an unsupported value
      */
     public static Sampler fromConfig(SamplerConfig modelConfig) {
         if (!modelConfig.isSet("_class_name")) {
@@ -82,21 +87,38 @@ public final class Samplers {
         return create(modelConfig.getString("_class_name", null), modelConfig, Map.of());
     }
 
-    /** A sampler with the class defaults plus {@code name}'s overrides. */
+    /**
+     * A sampler with the class defaults plus {@code name}'s overrides (no model configuration).
+     *
+     * @param name a short name or diffusers class name, see {@link #names()}
+     * @return the sampler
+     * @throws SamplerConfigException for an unknown name (the message lists the known ones)
+     */
     public static Sampler create(String name) {
         return create(name, SamplerConfig.empty(), Map.of());
     }
 
-    /** A sampler configured from a model folder's scheduler configuration. */
+    /**
+     * A sampler configured from a model folder's scheduler configuration, then {@code name}'s overrides.
+     *
+     * @param name a short name or diffusers class name, see {@link #names()}
+     * @param baseConfig the model folder's {@code scheduler_config.json}, or {@link SamplerConfig#empty()}
+     * @return the sampler
+     * @throws SamplerConfigException for an unknown name (the message lists the known ones) or an invalid setting
+     */
     public static Sampler create(String name, SamplerConfig baseConfig) {
         return create(name, baseConfig, Map.of());
     }
 
     /**
+     * A sampler configured from a model folder's scheduler configuration, then {@code name}'s overrides, then the
+     * caller's.
+     *
      * @param name a short name or diffusers class name, see {@link #names()}
      * @param baseConfig the model folder's {@code scheduler_config.json}, or {@link SamplerConfig#empty()}
      * @param overrides fields that win over both, e.g. {@code Map.of("eta", 0.5)}; each must be a field some sampler
      *     reads, with a value of its type ({@code null} unsets a field)
+     * @return the sampler
      * @throws SamplerConfigException for an unknown name (the message lists the known ones), an unknown override
      *     field (the message suggests the closest known one and lists them all) or an invalid setting
      */
@@ -119,24 +141,42 @@ public final class Samplers {
     /**
      * Refuses overrides as {@link #create(String, SamplerConfig, Map)} does: a field no sampler reads, or a value of the
      * wrong type. Lets a caller check a user's options before loading a model.
+     *
+     * @param overrides field name to value, as for {@link #create(String, SamplerConfig, Map)}
+     * @throws SamplerConfigException for an unknown field (the message suggests the closest known one) or a value of
+     *     the wrong type
      */
     public static void checkOverrides(Map<String, ?> overrides) {
         SamplerFields.checkRequested(SamplerConfig.of(overrides));
     }
 
-    /** Every field a caller may override (those some sampler reads), sorted. */
+    /**
+     * Every field a caller may override (those some sampler reads), sorted.
+     *
+     * @return the diffusers field names
+     */
     public static Set<String> settingNames() {
         return SamplerFields.names();
     }
 
-    /** Short names, then diffusers class names. */
+    /**
+     * Short names, then diffusers class names.
+     *
+     * @return every name {@link #create(String)} accepts; unmodifiable
+     */
     public static List<String> names() {
         List<String> out = new ArrayList<>(ALIASES.keySet());
         out.addAll(new TreeSet<>(CLASSES.keySet()));
         return Collections.unmodifiableList(out);
     }
 
-    /** The diffusers class a name stands for. */
+    /**
+     * The diffusers class a name stands for.
+     *
+     * @param name a short name or diffusers class name
+     * @return the class name, e.g. {@code DPMSolverMultistepScheduler} for {@code dpmpp_2m}
+     * @throws SamplerConfigException for an unknown name (the message lists the known ones)
+     */
     public static String className(String name) {
         Alias alias = ALIASES.get(name);
         if (alias != null) {

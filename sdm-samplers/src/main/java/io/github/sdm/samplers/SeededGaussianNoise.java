@@ -17,6 +17,11 @@ public final class SeededGaussianNoise implements NoiseSource {
     private double spare;
     private boolean hasSpare;
 
+    /**
+     * A generator at the start of {@code seed}'s stream.
+     *
+     * @param seed any value
+     */
     public SeededGaussianNoise(long seed) {
         this.state = seed;
     }
@@ -28,7 +33,11 @@ public final class SeededGaussianNoise implements NoiseSource {
         }
     }
 
-    /** The next standard normal sample, in double precision. */
+    /**
+     * The next standard normal sample, in double precision.
+     *
+     * @return a sample of N(0, 1)
+     */
     public double nextGaussian() {
         if (hasSpare) {
             hasSpare = false;

@@ -18,6 +18,11 @@ public enum TimestepSpacing {
         this.configName = configName;
     }
 
+    /**
+     * The diffusers spelling.
+     *
+     * @return the {@code timestep_spacing} value, e.g. {@code "leading"}
+     */
     public String configName() {
         return configName;
     }

@@ -11,6 +11,9 @@ import java.util.stream.Collectors;
  */
 public final class UniPcSampler extends AbstractSampler {
 
+    /**
+     * The diffusers class this sampler mirrors, as a {@code scheduler_config.json}'s {@code _class_name} names it.
+     */
     public static final String NAME = "UniPCMultistepScheduler";
 
     private static final Set<String> FIELDS = fields(PredictedSampleClipping.THRESHOLD_FIELDS,
@@ -25,6 +28,13 @@ public final class UniPcSampler extends AbstractSampler {
     private final Set<Integer> disabledCorrectorSteps;
     private final boolean karrasSigmas;
 
+    /**
+     * A sampler configured from {@code config}; fields it leaves unset take the diffusers class's defaults.
+     *
+     * @param config the scheduler configuration (diffusers' field names)
+     * @throws SamplerConfigException if a field this sampler reads has the wrong type or an unsupported value (the
+     *     message names the field and value)
+     */
     public UniPcSampler(SamplerConfig config) {
         super(NAME, config, FIELDS, NoiseSchedule.DIFFUSERS_DEFAULTS, NoiseSchedule.ZeroSnr.UNSUPPORTED,
                 TimestepSpacing.LINSPACE);
