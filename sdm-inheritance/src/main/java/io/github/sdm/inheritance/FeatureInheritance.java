@@ -63,6 +63,16 @@ import java.util.Set;
 public record FeatureInheritance(InheritanceLevel level, int depth, List<PartSelector> scope, Set<UnitKind> units,
         KeyStepSchedule schedule) implements SessionExtension {
 
+    /**
+     * Checks that the fields fit the level.
+     *
+     * @param level the granularity, required
+     * @param depth at least 1 for BLOCK, 0 otherwise
+     * @param scope part selectors: non-empty for LAYER, optional for UNIT, empty for BLOCK (null reads as empty)
+     * @param units non-empty for UNIT, empty otherwise (null reads as empty)
+     * @param schedule which calls are key steps, required
+     * @throws InvalidRequestException if the level or schedule is null, or a field does not fit the level
+     */
     public FeatureInheritance {
         if (level == null) {
             throw new InvalidRequestException("feature inheritance level must not be null");
@@ -99,17 +109,40 @@ public record FeatureInheritance(InheritanceLevel level, int depth, List<PartSel
         }
     }
 
-    /** DeepCache at shallow depth {@code depth}. */
+    /**
+     * DeepCache at shallow depth {@code depth}.
+     *
+     * @param depth the shallow depth {@code k}, at least 1 (2 is DeepCache's default); at most the UNet's skip count
+     *     (12 for SD 1.x), checked when the generation runs
+     * @param schedule which calls run the whole UNet
+     * @return the setting
+     * @throws InvalidRequestException if {@code depth} is below 1 or {@code schedule} is null
+     */
     public static FeatureInheritance block(int depth, KeyStepSchedule schedule) {
         return new FeatureInheritance(InheritanceLevel.BLOCK, depth, List.of(), Set.of(), schedule);
     }
 
-    /** Reuse of the layers {@code selectors} select. */
+    /**
+     * Reuse of the layers {@code selectors} select.
+     *
+     * @param selectors at least one group or part-name prefix
+     * @param schedule which calls compute the layers
+     * @return the setting
+     * @throws InvalidRequestException if {@code selectors} is empty or {@code schedule} is null
+     */
     public static FeatureInheritance layers(List<PartSelector> selectors, KeyStepSchedule schedule) {
         return new FeatureInheritance(InheritanceLevel.LAYER, 0, selectors, Set.of(), schedule);
     }
 
-    /** Reuse of {@code kinds} units under the parts {@code scope} selects (empty: everywhere). */
+    /**
+     * Reuse of {@code kinds} units under the parts {@code scope} selects (empty: everywhere).
+     *
+     * @param kinds at least one unit kind
+     * @param scope the parts under which units are reused; empty for all
+     * @param schedule which calls compute the units
+     * @return the setting
+     * @throws InvalidRequestException if {@code kinds} is empty or {@code schedule} is null
+     */
     public static FeatureInheritance units(Set<UnitKind> kinds, List<PartSelector> scope, KeyStepSchedule schedule) {
         return new FeatureInheritance(InheritanceLevel.UNIT, 0, scope, kinds, schedule);
     }
@@ -117,6 +150,8 @@ public record FeatureInheritance(InheritanceLevel level, int depth, List<PartSel
     /**
      * A spec in the grammar above, or a preset name.
      *
+     * @param spec e.g. {@code block:2:interval=3} or {@code deepcache}
+     * @return the setting
      * @throws InvalidRequestException naming the token at fault
      */
     public static FeatureInheritance parse(String spec) {
@@ -126,6 +161,8 @@ public record FeatureInheritance(InheritanceLevel level, int depth, List<PartSel
     /**
      * The preset called {@code name}, e.g. {@code deepcache-fast}.
      *
+     * @param name the preset's name, case-insensitive
+     * @return the preset's setting
      * @throws InvalidRequestException if there is none, listing the presets
      */
     public static FeatureInheritance preset(String name) {
@@ -137,12 +174,23 @@ public record FeatureInheritance(InheritanceLevel level, int depth, List<PartSel
         return preset.inheritance();
     }
 
-    /** Whether the call {@code callIndex} of {@code totalCalls} computes fully. */
+    /**
+     * Whether the call {@code callIndex} of {@code totalCalls} computes fully.
+     *
+     * @param callIndex the UNet call, 0-based
+     * @param totalCalls the generation's UNet calls, at least 1
+     * @return true at a key step
+     * @throws InvalidRequestException if {@code totalCalls} is below 1 or {@code callIndex} is outside the calls
+     */
     public boolean isKey(int callIndex, int totalCalls) {
         return schedule.isKey(callIndex, totalCalls);
     }
 
-    /** This setting in the spec grammar; {@link #parse} gives back an equal record. */
+    /**
+     * This setting in the spec grammar; {@link #parse} gives back an equal record.
+     *
+     * @return the spec, e.g. {@code block:2:interval=3}
+     */
     public String spec() {
         List<String> target = new ArrayList<>();
         if (level == InheritanceLevel.BLOCK) {
@@ -158,7 +206,11 @@ public record FeatureInheritance(InheritanceLevel level, int depth, List<PartSel
         return spec();
     }
 
-    /** The grammar and the presets as plain text, for a command line's {@code --help}. */
+    /**
+     * The grammar and the presets as plain text, for a command line's {@code --help}.
+     *
+     * @return several lines, each ending in a line break
+     */
     public static String help() {
         StringBuilder sb = new StringBuilder();
         sb.append("Feature inheritance (reuse UNet features between key steps): PRESET or LEVEL:TARGET:SCHEDULE\n")

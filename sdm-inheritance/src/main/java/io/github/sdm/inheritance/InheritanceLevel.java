@@ -14,7 +14,11 @@ public enum InheritanceLevel {
     /** Single units of the transformer blocks ({@code attn1}, {@code attn2}, {@code ff}) are skipped at non-key steps. */
     UNIT;
 
-    /** The word used in a spec: {@code block}, {@code layer} or {@code unit}. */
+    /**
+     * The word used in a spec: {@code block}, {@code layer} or {@code unit}.
+     *
+     * @return the lower-case name
+     */
     public String token() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -33,26 +33,48 @@ public enum InheritancePreset {
         this.description = description;
     }
 
-    /** The name on the command line, e.g. {@code deepcache-fast}. */
+    /**
+     * The name on the command line, e.g. {@code deepcache-fast}.
+     *
+     * @return the lower-case name with dashes
+     */
     public String presetName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** The spec this preset stands for, e.g. {@code block:2:interval=5}. */
+    /**
+     * The spec this preset stands for, e.g. {@code block:2:interval=5}.
+     *
+     * @return the spec
+     */
     public String spec() {
         return spec;
     }
 
-    /** One line for {@code --help}. */
+    /**
+     * One line for {@code --help}.
+     *
+     * @return the description
+     */
     public String description() {
         return description;
     }
 
+    /**
+     * The setting this preset stands for.
+     *
+     * @return its spec, parsed
+     */
     public FeatureInheritance inheritance() {
         return InheritanceSpecParser.parseSpec(spec);
     }
 
-    /** The preset called {@code name} (case-insensitive), or null. */
+    /**
+     * The preset called {@code name} (case-insensitive), or null.
+     *
+     * @param name e.g. {@code deepcache} or {@code DEEPCACHE-FAST}
+     * @return the preset, or null if none has that name
+     */
     public static InheritancePreset byName(String name) {
         for (InheritancePreset preset : values()) {
             if (preset.presetName().equalsIgnoreCase(name)) {

@@ -21,6 +21,9 @@ public sealed interface KeyStepSchedule
     /**
      * Whether call {@code callIndex} (0-based) of a generation of {@code totalCalls} UNet calls is a key step.
      *
+     * @param callIndex the UNet call, 0-based
+     * @param totalCalls the generation's UNet calls, at least 1
+     * @return true at a key step
      * @throws InvalidRequestException if {@code totalCalls < 1} or {@code callIndex} is outside {@code 0..totalCalls-1}
      */
     default boolean isKey(int callIndex, int totalCalls) {
@@ -28,19 +31,45 @@ public sealed interface KeyStepSchedule
         return Arrays.binarySearch(keySteps(totalCalls), callIndex) >= 0;
     }
 
-    /** The key steps among {@code totalCalls} calls, ascending; the first is always 0. */
+    /**
+     * The key steps among {@code totalCalls} calls, ascending; the first is always 0.
+     *
+     * @param totalCalls the generation's UNet calls, at least 1
+     * @return a new array of call indices below {@code totalCalls}
+     * @throws InvalidRequestException if {@code totalCalls} is below 1
+     */
     int[] keySteps(int totalCalls);
 
-    /** This schedule in the spec grammar, e.g. {@code bands=2,2,interval=4}; parses back to an equal schedule. */
+    /**
+     * This schedule in the spec grammar, e.g. {@code bands=2,2,interval=4}; parses back to an equal schedule.
+     *
+     * @return the schedule part of a spec
+     */
     String spec();
 
-    /** Parses the schedule part of a spec, e.g. {@code interval=3}. */
+    /**
+     * Parses the schedule part of a spec, e.g. {@code interval=3}.
+     *
+     * @param spec one of the schedule forms above
+     * @return the schedule
+     * @throws InvalidRequestException naming the token at fault
+     */
     static KeyStepSchedule parse(String spec) {
         return InheritanceSpecParser.parseSchedule(spec, spec);
     }
 
-    /** Every {@code interval}-th call: 0, N, 2N, ... DeepCache's uniform 1:N schedule. */
+    /**
+     * Every {@code interval}-th call: 0, N, 2N, ... DeepCache's uniform 1:N schedule.
+     *
+     * @param interval N, at least 1 (1: every call is a key step)
+     */
     record Uniform(int interval) implements KeyStepSchedule {
+        /**
+         * Checks the interval.
+         *
+         * @param interval N, at least 1
+         * @throws InvalidRequestException if {@code interval} is below 1
+         */
         public Uniform {
             requireAtLeast("interval", interval, 1);
         }
@@ -82,6 +111,13 @@ public sealed interface KeyStepSchedule
         private static final double START_POWER = 2.0;
         private static final double POWER_STEP = 0.05;
 
+        /**
+         * Checks the interval and centre.
+         *
+         * @param interval N, at least 1
+         * @param center in [0, 1]
+         * @throws InvalidRequestException if {@code interval} is below 1 or {@code center} outside [0, 1]
+         */
         public Quadratic {
             requireAtLeast("quadratic interval", interval, 1);
             if (!(center >= 0 && center <= 1)) {
@@ -90,6 +126,12 @@ public sealed interface KeyStepSchedule
             }
         }
 
+        /**
+         * DeepCache's centre, {@link #DEFAULT_CENTER}.
+         *
+         * @param interval N, at least 1
+         * @throws InvalidRequestException if {@code interval} is below 1
+         */
         public Quadratic(int interval) {
             this(interval, DEFAULT_CENTER);
         }
@@ -129,8 +171,20 @@ public sealed interface KeyStepSchedule
      * Full computation in the first {@code early} and the last {@code late} calls, where the features change
      * fastest (layout at the start, fine detail at the end), and every {@code interval}-th call in between,
      * counted from call {@code early}.
+     *
+     * @param early the leading calls that are all key steps, at least 0
+     * @param late the trailing calls that are all key steps, at least 0
+     * @param interval N between the bands, at least 1
      */
     record Bands(int early, int late, int interval) implements KeyStepSchedule {
+        /**
+         * Checks the band widths and interval.
+         *
+         * @param early at least 0
+         * @param late at least 0
+         * @param interval at least 1
+         * @throws InvalidRequestException if a value is below its minimum
+         */
         public Bands {
             requireAtLeast("bands early calls", early, 0);
             requireAtLeast("bands late calls", late, 0);
@@ -158,9 +212,16 @@ public sealed interface KeyStepSchedule
     /**
      * The key steps listed; 0 is added if missing, keys at or beyond the number of calls are ignored.
      *
-     * @param keys distinct, ascending, non-negative call indices starting with 0
+     * @param keys distinct, ascending, non-negative call indices starting with 0 (as stored; the constructor sorts,
+     *     deduplicates and adds 0)
      */
     record Explicit(List<Integer> keys) implements KeyStepSchedule {
+        /**
+         * Sorts the keys, drops duplicates and adds 0.
+         *
+         * @param keys call indices, each at least 0
+         * @throws InvalidRequestException if {@code keys} or a key is null, or a key is negative
+         */
         public Explicit {
             if (keys == null) {
                 throw new InvalidRequestException("explicit key steps must not be null");
@@ -176,6 +237,13 @@ public sealed interface KeyStepSchedule
             keys = List.copyOf(sorted);
         }
 
+        /**
+         * The schedule of these key steps.
+         *
+         * @param keys call indices, each at least 0, in any order
+         * @return the schedule, 0 added
+         * @throws InvalidRequestException if a key is negative
+         */
         public static Explicit of(int... keys) {
             List<Integer> list = new ArrayList<>();
             for (int k : keys) {

@@ -28,6 +28,12 @@ public record PartSelector(String token) {
     private static final Pattern PREFIX = Pattern.compile("(down_blocks|up_blocks|mid_block)(\\.[a-z0-9_]+)*");
     private static final Pattern BLOCK_INDEX = Pattern.compile("(down_blocks|up_blocks)\\.(\\d+)(\\..*)?");
 
+    /**
+     * Checks the token.
+     *
+     * @param token a group name or a part-name prefix, lower case
+     * @throws InvalidRequestException if it is neither
+     */
     public PartSelector {
         if (token == null || !(GROUPS.contains(token) || PREFIX.matcher(token).matches())) {
             throw new InvalidRequestException("part selector '" + token + "' is neither a group ("
@@ -36,11 +42,22 @@ public record PartSelector(String token) {
         }
     }
 
+    /**
+     * The selector spelled {@code token}, case-insensitive.
+     *
+     * @param token a group name or a part-name prefix, e.g. {@code deep} or {@code down_blocks.2}
+     * @return the selector
+     * @throws InvalidRequestException if it is neither a group nor a prefix
+     */
     public static PartSelector of(String token) {
         return new PartSelector(token == null ? null : token.toLowerCase(Locale.ROOT));
     }
 
-    /** Whether this selector is one of {@link #GROUPS}. */
+    /**
+     * Whether this selector is one of {@link #GROUPS}.
+     *
+     * @return true for a group, false for a prefix
+     */
     public boolean isGroup() {
         return GROUPS.contains(token);
     }
@@ -48,7 +65,9 @@ public record PartSelector(String token) {
     /**
      * Whether the part named {@code partName} lies in this selection.
      *
+     * @param partName a diffusers part name, e.g. {@code down_blocks.1.attentions.0}
      * @param downBlocks the number of down blocks of the UNet (4 for SD 1.x and 2.x)
+     * @return true if the part is, or lies under, a selected part
      */
     public boolean matches(String partName, int downBlocks) {
         switch (token) {

@@ -22,17 +22,31 @@ public enum UnitKind {
         this.namePattern = Pattern.compile(".*\\.transformer_blocks\\.\\d+\\." + token);
     }
 
-    /** The part-name suffix and spec word: {@code attn1}, {@code attn2} or {@code ff}. */
+    /**
+     * The part-name suffix and spec word: {@code attn1}, {@code attn2} or {@code ff}.
+     *
+     * @return the token
+     */
     public String token() {
         return token;
     }
 
-    /** Whether {@code partName} names a unit of this kind, e.g. {@code ...transformer_blocks.0.attn2}. */
+    /**
+     * Whether {@code partName} names a unit of this kind, e.g. {@code ...transformer_blocks.0.attn2}.
+     *
+     * @param partName a diffusers part name
+     * @return true if it ends in {@code transformer_blocks.<i>.<token>}
+     */
     public boolean matches(String partName) {
         return namePattern.matcher(partName).matches();
     }
 
-    /** The kind spelled {@code token}, or null. */
+    /**
+     * The kind spelled {@code token}, or null.
+     *
+     * @param token {@code attn1}, {@code attn2} or {@code ff} (case-sensitive)
+     * @return the kind, or null for any other word
+     */
     public static UnitKind fromToken(String token) {
         for (UnitKind kind : values()) {
             if (kind.token.equals(token)) {
