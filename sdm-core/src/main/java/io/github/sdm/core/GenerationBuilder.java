@@ -11,10 +11,10 @@ import java.awt.image.BufferedImage;
  * Fluent construction of a {@link GenerationRequest}, bound to the model that will run it. Defaults follow
  * diffusers' StableDiffusionPipeline: 50 steps, guidance 7.5, the model's own scheduler, strength 0.8.
  *
- * <p>Setters only record values; {@link #request()} (and so {@link #build()} and {@link #generate()}) validates
- * them and throws {@link io.github.sdm.core.error.InvalidRequestException} naming the parameter and value, and what
- * depends on the model (sizes, sampler, clip skip) is checked when the generation runs. Not thread-safe: build on
- * one thread; the {@link Generation}s it builds may run anywhere.
+ * <p>The setters record values ({@link #with} alone checks at once); {@link #request()} (and so {@link #build()}
+ * and {@link #generate()}) validates them and throws {@link io.github.sdm.core.error.InvalidRequestException}
+ * naming the parameter and value, and what depends on the model (sizes, sampler, clip skip) is checked when the
+ * generation runs. Not thread-safe: build on one thread; the {@link Generation}s it builds may run anywhere.
  */
 public final class GenerationBuilder {
     private final StableDiffusion model;
