@@ -8,55 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.error.InvalidRequestException;
-import io.github.sdm.core.spi.DenoiserSessionOptions;
-import io.github.sdm.inheritance.FeatureInheritance;
-import io.github.sdm.unet.djl.nn.ForwardContext;
-import io.github.sdm.unet.djl.strategy.DenoisingStrategies;
 import io.github.sdm.unet.djl.strategy.DenoisingStrategy;
-import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** DeepCache on the tiny UNet: exactness against the full pass and the hand-run split, memory hygiene. */
-class BlockInheritanceTest {
-    private static final ForwardContext CTX = ForwardContext.DEFAULT;
-    private static NDManager manager;
-    private static UNet2DConditionModel unet;
-    private static NDArray context;
-    private static final List<NDArray> samples = new ArrayList<>();
-    private static final List<NDArray> timesteps = new ArrayList<>();
-
-    @BeforeAll
-    static void load() {
-        manager = NDManager.newBaseManager();
-        unet = UNet2DConditionModel.load(TinyUNet.folder(), manager);
-        context = TinyUNet.context(manager, 2, 7);
-        for (int i = 0; i < 8; i++) {
-            samples.add(TinyUNet.sample(manager, 2, 100 + i));
-            timesteps.add(manager.create(950f - 120f * i));
-        }
+class BlockInheritanceTest extends TinyUNetCalls {
+    BlockInheritanceTest() {
+        super(8, 7, 100, 950f, 120f);
     }
 
-    @AfterAll
-    static void close() {
-        unet.close();
-        manager.close();
-    }
-
-    private static DenoisingStrategy strategy(String spec, int calls) {
-        return DenoisingStrategies.forSession(new DenoiserSessionOptions(calls, java.util.List.of(FeatureInheritance.parse(spec))), manager);
-    }
-
-    private static float[] full(int call) {
-        return unet.forward(samples.get(call), timesteps.get(call), context, CTX).toFloatArray();
-    }
-
-    private static float[] predict(DenoisingStrategy s, int call) {
+    private float[] predict(DenoisingStrategy s, int call) {
         return s.predict(unet, samples.get(call), timesteps.get(call), context, call, CTX).toFloatArray();
     }
 

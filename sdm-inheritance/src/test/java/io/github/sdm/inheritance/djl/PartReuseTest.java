@@ -11,54 +11,21 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.error.InvalidRequestException;
-import io.github.sdm.core.spi.DenoiserSessionOptions;
 import io.github.sdm.inheritance.FeatureInheritance;
 import io.github.sdm.unet.djl.nn.ForwardContext;
-import io.github.sdm.unet.djl.strategy.DenoisingStrategies;
 import io.github.sdm.unet.djl.strategy.DenoisingStrategy;
-import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Layer- and unit-level reuse on the tiny UNet against hand-built interceptors, selection, memory hygiene. */
-class PartReuseTest {
-    private static final ForwardContext CTX = ForwardContext.DEFAULT;
-    private static NDManager manager;
-    private static UNet2DConditionModel unet;
-    private static NDArray context;
-    private static final List<NDArray> samples = new ArrayList<>();
-    private static final List<NDArray> timesteps = new ArrayList<>();
-
-    @BeforeAll
-    static void load() {
-        manager = NDManager.newBaseManager();
-        unet = UNet2DConditionModel.load(TinyUNet.folder(), manager);
-        context = TinyUNet.context(manager, 2, 11);
-        for (int i = 0; i < 6; i++) {
-            samples.add(TinyUNet.sample(manager, 2, 200 + i));
-            timesteps.add(manager.create(900f - 150f * i));
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        unet.close();
-        manager.close();
-    }
-
-    private static DenoisingStrategy strategy(String spec, int calls) {
-        return DenoisingStrategies.forSession(new DenoiserSessionOptions(calls, java.util.List.of(FeatureInheritance.parse(spec))), manager);
-    }
-
-    private static float[] full(int call) {
-        return unet.forward(samples.get(call), timesteps.get(call), context, CTX).toFloatArray();
+class PartReuseTest extends TinyUNetCalls {
+    PartReuseTest() {
+        super(6, 11, 200, 900f, 150f);
     }
 
     @Test
