@@ -1,6 +1,7 @@
 package io.github.sdm.core;
 
 import io.github.sdm.core.error.InvalidRequestException;
+import io.github.sdm.core.error.ModelClosedException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelFolder;
 import io.github.sdm.core.model.ModelLocation;
@@ -23,17 +24,19 @@ import java.nio.file.Path;
  * }</pre>
  *
  * <p>Thread-safe: generations may run concurrently from several threads (they share the weights and the
- * cores). Close it to free the weights; generations must not run after that.
+ * cores). Close it to free the weights: {@link #close()} may be called at any time, from any thread, also while
+ * generations run (see there); any use after it throws a {@link ModelClosedException}.
  */
 public final class StableDiffusion implements AutoCloseable {
     private final ModelLocation location;
-    private final DiffusionNetworks networks;
     private final DiffusionPipeline pipeline;
+    private final ModelUsage usage;
 
     private StableDiffusion(ModelLocation location, DiffusionNetworks networks, DiffusionPipeline pipeline) {
         this.location = location;
-        this.networks = networks;
         this.pipeline = pipeline;
+        this.usage = new ModelUsage(String.valueOf(location.isSingleFile() ? location.checkpoint()
+                : location.folder()), networks::close);
     }
 
     /** Loads a diffusers model folder with default options (CPU, FP32). */
@@ -67,6 +70,7 @@ public final class StableDiffusion implements AutoCloseable {
     }
 
     public GenerationBuilder txt2img(String prompt) {
+        usage.requireOpen();
         return new GenerationBuilder(this, Mode.TXT2IMG, prompt, null, null);
     }
 
@@ -75,6 +79,7 @@ public final class StableDiffusion implements AutoCloseable {
         if (initImage == null) {
             throw new InvalidRequestException("img2img needs an init image, got null");
         }
+        usage.requireOpen();
         return new GenerationBuilder(this, Mode.IMG2IMG, prompt, initImage, null);
     }
 
@@ -83,16 +88,28 @@ public final class StableDiffusion implements AutoCloseable {
         if (initImage == null) {
             throw new InvalidRequestException("img2img needs an init image, got null");
         }
+        usage.requireOpen();
         return new GenerationBuilder(this, Mode.IMG2IMG, prompt, null, initImage);
     }
 
     /** Runs a request built elsewhere (e.g. a request reused across models). */
     public Generation newGeneration(GenerationRequest request) {
-        return new Generation(pipeline, request);
+        usage.requireOpen();
+        return new Generation(pipeline, usage, request);
     }
 
+    /**
+     * Frees the weights. Generations running at that moment are cancelled (each stops before its next denoising
+     * step and throws a {@link ModelClosedException}; one already decoding finishes and returns its result), and
+     * close waits for them before freeing anything, so it returns within about one step. Cancelling rather
+     * than waiting for whole generations keeps a close at shutdown prompt (a 50-step generation takes minutes
+     * on a CPU); freeing without waiting would pull the weights from under a running network call and crash
+     * the JVM. Afterwards starting a generation, or a new request, throws a {@link ModelClosedException}.
+     * Closing again does nothing. A close from a generation's own progress listener does not wait for that
+     * generation: the weights are freed when it has stopped.
+     */
     @Override
     public void close() {
-        networks.close();
+        usage.close();
     }
 }
