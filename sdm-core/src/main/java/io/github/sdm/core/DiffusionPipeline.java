@@ -8,6 +8,7 @@ import io.github.sdm.core.spi.AutoencoderNetwork;
 import io.github.sdm.core.spi.DenoiserSession;
 import io.github.sdm.core.spi.DenoiserSessionOptions;
 import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.RequestSize;
 import io.github.sdm.core.spi.TextConditioning;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.samplers.NoiseSource;
@@ -42,7 +43,7 @@ final class DiffusionPipeline {
         long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong();
         NoiseSource noise = request.noiseSource() != null ? request.noiseSource() : NoiseSource.seeded(seed);
 
-        TextConditioning conditioning = timed(listener, Stage.TEXT_ENCODING, () -> encodePrompt(request));
+        TextConditioning conditioning = timed(listener, Stage.TEXT_ENCODING, () -> encodePrompt(request, size));
         SamplingRun sampler = samplers.start(request, noise);
         FloatTensor initial = request.mode() == Mode.TXT2IMG
                 ? initialTxt2ImgLatents(request, size, noise, sampler)
@@ -52,9 +53,17 @@ final class DiffusionPipeline {
         return new DiffusionOutput(decoded.images(), seed, sampler.timesteps(), latents, decoded.pixels());
     }
 
-    private TextConditioning encodePrompt(GenerationRequest request) {
-        return promptEncoder.conditioning(request.prompt(), request.negativePrompt(), request.batchSize(),
+    /**
+     * Encodes the prompts once, refuses a request too big for memory (the batch's conditioning is the first
+     * thing sized by the batch), then lays the conditioning out for the batch.
+     */
+    private TextConditioning encodePrompt(GenerationRequest request, LatentSize size) {
+        PromptEncoder.PromptEmbeddings prompts = promptEncoder.embed(request.prompt(), request.negativePrompt(),
                 request.usesGuidance(), request.clipSkip());
+        AutoencoderNetwork vae = networks.vae();
+        MemoryCheck.require(new RequestSize(request.batchSize(), request.usesGuidance(), vae.latentChannels(),
+                size.height(), size.width(), vae.downscaleFactor()), prompts.floatsPerImage(), networks);
+        return prompts.forBatch(request.batchSize());
     }
 
     private FloatTensor denoise(GenerationRequest request, TextConditioning conditioning, SamplingRun sampler,

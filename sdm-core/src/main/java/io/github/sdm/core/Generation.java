@@ -1,20 +1,25 @@
 package io.github.sdm.core;
 
 import io.github.sdm.core.error.GenerationCancelledException;
+import io.github.sdm.core.error.ModelClosedException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One run of a request: cheap to create, run once, cancellable from any thread (the run stops before its next
- * step and throws {@link GenerationCancelledException}).
+ * step and throws {@link GenerationCancelledException}). Closing the model cancels it the same way, and the
+ * run then throws a {@link ModelClosedException}.
  */
 public final class Generation implements RunControl {
     private final DiffusionPipeline pipeline;
+    private final ModelUsage usage;
     private final GenerationRequest request;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean cancelled;
+    private volatile Thread runner;
 
-    Generation(DiffusionPipeline pipeline, GenerationRequest request) {
+    Generation(DiffusionPipeline pipeline, ModelUsage usage, GenerationRequest request) {
         this.pipeline = pipeline;
+        this.usage = usage;
         this.request = request;
     }
 
@@ -44,10 +49,28 @@ public final class Generation implements RunControl {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("a Generation runs once; build another from the same request");
         }
-        StageTimer timer = new StageTimer();
-        DiffusionOutput out = pipeline.run(request, this, new Observer(timer));
-        return new GenerationResult(out.images(), out.seed(), out.timesteps(), out.finalLatents(), out.decoded(),
-                timer.timings(), request);
+        runner = Thread.currentThread();
+        usage.enter(this);
+        try {
+            StageTimer timer = new StageTimer();
+            DiffusionOutput out = pipeline.run(request, this, new Observer(timer));
+            return new GenerationResult(out.images(), out.seed(), out.timesteps(), out.finalLatents(),
+                    out.decoded(), timer.timings(), request);
+        } catch (GenerationCancelledException e) {
+            if (usage.isClosed()) {
+                throw new ModelClosedException("The model was closed during this generation, which stopped: "
+                        + e.getMessage(), e);
+            }
+            throw e;
+        } finally {
+            runner = null;
+            usage.exit(this);
+        }
+    }
+
+    /** Whether {@code thread} is running this generation now. */
+    boolean isRunOn(Thread thread) {
+        return runner == thread;
     }
 
     /**

@@ -21,23 +21,46 @@ final class PromptEncoder {
     }
 
     /**
-     * The conditioning for {@code batch} images: batch {@code batch}, or with guidance {@code 2 * batch}
-     * holding the negative prompt's entries first.
+     * The prompt's conditioning for one image, and the negative prompt's under guidance; {@link
+     * PromptEmbeddings#forBatch} lays them out for a batch.
      *
      * @param clipSkip the text encoder layer counted from the end (1 = last)
      */
-    public TextConditioning conditioning(String prompt, String negativePrompt, int batch, boolean guidance,
-            int clipSkip) {
+    public PromptEmbeddings embed(String prompt, String negativePrompt, boolean guidance, int clipSkip) {
         if (clipSkip > textEncoder.numHiddenLayers()) {
             throw new InvalidRequestException("clip skip " + clipSkip + " is more than the text encoder's "
                     + textEncoder.numHiddenLayers() + " layers");
         }
-        TextConditioning conditional = embed(prompt, "prompt", clipSkip).repeatEach(batch);
-        if (!guidance) {
-            return conditional;
+        TextConditioning conditional = embed(prompt, "prompt", clipSkip);
+        return new PromptEmbeddings(conditional, guidance ? embed(negativePrompt, "negative prompt", clipSkip) : null);
+    }
+
+    /** One image's conditioning: the prompt's, and the negative prompt's when guidance runs (else null). */
+    record PromptEmbeddings(TextConditioning conditional, TextConditioning unconditional) {
+
+        /**
+         * The conditioning for {@code batch} images: batch {@code batch}, or with guidance {@code 2 * batch}
+         * holding the negative prompt's entries first, as diffusers lays it out.
+         */
+        TextConditioning forBatch(int batch) {
+            if (unconditional == null) {
+                return conditional.repeatEach(batch);
+            }
+            return TextConditioning.concat(unconditional.repeatEach(batch), conditional.repeatEach(batch));
         }
-        TextConditioning unconditional = embed(negativePrompt, "negative prompt", clipSkip).repeatEach(batch);
-        return TextConditioning.concat(unconditional, conditional);
+
+        /** Floats of one image's conditioning, both halves under guidance. */
+        long floatsPerImage() {
+            return floats(conditional) + (unconditional == null ? 0 : floats(unconditional));
+        }
+
+        private static long floats(TextConditioning c) {
+            long n = (long) c.hiddenStates().size() + (c.pooled() == null ? 0 : c.pooled().size());
+            for (var extra : c.extras().values()) {
+                n += extra.size();
+            }
+            return n;
+        }
     }
 
     private TextConditioning embed(String text, String what, int clipSkip) {

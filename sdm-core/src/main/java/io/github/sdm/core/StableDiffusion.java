@@ -1,6 +1,7 @@
 package io.github.sdm.core;
 
 import io.github.sdm.core.error.InvalidRequestException;
+import io.github.sdm.core.error.ModelClosedException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelFolder;
 import io.github.sdm.core.model.ModelLocation;
@@ -23,17 +24,19 @@ import java.nio.file.Path;
  * }</pre>
  *
  * <p>Thread-safe: generations may run concurrently from several threads (they share the weights and the
- * cores). Close it to free the weights; generations must not run after that.
+ * cores). Close it to free the weights: {@link #close()} may be called at any time, from any thread, also while
+ * generations run (see there); any use after it throws a {@link ModelClosedException}.
  */
 public final class StableDiffusion implements AutoCloseable {
     private final ModelLocation location;
-    private final DiffusionNetworks networks;
     private final DiffusionPipeline pipeline;
+    private final ModelUsage usage;
 
     private StableDiffusion(ModelLocation location, DiffusionNetworks networks, DiffusionPipeline pipeline) {
         this.location = location;
-        this.networks = networks;
         this.pipeline = pipeline;
+        this.usage = new ModelUsage(String.valueOf(location.isSingleFile() ? location.checkpoint()
+                : location.folder()), networks::close);
     }
 
     /**
@@ -111,6 +114,7 @@ public final class StableDiffusion implements AutoCloseable {
      * @return a builder bound to this model; {@link GenerationBuilder#generate()} runs it
      */
     public GenerationBuilder txt2img(String prompt) {
+        usage.requireOpen();
         return new GenerationBuilder(this, Mode.TXT2IMG, prompt, null, null);
     }
 
@@ -127,6 +131,7 @@ public final class StableDiffusion implements AutoCloseable {
         if (initImage == null) {
             throw new InvalidRequestException("img2img needs an init image, got null");
         }
+        usage.requireOpen();
         return new GenerationBuilder(this, Mode.IMG2IMG, prompt, initImage, null);
     }
 
@@ -144,6 +149,7 @@ public final class StableDiffusion implements AutoCloseable {
         if (initImage == null) {
             throw new InvalidRequestException("img2img needs an init image, got null");
         }
+        usage.requireOpen();
         return new GenerationBuilder(this, Mode.IMG2IMG, prompt, null, initImage);
     }
 
@@ -155,15 +161,22 @@ public final class StableDiffusion implements AutoCloseable {
      * @return a generation to run once, cancellable from any thread
      */
     public Generation newGeneration(GenerationRequest request) {
-        return new Generation(pipeline, request);
+        usage.requireOpen();
+        return new Generation(pipeline, usage, request);
     }
 
     /**
-     * Frees the networks' weights. Generations must not run, or be started, after this: wait for running ones to
-     * finish first. Closing twice is left to the backend.
+     * Frees the weights. Generations running at that moment are cancelled (each stops before its next denoising
+     * step and throws a {@link ModelClosedException}; one already decoding finishes and returns its result), and
+     * close waits for them before freeing anything, so it returns within about one step. Cancelling rather
+     * than waiting for whole generations keeps a close at shutdown prompt (a 50-step generation takes minutes
+     * on a CPU); freeing without waiting would pull the weights from under a running network call and crash
+     * the JVM. Afterwards starting a generation, or a new request, throws a {@link ModelClosedException}.
+     * Closing again does nothing. A close from a generation's own progress listener does not wait for that
+     * generation: the weights are freed when it has stopped.
      */
     @Override
     public void close() {
-        networks.close();
+        usage.close();
     }
 }

@@ -48,6 +48,19 @@ class PipelineInheritanceTest {
         }
     }
 
+    /** 72x40 pixels is a 9x5 latent, which the tiny UNet cannot halve evenly: the cut paths resize like the whole pass. */
+    @Test
+    void atASizeTheUNetDoesNotHalveEvenlyTheCutPassesEqualThePlainPass() {
+        float[] plain = latents(txt2img().size(72, 40), null);
+        for (String spec : List.of("block:1:interval=1", "block:2:interval=1", "block:4:interval=1",
+                "layer:deep:interval=1")) {
+            assertArrayEquals(plain, latents(txt2img().size(72, 40), spec), spec);
+        }
+        for (float v : latents(txt2img().size(72, 40), "deepcache")) {
+            assertTrue(Float.isFinite(v));
+        }
+    }
+
     @Test
     void reuseChangesTheImageButStaysFinite() {
         float[] plain = latents(txt2img(), null);

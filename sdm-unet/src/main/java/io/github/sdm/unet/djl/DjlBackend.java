@@ -95,6 +95,8 @@ public final class DjlBackend implements ModelBackend {
         PrecisionPlan plan = PrecisionPlan.of(options, unetConfig.upcastAttention(), vaeConfig.forceUpcast());
         requireRunnable(options, plan);
         if (options.threads() > 0) {
+            // the thread setting is a native call: the engine must have loaded its natives first
+            Engine.getEngine("PyTorch");
             JniUtils.setNumThreads(options.threads());
         }
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");

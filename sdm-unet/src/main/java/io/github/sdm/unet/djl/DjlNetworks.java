@@ -6,7 +6,10 @@ import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.spi.AutoencoderNetwork;
 import io.github.sdm.core.spi.DenoiserNetwork;
 import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.RequestSize;
 import io.github.sdm.core.spi.TextEncoderNetwork;
+import io.github.sdm.unet.config.AutoencoderKLConfig;
+import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
@@ -18,11 +21,15 @@ final class DjlNetworks implements DiffusionNetworks {
     private final DjlTextEncoder textEncoder;
     private final DjlDenoiser unet;
     private final DjlAutoencoder vae;
+    private final UNetConfig unetConfig;
+    private final AutoencoderKLConfig vaeConfig;
 
     /** @param plan the compute type of each network ({@link DjlBackend} has checked that it runs) */
     DjlNetworks(NDManager manager, CLIPTextModel clip, UNet2DConditionModel unet, AutoencoderKL vae,
             LoadOptions options, PrecisionPlan plan) {
         this.manager = manager;
+        this.unetConfig = unet.config();
+        this.vaeConfig = vae.config();
         ForwardContext context = ForwardContext.DEFAULT.withAttentionSliceSize(options.attentionSliceSize());
         this.textEncoder = new DjlTextEncoder(clip, manager, ForwardContext.DEFAULT.withComputePrecision(plan.textEncoder()));
         this.unet = new DjlDenoiser(unet, manager, context.withComputePrecision(plan.unet()));
@@ -42,6 +49,12 @@ final class DjlNetworks implements DiffusionNetworks {
     @Override
     public AutoencoderNetwork vae() {
         return vae;
+    }
+
+    /** From the UNet's and the VAE's configs: see {@link ActivationEstimate}. */
+    @Override
+    public long activationBytes(RequestSize size) {
+        return ActivationEstimate.bytes(unetConfig, vaeConfig, size);
     }
 
     @Override

@@ -224,7 +224,8 @@ public final class UNet2DConditionModel extends Network {
     /**
      * The UNet's noise (or v) prediction.
      *
-     * @param sample latents {@code [B, in_channels, H, W]}, H and W multiples of {@code 2^(blocks-1)}
+     * @param sample latents {@code [B, in_channels, H, W]}, any H and W: where a side is not divisible by the
+     *     total downscale, the upsamplers resize to the skip connections' sizes, as diffusers does
      * @param timestep a scalar or {@code [B]}, any numeric type, fractional values allowed
      * @param encoderHiddenStates text embedding {@code [B, M, cross_attention_dim]}
      * @return {@code [B, out_channels, H, W]}, attached to the manager of {@code sample}
@@ -310,7 +311,7 @@ public final class UNet2DConditionModel extends Network {
     private NDArray pass(ForwardContext ctx, NDArray sample, NDArray timestep, NDArray context, int depth,
             DeepBranchHook hook) {
         NDArray temb = embedTime(ctx, timestep, sample.getShape().get(0));
-        PassState path = new PassState(stem(ctx, sample));
+        PassState path = new PassState(stem(ctx, sample), totalDownscale());
         down(ctx, path, depth, temb, context);
         int firstShallowUpLayer = skipCount - depth;
         NDArray deep = hook.deepFeature(() -> {
@@ -330,15 +331,33 @@ public final class UNet2DConditionModel extends Network {
         return head(ctx, path.hidden);
     }
 
-    /** The hidden state of a pass and the skip connections produced so far (skip i at index i). */
+    /**
+     * The hidden state of a pass and the skip connections produced so far (skip i at index i). When the sample's
+     * sides are not divisible by the total downscale, a downsampler rounds an odd side up, so each upsampler
+     * resizes to the size of the skip it meets next instead of doubling (diffusers' {@code forward_upsample_size}).
+     */
     private static final class PassState {
         NDArray hidden;
         final List<NDArray> skips = new ArrayList<>();
+        final boolean upsampleToSkipSize;
 
-        PassState(NDArray stem) {
+        PassState(NDArray stem, int totalDownscale) {
             hidden = stem;
             skips.add(stem);
+            Shape s = stem.getShape();
+            upsampleToSkipSize = s.get(2) % totalDownscale != 0 || s.get(3) % totalDownscale != 0;
         }
+    }
+
+    /** The factor by which the down path shrinks the latent: one halving per downsampler. */
+    private int totalDownscale() {
+        return 1 << (int) downBlocks.stream().filter(b -> !b.downsamplers().isEmpty()).count();
+    }
+
+    /** The array whose size the upsampler of the up block ending at layer {@code end} resizes to, or null to double. */
+    private NDArray upsampleSize(PassState path, int end) {
+        int next = skipCount - 1 - end;
+        return path.upsampleToSkipSize && next >= 0 ? path.skips.get(next) : null;
     }
 
     /**
@@ -381,14 +400,14 @@ public final class UNet2DConditionModel extends Network {
                     for (int u = start; u < end; u++) {
                         skips.add(path.skips.get(skipCount - 1 - u));
                     }
-                    path.hidden = block.forward(ctx, path.hidden, skips, temb, context);
+                    path.hidden = block.forward(ctx, path.hidden, skips, temb, context, upsampleSize(path, end));
                 } else {
                     for (int u = Math.max(start, from); u < Math.min(end, to); u++) {
                         path.hidden = block.layer(ctx, u - start, path.hidden, path.skips.get(skipCount - 1 - u),
                                 temb, context);
                     }
                     if (to >= end && !block.upsamplers().isEmpty()) {
-                        path.hidden = block.upsample(ctx, path.hidden);
+                        path.hidden = block.upsample(ctx, path.hidden, upsampleSize(path, end));
                     }
                 }
             }
@@ -398,13 +417,8 @@ public final class UNet2DConditionModel extends Network {
 
     private void checkInputs(NDArray sample, NDArray timestep, NDArray context) {
         Shape s = sample.getShape();
-        int factor = 1 << (config.blockCount() - 1);
         if (s.dimension() != 4 || s.get(1) != config.inChannels()) {
             throw new InputShapeException("UNet sample must be [B, " + config.inChannels() + ", H, W], got " + s);
-        }
-        if (s.get(2) % factor != 0 || s.get(3) % factor != 0) {
-            throw new InputShapeException("UNet sample height and width must be multiples of " + factor
-                    + " (one halving per down block), got " + s);
         }
         long batch = s.get(0);
         long steps = timestep.getShape().size();

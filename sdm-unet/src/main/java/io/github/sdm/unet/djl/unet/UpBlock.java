@@ -71,12 +71,24 @@ public final class UpBlock extends Part {
      * @return the block's hidden state
      */
     public NDArray forward(ForwardContext ctx, NDArray hidden, List<NDArray> skips, NDArray temb, NDArray context) {
+        return forward(ctx, hidden, skips, temb, context, null);
+    }
+
+    /**
+     * The whole block, its upsampler resizing to {@code upsampleSize}'s last two sides (diffusers'
+     * {@code upsample_size}) instead of doubling, when that is not null.
+     */
+    public NDArray forward(ForwardContext ctx, NDArray hidden, List<NDArray> skips, NDArray temb, NDArray context,
+            NDArray upsampleSize) {
         if (skips.size() != resnets.size()) {
             throw new IllegalArgumentException(name() + " consumes " + resnets.size() + " skip connections, got "
                     + skips.size());
         }
         NDList inputs = new NDList(hidden, temb, context);
         inputs.addAll(skips);
+        if (upsampleSize != null && upsampler != null) {
+            inputs.add(upsampleSize);
+        }
         return forward(ctx, inputs).head();
     }
 
@@ -96,15 +108,21 @@ public final class UpBlock extends Part {
     }
 
     public NDArray upsample(ForwardContext ctx, NDArray hidden) {
+        return upsample(ctx, hidden, null);
+    }
+
+    /** The upsampler: to {@code size}'s last two sides, or 2x when {@code size} is null. */
+    public NDArray upsample(ForwardContext ctx, NDArray hidden, NDArray size) {
         if (upsampler == null) {
             throw new IllegalStateException(name() + " has no upsampler");
         }
-        return upsampler.forward(ctx, hidden);
+        return size == null ? upsampler.forward(ctx, hidden) : upsampler.forward(ctx, hidden, size);
     }
 
     /**
      * Inputs: {@code hidden}, {@code temb}, {@code context}, then the {@link #layerCount()} skips in
-     * consumption order. Output: the block's hidden state.
+     * consumption order, then optionally the array whose size the upsampler resizes to. Output: the block's
+     * hidden state.
      */
     @Override
     protected NDList compute(ForwardContext ctx, NDList inputs) {
@@ -113,7 +131,8 @@ public final class UpBlock extends Part {
             h = layer(ctx, j, h, inputs.get(3 + j), inputs.get(1), inputs.get(2));
         }
         if (upsampler != null) {
-            h = upsampler.forward(ctx, h);
+            int sizeAt = 3 + resnets.size();
+            h = upsample(ctx, h, inputs.size() > sizeAt ? inputs.get(sizeAt) : null);
         }
         return new NDList(h);
     }
