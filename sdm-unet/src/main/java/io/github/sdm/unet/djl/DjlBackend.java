@@ -85,6 +85,7 @@ public final class DjlBackend implements ModelBackend {
 
     @Override
     public DiffusionNetworks load(ModelLocation location, LoadOptions options) {
+        DjlEngineSetup.beforeEngineStart(!options.device().equals("cpu"));
         Device device = device(options);
         Path textFolder = component(location, "text_encoder");
         Path unetFolder = component(location, "unet");
