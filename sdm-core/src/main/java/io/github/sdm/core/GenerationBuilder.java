@@ -41,6 +41,11 @@ public final class GenerationBuilder {
         return this;
     }
 
+    /**
+     * Sampling steps; {@value GenerationRequest#DEFAULT_STEPS} when not set, diffusers' default and the
+     * {@code sdm} command line's (see {@link GenerationRequest#DEFAULT_STEPS}); fast multistep samplers such as
+     * {@code dpmpp_2m} usually need only 20 to 25.
+     */
     public GenerationBuilder steps(int count) {
         request.steps(count);
         return this;

@@ -1,6 +1,7 @@
 package io.github.sdm.bench.cli;
 
 import io.github.sdm.core.GenerationBuilder;
+import io.github.sdm.core.GenerationRequest;
 import io.github.sdm.core.GenerationResult;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.error.InvalidRequestException;
@@ -49,7 +50,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--negative", defaultValue = "", description = "What to avoid (classifier-free guidance).")
     String negative;
 
-    @Option(names = "--steps", defaultValue = "20", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "" + GenerationRequest.DEFAULT_STEPS, description = "Sampling steps "
+            + "(default: ${DEFAULT-VALUE}, diffusers' default and the Java API's; dpmpp_2m and unipc usually need "
+            + "only 20 to 25).")
     int steps;
 
     @Option(names = "--guidance", defaultValue = "7.5", description = "Guidance scale; <= 1 turns guidance off (default: ${DEFAULT-VALUE}).")

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.bench.cli.CliRunner.Result;
+import io.github.sdm.core.GenerationRequest;
+import io.github.sdm.core.Mode;
 import io.github.sdm.core.image.PngFiles;
 import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.safetensors.SafetensorsFile;
@@ -157,6 +159,16 @@ class GenerateCommandTest {
         Result image = run("generate", "--model", MODEL, "--prompt", "x", "--init-image", dir.resolve("no.png").toString());
         assertEquals(2, image.code());
         assertTrue(image.err().contains("no.png"), image.err());
+    }
+
+    /** The command line and the API take the same number of steps when none is given (they used to differ: 20, 50). */
+    @Test
+    void theDefaultStepsAreTheApisDefault(@TempDir Path dir) {
+        Result r = run("generate", "--model", MODEL, "--prompt", "x", "--seed", "1", "--out",
+                dir.resolve("d.png").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("seed 1, 50 steps in"), r.out());
+        assertEquals(50, GenerationRequest.builder(Mode.TXT2IMG, "x").build().steps());
     }
 
     /** A path that cannot be written fails before the model loads: here the model does not even exist. */
