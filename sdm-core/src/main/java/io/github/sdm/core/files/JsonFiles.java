@@ -33,7 +33,9 @@ public final class JsonFiles {
     /**
      * The JSON value of {@code path}, which must be a regular file (or a link to one).
      *
+     * @param path the file to read
      * @param what what the file holds, for the "not found" message ("config file", "tokenizer vocabulary")
+     * @return the parsed value (a {@code JsonNull} for an empty file)
      * @throws ModelFormatException naming the file when it is missing, unreadable, not a regular file or not JSON
      */
     public static JsonElement read(Path path, String what) {
@@ -52,8 +54,11 @@ public final class JsonFiles {
     }
 
     /**
-     * The JSON value of {@code text}; {@code source} names it in errors (a file name, say).
+     * The JSON value of {@code text}.
      *
+     * @param text the JSON text
+     * @param source how errors name the text (a file name, say)
+     * @return the parsed value (a {@code JsonNull} for empty text)
      * @throws ModelFormatException {@code <source>: malformed JSON at line L, column C: <what is wrong>}
      */
     public static JsonElement parse(String text, String source) {
