@@ -100,9 +100,11 @@ final class DiffusionPipeline {
 
     private static FloatTensor step(GenerationRequest request, SamplingRun sampler, FloatTensor prediction,
             FloatTensor latents, int call) {
-        float[] guided = request.usesGuidance()
-                ? ClassifierFreeGuidance.combine(prediction.data(), (float) request.guidanceScale())
-                : prediction.data();
+        float[] guided = prediction.data();
+        if (request.usesGuidance()) {
+            guided = ClassifierFreeGuidance.combine(prediction.data(), (float) request.guidanceScale());
+            ClassifierFreeGuidance.requireInRange(prediction.data(), guided, request.guidanceScale(), call + 1);
+        }
         return latents.withData(sampler.step(guided, call, latents.data()));
     }
 

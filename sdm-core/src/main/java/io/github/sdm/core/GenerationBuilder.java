@@ -58,9 +58,10 @@ public final class GenerationBuilder {
     }
 
     /**
-     * The number of denoising steps (diffusers' {@code num_inference_steps}); default 50. For img2img only the
-     * last {@code strength} of them run. Multi-call samplers (Heun, PNDM's warm-up) call the UNet more often than
-     * this.
+     * The number of denoising steps (diffusers' {@code num_inference_steps}); {@value GenerationRequest#DEFAULT_STEPS}
+     * when not set, diffusers' default and the {@code sdm} command line's (see {@link GenerationRequest#DEFAULT_STEPS});
+     * fast multistep samplers such as {@code dpmpp_2m} usually need only 20 to 25. For img2img only the last
+     * {@code strength} of them run. Multi-call samplers (Heun, PNDM's warm-up) call the UNet more often than this.
      *
      * @param count at least 1 and at most the model's {@code num_train_timesteps} (1000 for Stable Diffusion;
      *     the upper bound is checked when the generation runs)

@@ -166,6 +166,22 @@ class StableDiffusionApiTest {
         assertTrue(e.getMessage().contains("step 3"), e.getMessage());
     }
 
+    /**
+     * A huge guidance scale used to end in "latents contain NaN" a step later; now the step it overflows names
+     * the scale. The fake UNet's halves differ by at most 1 (0.001 per marker unit), so the guided prediction
+     * reaches about 1e30 at step 1, beyond float32's normalizable 1.8e19.
+     */
+    @Test
+    void aGuidanceScaleThatOverflowsIsNamed() {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> sd.txt2img("a cat").negativePrompt("blurry").guidance(1e30).steps(4).sampler("ddim").seed(1)
+                        .generate());
+        assertTrue(e.getMessage().startsWith("guidance scale 1.0E30 is out of range: at step 1 the guided "
+                + "prediction uncond + scale * (cond - uncond) reaches "), e.getMessage());
+        assertTrue(e.getMessage().contains("diffusers' usual values are 1 to 20"), e.getMessage());
+        sd.txt2img("a cat").negativePrompt("blurry").guidance(1e4).steps(4).sampler("ddim").seed(1).generate();
+    }
+
     @Test
     void aTooLongPromptIsTruncatedNotRejected() {
         String longPrompt = "a very detailed painting of a cat ".repeat(20);

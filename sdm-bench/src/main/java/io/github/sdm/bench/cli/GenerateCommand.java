@@ -1,6 +1,7 @@
 package io.github.sdm.bench.cli;
 
 import io.github.sdm.core.GenerationBuilder;
+import io.github.sdm.core.GenerationRequest;
 import io.github.sdm.core.GenerationResult;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.error.InvalidRequestException;
@@ -49,7 +50,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--negative", defaultValue = "", description = "What to avoid (classifier-free guidance).")
     String negative;
 
-    @Option(names = "--steps", defaultValue = "20", description = "Sampling steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "" + GenerationRequest.DEFAULT_STEPS, description = "Sampling steps "
+            + "(default: ${DEFAULT-VALUE}, diffusers' default and the Java API's; dpmpp_2m and unipc usually need "
+            + "only 20 to 25).")
     int steps;
 
     @Option(names = "--guidance", defaultValue = "7.5", description = "Guidance scale; <= 1 turns guidance off (default: ${DEFAULT-VALUE}).")
@@ -80,7 +83,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", description = "Images per prompt (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--out", defaultValue = "sdm-out.png", description = "Output PNG; with --batch > 1, -N is added before .png (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "sdm-out.png", description = "Output image: .png (settings in a PNG text "
+            + "chunk) or .jpg/.jpeg (settings in the JPEG comment); with --batch > 1, -N is added before the extension. "
+            + "Checked before the model loads (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--init-latents", description = "txt2img: start from the tensor 'latents' of this safetensors file.")
@@ -119,9 +124,14 @@ final class GenerateCommand implements Callable<Integer> {
         ModelLocation location = checkpoint != null ? ModelLocation.singleFile(checkpoint, folder)
                 : ModelLocation.folder(folder);
         LoadOptions options = LoadOptions.defaults().withThreads(threads).withDevice(device).withBackend(backend);
-        // bad options and images fail before the load
+        // bad options, images and output paths fail before the load
         Map<String, Object> samplerSettings = samplerSettings();
         BufferedImage init = initImage != null ? readImage(initImage) : null;
+        ImageOutput output = ImageOutput.of("--out", out);
+        WritableFiles.require("--out", batch > 1 ? output.numbered(0).path() : output.path());
+        if (saveLatents != null) {
+            WritableFiles.require("--save-latents", saveLatents);
+        }
         try (StableDiffusion sd = StableDiffusion.load(location, options)) {
             GenerationBuilder builder = init != null ? sd.img2img(init, prompt).strength(strength)
                     : sd.txt2img(prompt);
@@ -138,7 +148,7 @@ final class GenerateCommand implements Callable<Integer> {
                 builder.initialLatents(readLatents(initLatents));
             }
             GenerationResult result = builder.generate();
-            writeImages(result, stdout);
+            writeImages(result, output, stdout);
             if (saveLatents != null) {
                 FloatTensor latents = result.finalLatents();
                 long[] shape = java.util.Arrays.stream(latents.shape()).asLongStream().toArray();
@@ -151,23 +161,18 @@ final class GenerateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void writeImages(GenerationResult result, PrintWriter stdout) throws IOException {
+    /** One file per image: {@code --out} itself for one image, numbered files for a batch. */
+    private void writeImages(GenerationResult result, ImageOutput output, PrintWriter stdout) {
         String settings = String.format("%s%nNegative prompt: %s%nSteps: %d, Sampler: %s, CFG scale: %s, Seed: %d, Size: %dx%d",
                 prompt, negative, steps, sampler, guidance, result.seed(), result.images().get(0).getWidth(),
                 result.images().get(0).getHeight())
                 + (clipSkip == 1 ? "" : ", Clip skip: " + clipSkip)
                 + (cache == null ? "" : ", Cache: " + FeatureInheritance.parse(cache).spec());
         for (int i = 0; i < result.images().size(); i++) {
-            Path target = result.images().size() == 1 ? out : numbered(out, i);
-            PngFiles.write(result.images().get(i), target, Map.of("parameters", settings));
-            stdout.println("wrote " + target.toAbsolutePath());
+            ImageOutput file = result.images().size() == 1 ? output : output.numbered(i);
+            file.write(result.images().get(i), settings);
+            stdout.println("wrote " + file.path().toAbsolutePath());
         }
-    }
-
-    private static Path numbered(Path path, int index) {
-        String name = path.getFileName().toString();
-        String stem = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-        return path.resolveSibling(stem + "-" + index + ".png");
     }
 
     private Map<String, Object> samplerSettings() {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.bench.cli.CliRunner.Result;
+import io.github.sdm.core.GenerationRequest;
+import io.github.sdm.core.Mode;
 import io.github.sdm.core.image.PngFiles;
 import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.safetensors.SafetensorsFile;
@@ -13,11 +15,16 @@ import io.github.sdm.core.safetensors.TensorSource;
 import io.github.sdm.core.testkit.TestData;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -152,6 +159,60 @@ class GenerateCommandTest {
         Result image = run("generate", "--model", MODEL, "--prompt", "x", "--init-image", dir.resolve("no.png").toString());
         assertEquals(2, image.code());
         assertTrue(image.err().contains("no.png"), image.err());
+    }
+
+    /** The command line and the API take the same number of steps when none is given (they used to differ: 20, 50). */
+    @Test
+    void theDefaultStepsAreTheApisDefault(@TempDir Path dir) {
+        Result r = run("generate", "--model", MODEL, "--prompt", "x", "--seed", "1", "--out",
+                dir.resolve("d.png").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("seed 1, 50 steps in"), r.out());
+        assertEquals(50, GenerationRequest.builder(Mode.TXT2IMG, "x").build().steps());
+    }
+
+    /** A path that cannot be written fails before the model loads: here the model does not even exist. */
+    @Test
+    void anUnwritableOutputFailsBeforeTheLoad(@TempDir Path dir) {
+        String noModel = dir.resolve("no-model").toString();
+        Path missing = dir.resolve("missing");
+        Result out = run("generate", "--model", noModel, "--prompt", "x", "--out", missing.resolve("a.png").toString());
+        assertEquals(2, out.code(), out.err());
+        assertEquals("error: --out: the folder " + missing + " of " + missing.resolve("a.png") + " does not exist",
+                out.err().strip());
+        Result latents = run("generate", "--model", noModel, "--prompt", "x", "--out", dir.resolve("a.png").toString(),
+                "--save-latents", missing.resolve("l.safetensors").toString());
+        assertEquals(2, latents.code(), latents.err());
+        assertEquals("error: --save-latents: the folder " + missing + " of " + missing.resolve("l.safetensors")
+                + " does not exist", latents.err().strip());
+        Result batch = run("generate", "--model", noModel, "--prompt", "x", "--batch", "2",
+                "--out", missing.resolve("b.png").toString());
+        assertTrue(batch.err().startsWith("error: --out: the folder " + missing + " of "), batch.err());
+        Result webp = run("generate", "--model", noModel, "--prompt", "x", "--out", dir.resolve("a.webp").toString());
+        assertEquals("error: --out: " + dir.resolve("a.webp") + " has no image extension sdm writes: end it in .png "
+                + "(settings kept as PNG text) or .jpg/.jpeg (settings kept as a JPEG comment)", webp.err().strip());
+    }
+
+    /** {@code --out x.jpg} writes a JPEG (it used to write PNG bytes), with the settings in its comment segment. */
+    @Test
+    void aJpgOutputIsAJpegWithTheSettingsInItsComment(@TempDir Path dir) throws IOException {
+        Path jpg = dir.resolve("apple.jpg");
+        Result r = run("generate", "--model", MODEL, "--prompt", "a red äpple", "--steps", "2", "--seed", "4",
+                "--out", jpg.toString());
+        assertEquals(0, r.code(), r.err());
+        byte[] bytes = Files.readAllBytes(jpg);
+        assertEquals(List.of(0xFF, 0xD8, 0xFF), List.of(bytes[0] & 0xFF, bytes[1] & 0xFF, bytes[2] & 0xFF), "JPEG start");
+        try (ImageInputStream in = ImageIO.createImageInputStream(jpg.toFile())) {
+            ImageReader reader = ImageIO.getImageReaders(in).next();
+            reader.setInput(in);
+            assertEquals("jpeg", reader.getFormatName().toLowerCase(java.util.Locale.ROOT));
+            assertEquals(64, reader.getWidth(0));
+            IIOMetadataNode root = (IIOMetadataNode) reader.getImageMetadata(0).getAsTree("javax_imageio_jpeg_image_1.0");
+            IIOMetadataNode comment = (IIOMetadataNode) root.getElementsByTagName("com").item(0);
+            String settings = new String((byte[]) comment.getUserObject(), StandardCharsets.UTF_8);
+            assertTrue(settings.startsWith("a red äpple\nNegative prompt: \nSteps: 2, Sampler: dpmpp_2m"), settings);
+            reader.dispose();
+        }
     }
 
     @Test

@@ -1,20 +1,11 @@
 package io.github.sdm.core.model;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
 import io.github.sdm.core.error.ModelFormatException;
-import java.io.IOException;
-import java.io.Reader;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.github.sdm.core.files.JsonFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,8 +21,8 @@ import java.util.List;
  *   <li>{@code <source>: '<key>' = <value as JSON>: <why>} (wrong type, unsupported or invalid value; list
  *       elements are named {@code '<key>[i]'}), or {@code <source>: '<key>' (absent): <why>} when the
  *       default of an absent key does not fit</li>
- *   <li>{@code <source>: <message>} (whole-file problems: not found, malformed JSON, not an object, or a
- *       check spanning several keys)</li>
+ *   <li>{@code <source>: <message>} (whole-file problems: not found, not a regular file, malformed JSON with
+ *       its line and column, not an object, or a check spanning several keys)</li>
  * </ul>
  *
  * <p>An explicit {@code null} is a value, not absence: {@link #isNull} and {@link #contains} tell them
@@ -42,8 +33,6 @@ import java.util.List;
  * {@code NaN} (diffusers does for e.g. {@code lambda_min_clipped}); {@link #number} reads them.
  */
 public final class ConfigFile {
-    private static final Gson GSON = new Gson();
-
     private final String source;
     private final Path path;
     private final JsonObject json;
@@ -65,23 +54,16 @@ public final class ConfigFile {
     }
 
     /**
-     * Reads and parses a config file (UTF-8, lenient JSON); errors name {@code path}.
+     * Reads and parses a config file (UTF-8, lenient JSON); errors name {@code path}, and a malformed one its line
+     * and column. Only a regular file (or a link to one) is read: a named pipe would block the load.
      *
      * @param path the config file
      * @return the config
-     * @throws ModelFormatException if the file is missing or unreadable, is not valid JSON, or does not hold a JSON
-     *     object
+     * @throws ModelFormatException if the file is missing, not a regular file or unreadable, is not valid JSON, or
+     *     does not hold a JSON object
      */
     public static ConfigFile read(Path path) {
-        String text;
-        try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ModelFormatException(path + ": config file not found");
-        } catch (IOException e) {
-            throw new ModelFormatException(path + ": cannot read config file: " + e.getMessage(), e);
-        }
-        return new ConfigFile(path.toString(), path, parseObject(text, path.toString()));
+        return new ConfigFile(path.toString(), path, object(JsonFiles.read(path, "config file"), path.toString()));
     }
 
     /**
@@ -93,18 +75,10 @@ public final class ConfigFile {
      * @throws ModelFormatException if the text is not valid JSON or does not hold a JSON object
      */
     public static ConfigFile parse(String text, String source) {
-        return new ConfigFile(source, null, parseObject(text, source));
+        return new ConfigFile(source, null, object(JsonFiles.parse(text, source), source));
     }
 
-    private static JsonObject parseObject(String text, String source) {
-        JsonElement element;
-        try (Reader reader = new StringReader(text)) {
-            JsonReader jsonReader = new JsonReader(reader);
-            jsonReader.setStrictness(Strictness.LENIENT);
-            element = GSON.getAdapter(JsonElement.class).read(jsonReader);
-        } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw new ModelFormatException(source + ": malformed JSON: " + firstLine(e.getMessage()), e);
-        }
+    private static JsonObject object(JsonElement element, String source) {
         if (element == null || !element.isJsonObject()) {
             throw new ModelFormatException(source + ": expected a JSON object");
         }
@@ -458,14 +432,6 @@ public final class ConfigFile {
             }
         }
         throw invalid(key, v, "expected a number");
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unexpected end of file";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     @Override

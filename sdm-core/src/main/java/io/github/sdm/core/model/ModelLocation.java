@@ -125,14 +125,20 @@ public record ModelLocation(Path folder, Path checkpoint, Map<String, Path> comp
     }
 
     /**
-     * Fails with a clear message when the folder, checkpoint or a component folder is missing or holds no model.
+     * Fails with a clear message when the folder, checkpoint or a component folder is missing, when a file is
+     * given as the model folder, or when the folder holds no model.
      *
-     * @throws ModelFormatException if the folder is missing or has no {@code model_index.json}, the checkpoint is not
-     *     a file, or a component folder is missing
+     * @throws ModelFormatException if the folder is missing, is a file, or has no {@code model_index.json}, the
+     *     checkpoint is not a file, or a component folder is missing
      */
     public void requireExists() {
-        if (folder == null || !Files.isDirectory(folder)) {
+        if (folder == null || !Files.exists(folder)) {
             throw new ModelFormatException("Model folder not found: " + folder);
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new ModelFormatException("The model folder " + folder + " is a file, not a folder: give a diffusers "
+                    + "folder (with model_index.json)" + (isSingleFile() ? ""
+                    : "; a single-file checkpoint is given as the checkpoint, with such a folder for its configs"));
         }
         if (!Files.isRegularFile(folder.resolve("model_index.json"))) {
             throw new ModelFormatException("Not a diffusers model folder (no model_index.json): " + folder);

@@ -2,16 +2,10 @@ package io.github.sdm.core.safetensors;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.github.sdm.core.error.ModelFormatException;
-import io.github.sdm.core.files.RegularFiles;
-import java.io.IOException;
-import java.io.Reader;
+import io.github.sdm.core.files.JsonFiles;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -114,18 +108,14 @@ public final class SafetensorsWeights implements AutoCloseable {
     }
 
     private static JsonObject readIndex(Path index) {
-        RegularFiles.check(index, ModelFormatException::new);
-        try (Reader reader = Files.newBufferedReader(index, StandardCharsets.UTF_8)) {
-            JsonElement json = JsonParser.parseReader(reader);
-            if (!json.isJsonObject()) {
-                throw new ModelFormatException(index + ": shard index is not a JSON object");
-            }
-            return json.getAsJsonObject();
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(index)) {
             throw new ModelFormatException("Shard index not found: " + index);
-        } catch (IOException | JsonParseException e) {
-            throw new ModelFormatException(index + ": cannot read shard index: " + e.getMessage(), e);
         }
+        JsonElement json = JsonFiles.read(index, "shard index");
+        if (!json.isJsonObject()) {
+            throw new ModelFormatException(index + ": shard index is not a JSON object");
+        }
+        return json.getAsJsonObject();
     }
 
     private static Map<String, String> indexMetadata(JsonObject json) {

@@ -2,14 +2,12 @@ package io.github.sdm.core.tokenizer;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.error.SdmException;
+import io.github.sdm.core.files.JsonFiles;
 import io.github.sdm.core.files.RegularFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -243,15 +241,10 @@ public final class ClipTokenizer {
     }
 
     private static Map<String, Integer> readVocab(Path file) {
-        RegularFiles.check(file, ModelFormatException::new);
-        JsonElement json;
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            json = JsonParser.parseReader(reader);
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(file)) {
             throw new ModelFormatException("Tokenizer vocabulary not found: " + file);
-        } catch (IOException | JsonParseException e) {
-            throw new ModelFormatException(file + ": cannot read the tokenizer vocabulary: " + e.getMessage(), e);
         }
+        JsonElement json = JsonFiles.read(file, "tokenizer vocabulary");
         if (!json.isJsonObject() || json.getAsJsonObject().size() == 0) {
             throw new ModelFormatException(file + ": the vocabulary must be a non-empty JSON object (token -> id)");
         }

@@ -2,14 +2,9 @@ package io.github.sdm.core.tokenizer;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.error.SdmException;
-import io.github.sdm.core.files.RegularFiles;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
+import io.github.sdm.core.files.JsonFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -95,15 +90,10 @@ public record TokenizerSettings(int maxLength, String bosToken, String eosToken,
         if (!Files.exists(file)) {
             return new JsonObject();
         }
-        RegularFiles.check(file, ModelFormatException::new);
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            JsonElement json = JsonParser.parseReader(reader);
-            if (!json.isJsonObject()) {
-                throw new ModelFormatException(file + ": expected a JSON object");
-            }
-            return json.getAsJsonObject();
-        } catch (IOException | JsonParseException e) {
-            throw new ModelFormatException(file + ": cannot read tokenizer settings: " + e.getMessage(), e);
+        JsonElement json = JsonFiles.read(file, "tokenizer settings");
+        if (!json.isJsonObject()) {
+            throw new ModelFormatException(file + ": expected a JSON object");
         }
+        return json.getAsJsonObject();
     }
 }

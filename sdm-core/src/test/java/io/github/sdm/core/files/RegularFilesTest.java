@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.image.PngFiles;
+import io.github.sdm.core.model.ConfigFile;
 import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.core.tokenizer.ClipTokenizer;
@@ -54,6 +55,12 @@ class RegularFilesTest {
         Files.copy(clip.resolve("merges.txt"), merges);
         Path config = namedPipe("tokenizer/tokenizer_config.json");
         assertRefused(config, "a named pipe (FIFO)", ModelFormatException.class, () -> ClipTokenizer.load(folder));
+    }
+
+    @Test
+    void aNamedPipeAsConfigIsRefused() throws Exception {
+        Path pipe = namedPipe("config.json");
+        assertRefused(pipe, "a named pipe (FIFO)", ModelFormatException.class, () -> ConfigFile.read(pipe));
     }
 
     @Test

@@ -70,7 +70,7 @@ class SafetensorsWeightsTest {
                 "'x'", "must name a shard file");
         Files.writeString(index, "{\"weight_map\":");
         assertMessage(assertThrows(ModelFormatException.class, () -> SafetensorsWeights.open(index)), index,
-                "cannot read shard index");
+                "malformed JSON at line 1, column 15: the text ends too early");
         Path absent = dir.resolve("absent.safetensors.index.json");
         assertMessage(assertThrows(ModelFormatException.class, () -> SafetensorsWeights.open(absent)), absent,
                 "not found");

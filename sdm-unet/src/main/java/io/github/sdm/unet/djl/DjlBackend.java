@@ -50,7 +50,10 @@ public final class DjlBackend implements ModelBackend {
         return PRIORITY;
     }
 
-    /** Safetensors only: a single-file {@code .safetensors} checkpoint or component folders of safetensors. */
+    /**
+     * Safetensors only: a single-file {@code .safetensors} checkpoint or component folders of safetensors; the
+     * folders of the text encoder, UNet and VAE must exist (they hold the configs).
+     */
     @Override
     public LoadVerdict canLoad(ModelLocation location) {
         if (location.isSingleFile() && !location.checkpoint().getFileName().toString().endsWith(".safetensors")) {
@@ -58,10 +61,16 @@ public final class DjlBackend implements ModelBackend {
                     + " is not a .safetensors file (pickled .ckpt files are not read)");
         }
         for (String name : NETWORKS) {
+            Path folder = location.componentFolder(name);
+            if (!Files.isDirectory(folder)) {
+                // even a single-file checkpoint takes each network's config from its folder
+                return LoadVerdict.no(location.isOverridden(name) ? "the " + name + " folder " + folder + " is missing"
+                        : name + "/ is missing (the folder of the " + name + "'s config.json"
+                                + (location.isSingleFile() ? ")" : " and weights)"));
+            }
             if (location.isSingleFile() && !location.isOverridden(name)) {
                 continue;
             }
-            Path folder = location.componentFolder(name);
             Optional<String> onnx = fileEndingWith(folder, ".onnx");
             if (onnx.isPresent() && fileEndingWith(folder, ".safetensors").isEmpty()
                     && fileEndingWith(folder, ".safetensors.index.json").isEmpty()) {
@@ -85,6 +94,7 @@ public final class DjlBackend implements ModelBackend {
 
     @Override
     public DiffusionNetworks load(ModelLocation location, LoadOptions options) {
+        DjlEngineSetup.beforeEngineStart(!options.device().equals("cpu"));
         Device device = device(options);
         Path textFolder = component(location, "text_encoder");
         Path unetFolder = component(location, "unet");

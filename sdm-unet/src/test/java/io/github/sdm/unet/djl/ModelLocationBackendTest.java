@@ -104,6 +104,19 @@ class ModelLocationBackendTest {
         assertTrue(e.getMessage().contains("'vae'") && e.getMessage().contains(missing.toString()), e.getMessage());
     }
 
+    /** A folder without unet/ is refused naming the missing folder, not with a generic "cannot load". */
+    @Test
+    void aMissingUNetFolderIsNamed() throws IOException {
+        Path model = dir.resolve("no-unet");
+        for (String name : List.of("scheduler", "tokenizer", "text_encoder", "vae")) {
+            copyFolder(MODEL.resolve(name), model.resolve(name));
+        }
+        Files.copy(MODEL.resolve("model_index.json"), model.resolve("model_index.json"));
+        SdmException e = assertThrows(SdmException.class, () -> StableDiffusion.load(model));
+        assertEquals("No backend can load " + model + ": djl: unet/ is missing (the folder of the unet's config.json"
+                + " and weights)", e.getMessage());
+    }
+
     /** An ONNX export is not claimed: the error says which backend refused and why. */
     @Test
     void anOnnxExportIsNotClaimedAndTheReasonIsGiven() throws IOException {
