@@ -8,45 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.nn.PartInterceptor;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Interceptors stack: {@code outer.andThen(inner)} and {@link ForwardContext#withOuterInterceptor}. */
-class InterceptorChainTest {
-    private static NDManager manager;
-    private static UNet2DConditionModel unet;
-    private static NDArray sample;
-    private static NDArray timestep;
-    private static NDArray context;
-
-    @BeforeAll
-    static void load() {
-        manager = NDManager.newBaseManager();
-        unet = UNet2DConditionModel.load(UNetFixtures.folder("unet-sd15"), manager);
-        try (SafetensorsFile ref = SafetensorsFile.open(UNetFixtures.folder("unet-sd15").resolve("reference.safetensors"))) {
-            sample = UNetFixtures.tensor(ref, "sample", manager);
-            timestep = UNetFixtures.tensor(ref, "timestep", manager);
-            context = UNetFixtures.tensor(ref, "encoder_hidden_states", manager);
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        unet.close();
-        manager.close();
-    }
-
+class InterceptorChainTest extends UNetFixtureCalls {
     /** Records "tag name" on entry, then computes. */
-    private static PartInterceptor recorder(String tag, List<String> log) {
+    private PartInterceptor recorder(String tag, List<String> log) {
         return (name, inputs, compute) -> {
             log.add(tag + " " + name);
             return compute.apply(inputs);

@@ -7,43 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.nn.PartInterceptor;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The early freeing of intermediate activations inside the UNet never frees what an interceptor kept or
  * returned, and never changes a value.
  */
-class UNetInterceptionTest {
-    private static NDManager manager;
-    private static UNet2DConditionModel unet;
-    private static NDArray sample;
-    private static NDArray timestep;
-    private static NDArray context;
-
-    @BeforeAll
-    static void load() {
-        manager = NDManager.newBaseManager();
-        unet = UNet2DConditionModel.load(UNetFixtures.folder("unet-sd15"), manager);
-        try (SafetensorsFile ref = SafetensorsFile.open(UNetFixtures.folder("unet-sd15").resolve("reference.safetensors"))) {
-            sample = UNetFixtures.tensor(ref, "sample", manager);
-            timestep = UNetFixtures.tensor(ref, "timestep", manager);
-            context = UNetFixtures.tensor(ref, "encoder_hidden_states", manager);
-        }
-    }
-
-    @AfterAll
-    static void release() {
-        unet.close();
-        manager.close();
-    }
-
+class UNetInterceptionTest extends UNetFixtureCalls {
     @Test
     void leavesEveryInputAndOutputThatAnInterceptorKeptIntact() {
         try (NDManager cache = manager.newSubManager()) {

@@ -11,7 +11,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.djl.nn.Attention;
 import io.github.sdm.unet.djl.nn.ForwardContext;
@@ -25,35 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Parts by name, interception, running parts alone, the shallow/deep split and memory hygiene. */
-class UNetStructureTest {
-    private static NDManager manager;
-    private static UNet2DConditionModel unet;
-    private static NDArray sample;
-    private static NDArray timestep;
-    private static NDArray context;
-
-    @BeforeAll
-    static void load() {
-        manager = NDManager.newBaseManager();
-        unet = UNet2DConditionModel.load(UNetFixtures.folder("unet-sd15"), manager);
-        try (SafetensorsFile ref = SafetensorsFile.open(UNetFixtures.folder("unet-sd15").resolve("reference.safetensors"))) {
-            sample = UNetFixtures.tensor(ref, "sample", manager);
-            timestep = UNetFixtures.tensor(ref, "timestep", manager);
-            context = UNetFixtures.tensor(ref, "encoder_hidden_states", manager);
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        unet.close();
-        manager.close();
-    }
-
+class UNetStructureTest extends UNetFixtureCalls {
     @Test
     void partsAreNamedByCheckpointKeyPrefix() {
         List<String> names = unet.partNames();
@@ -130,7 +104,7 @@ class UNetStructureTest {
     }
 
     /** A hook at depth {@code k} that computes the deep branch and keeps a copy of its feature in {@code kept[0]}. */
-    private static DeepBranchHook capturing(int k, NDManager keep, NDArray[] kept) {
+    private DeepBranchHook capturing(int k, NDManager keep, NDArray[] kept) {
         return new DeepBranchHook() {
             @Override
             public int depth(UNet2DConditionModel u) {
@@ -148,7 +122,7 @@ class UNetStructureTest {
     }
 
     /** A hook at depth {@code k} that never runs the deep branch and hands out {@code feature} instead. */
-    private static DeepBranchHook reusing(int k, NDArray feature) {
+    private DeepBranchHook reusing(int k, NDArray feature) {
         return new DeepBranchHook() {
             @Override
             public int depth(UNet2DConditionModel u) {
@@ -254,7 +228,7 @@ class UNetStructureTest {
     }
 
     /** The shape of {@code part}'s output in a full pass on the fixture's inputs. */
-    private static Shape outputShape(String part) {
+    private Shape outputShape(String part) {
         List<Shape> shapes = new ArrayList<>();
         unet.forward(sample, timestep, context, ForwardContext.of((name, in, compute) -> {
             NDList out = compute.apply(in);
@@ -267,7 +241,7 @@ class UNetStructureTest {
         return shapes.get(0);
     }
 
-    private static NDList copy(NDList list, NDManager owner) {
+    private NDList copy(NDList list, NDManager owner) {
         NDList out = new NDList();
         for (NDArray a : list) {
             NDArray c = a.duplicate();

@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.error.ModelFormatException;
-import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.safetensors.SafetensorsWeights;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.djl.nn.Conv2d;
@@ -19,40 +17,13 @@ import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.weights.WeightSource;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** UNet variants: no mid block (BK-SDM students) and another convolution kind in the resnets. */
-class UNetVariantsTest {
-    private static final Path FOLDER = UNetFixtures.folder("unet-sd15");
-    private static NDManager manager;
-    private static UNet2DConditionModel unet;
-    private static NDArray sample;
-    private static NDArray timestep;
-    private static NDArray context;
-
-    @BeforeAll
-    static void load() {
-        manager = NDManager.newBaseManager();
-        unet = UNet2DConditionModel.load(FOLDER, manager);
-        try (SafetensorsFile ref = SafetensorsFile.open(FOLDER.resolve("reference.safetensors"))) {
-            sample = UNetFixtures.tensor(ref, "sample", manager);
-            timestep = UNetFixtures.tensor(ref, "timestep", manager);
-            context = UNetFixtures.tensor(ref, "encoder_hidden_states", manager);
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        unet.close();
-        manager.close();
-    }
-
+class UNetVariantsTest extends UNetFixtureCalls {
     /** The fixture's config with {@code mid_block_type} set to {@code value} (raw JSON). */
-    private static UNetConfig configWithMidBlockType(String value) throws IOException {
+    private UNetConfig configWithMidBlockType(String value) throws IOException {
         String json = Files.readString(FOLDER.resolve("config.json"));
         String edited = json.replace("\"mid_block_type\": \"UNetMidBlock2DCrossAttn\"", "\"mid_block_type\": " + value);
         assertFalse(edited.equals(json), "the fixture names its mid block type");
