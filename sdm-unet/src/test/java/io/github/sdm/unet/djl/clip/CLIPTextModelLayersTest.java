@@ -13,38 +13,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import io.github.sdm.core.error.InvalidRequestException;
-import io.github.sdm.core.safetensors.SafetensorsFile;
-import io.github.sdm.core.testkit.TestData;
-import io.github.sdm.unet.Fixtures;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The pooled output and the hidden states of an earlier layer ("clip skip") of {@code fixtures/text_encoder}. */
-class CLIPTextModelLayersTest {
+class CLIPTextModelLayersTest extends TextEncoderFixture {
     private static final long END_OF_TEXT = 49407;
-    private static NDManager manager;
-    private static CLIPTextModel encoder;
-    private static SafetensorsFile reference;
-
-    @BeforeAll
-    static void load() {
-        manager = NDManager.newBaseManager();
-        encoder = CLIPTextModel.load(TestData.fixture("text_encoder"), manager);
-        reference = SafetensorsFile.open(TestData.fixture("text_encoder/reference.safetensors"));
-    }
-
-    @AfterAll
-    static void release() {
-        reference.close();
-        encoder.close();
-        manager.close();
-    }
-
     @Test
     void pooledIsTheLastHiddenStateAtTheFirstEndOfTextToken() {
         try (NDManager m = manager.newSubManager()) {
@@ -65,7 +42,7 @@ class CLIPTextModelLayersTest {
         }
     }
 
-    private static int firstEndOfText(long[] ids, int row, int length) {
+    private int firstEndOfText(long[] ids, int row, int length) {
         for (int i = 0; i < length; i++) {
             if (ids[row * length + i] == END_OF_TEXT) {
                 return i;

@@ -8,33 +8,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import io.github.sdm.core.safetensors.SafetensorsFile;
-import io.github.sdm.core.testkit.TestData;
-import io.github.sdm.unet.Fixtures;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The tiny CLIP text encoder of {@code fixtures/text_encoder} against transformers' {@code last_hidden_state}. */
-class CLIPTextModelParityTest {
-    private static NDManager manager;
-    private static CLIPTextModel encoder;
-    private static SafetensorsFile reference;
-
-    @BeforeAll
-    static void load() {
-        manager = NDManager.newBaseManager();
-        encoder = CLIPTextModel.load(TestData.fixture("text_encoder"), manager);
-        reference = SafetensorsFile.open(TestData.fixture("text_encoder/reference.safetensors"));
-    }
-
-    @AfterAll
-    static void release() {
-        reference.close();
-        encoder.close();
-        manager.close();
-    }
-
+class CLIPTextModelParityTest extends TextEncoderFixture {
     @Test
     void encodesLikeTransformers() {
         try (NDManager m = manager.newSubManager()) {
