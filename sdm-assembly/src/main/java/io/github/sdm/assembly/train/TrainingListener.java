@@ -10,4 +10,22 @@ public interface TrainingListener {
 
     default void onCheckpoint(long step, java.nio.file.Path folder) {
     }
+
+    /** This listener, then {@code next}. */
+    default TrainingListener andThen(TrainingListener next) {
+        TrainingListener first = this;
+        return new TrainingListener() {
+            @Override
+            public void onStep(StepReport report) {
+                first.onStep(report);
+                next.onStep(report);
+            }
+
+            @Override
+            public void onCheckpoint(long step, java.nio.file.Path folder) {
+                first.onCheckpoint(step, folder);
+                next.onCheckpoint(step, folder);
+            }
+        };
+    }
 }

@@ -56,20 +56,20 @@ public final class AdamW implements AutoCloseable {
             NDArray g = gradient.duplicate();
             g.attach(scratch);
             if (gradientScale != 1) {
-                g.muli(gradientScale);
+                g.muli((float) gradientScale);
             }
-            m.muli(beta1).addi(g.mul(1 - beta1));
-            v.muli(beta2).addi(g.square().muli(1 - beta2));
+            m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+            v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
             double correction1 = 1 - Math.pow(beta1, stepCount);
             double correction2 = 1 - Math.pow(beta2, stepCount);
-            NDArray denominator = v.div(correction2);
+            NDArray denominator = v.div((float) correction2);
             denominator.attach(scratch);
-            NDArray root = denominator.sqrt().addi(epsilon);
+            NDArray root = denominator.sqrt().addi((float) epsilon);
             NDArray change = m.div(root);
             change.attach(scratch);
-            change.muli(learningRate / correction1);
+            change.muli((float) (learningRate / correction1));
             if (weightDecay != 0) {
-                weight.muli(1 - learningRate * weightDecay);
+                weight.muli((float) (1 - learningRate * weightDecay));
             }
             weight.subi(change);
         }

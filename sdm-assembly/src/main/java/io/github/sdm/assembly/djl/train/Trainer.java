@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The training loop of one stage: each step runs the stage's forward and backward pass, clips the gradients
  * to a global norm, takes an AdamW step at the scheduled learning rate (warm-up, then cosine) and updates the
- * EMA; every {@code checkpointEvery} steps and after the last it writes a {@link Checkpoint}.
+ * EMA; every {@code checkpointEvery} steps and after the last it writes a {@link Checkpoint}. A step whose
+ * gradient norm is not finite updates nothing (reported with that norm, counted in {@link #skippedSteps()}).
  */
 public final class Trainer implements AutoCloseable {
     private final TrainingStage stage;
@@ -22,6 +23,7 @@ public final class Trainer implements AutoCloseable {
     private final AdamW optimizer;
     private final WeightEma ema;
     private long step;
+    private long skippedSteps;
 
     /**
      * @param configs each trained component's {@code config.json} text, by component name (for checkpoints)
@@ -75,6 +77,15 @@ public final class Trainer implements AutoCloseable {
                             + " has loss " + loss + " (lower --lr, or resume from the last checkpoint)");
                 }
                 gradientNorm = stage.networks().gradientNorm();
+                if (!Double.isFinite(gradientNorm)) {
+                    // The step's draws are spent but nothing is updated, as a loss scaler skips an overflow.
+                    // Seen only on the first backward pass of a JVM (see docs/training.md, known problems).
+                    stage.networks().networks().values().forEach(io.github.sdm.unet.djl.nn.Network::zeroGradients);
+                    skippedSteps++;
+                    step++;
+                    report(listener, loss, learningRate, gradientNorm, started, firstStep);
+                    continue;
+                }
                 double clip = settings.maxGradNorm() > 0 && gradientNorm > settings.maxGradNorm()
                         ? settings.maxGradNorm() / gradientNorm : 1;
                 optimizer.beginStep(learningRate, clip);
@@ -82,9 +93,7 @@ public final class Trainer implements AutoCloseable {
                 ema.update(stage.networks().parameters(), settings.emaDecayAt(step));
             }
             step++;
-            double seconds = (System.nanoTime() - started) / 1e9;
-            listener.onStep(new StepReport(step, settings.steps(), loss, learningRate, gradientNorm,
-                    (step - firstStep) * settings.batchSize() / seconds));
+            report(listener, loss, learningRate, gradientNorm, started, firstStep);
             if (checkpointFolder != null && (step % settings.checkpointEvery() == 0 || step == settings.steps())) {
                 Checkpoint.write(checkpointFolder, new Checkpoint.State(stage.name(), step, settings.seed(),
                         settings.batchSize()), configs, stage.networks(), optimizer, ema);
@@ -92,6 +101,18 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return loss;
+    }
+
+    /** Steps whose gradients were not finite, so that no update was made (counted over this object's life). */
+    public long skippedSteps() {
+        return skippedSteps;
+    }
+
+    private void report(TrainingListener listener, double loss, double learningRate, double gradientNorm,
+            long started, long firstStep) {
+        double seconds = (System.nanoTime() - started) / 1e9;
+        listener.onStep(new StepReport(step, settings.steps(), loss, learningRate, gradientNorm,
+                (step - firstStep) * settings.batchSize() / seconds));
     }
 
     /** The EMA of the weights, keyed {@code <component>/<key>}: what a trained model is exported with. */

@@ -67,8 +67,8 @@ public final class VaeStage implements TrainingStage {
             NDArray mse = reconstruction.sub(images).square().mean();
             NDArray mean = posterior.mean();
             NDArray logvar = posterior.logvar();
-            NDArray kl = mean.square().add(logvar.exp()).sub(1).sub(logvar).mean().mul(0.5);
-            NDArray loss = mse.add(kl.mul(klWeight));
+            NDArray kl = mean.square().add(logvar.exp()).sub(1f).sub(logvar).mean().mul(0.5f);
+            NDArray loss = mse.add(kl.mul((float) klWeight));
             collector.backward(loss);
             return loss.getFloat();
         }

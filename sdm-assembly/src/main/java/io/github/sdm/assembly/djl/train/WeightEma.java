@@ -40,9 +40,9 @@ public final class WeightEma implements AutoCloseable {
                 throw new IllegalStateException("the EMA has no weight '" + key + "'; reset it first");
             }
             try (NDManager scratch = manager.newSubManager()) {
-                NDArray weight = p.value().mul(1 - decay);
+                NDArray weight = p.value().mul((float) (1 - decay));
                 weight.attach(scratch);
-                average.muli(decay).addi(weight);
+                average.muli((float) decay).addi(weight);
             }
         }));
     }
