@@ -113,9 +113,8 @@ class EmojiDatasetTest {
         assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6}, java.util.Arrays.stream(first).sorted().toArray());
         assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6}, java.util.Arrays.stream(second).sorted().toArray());
         assertFalse(java.util.Arrays.equals(first, second), "each epoch is shuffled anew");
-        EpochOrder again = new EpochOrder(7, 42);
-        assertArrayEquals(new int[] {again.indexAt(9), again.indexAt(10)}, order.batch(3, 3).length == 3
-                ? new int[] {order.indexAt(9), order.indexAt(10)} : null);
+        assertArrayEquals(new int[] {order.indexAt(9), order.indexAt(10), order.indexAt(11)}, order.batch(3, 3),
+                "step 3 of batch 3 reads positions 9 to 11");
         assertArrayEquals(new EpochOrder(7, 42).batch(5, 3), order.batch(5, 3), "a fresh order at step 5 agrees");
         assertFalse(java.util.Arrays.equals(new EpochOrder(7, 43).batch(0, 7), order.batch(0, 7)), "seeded");
     }

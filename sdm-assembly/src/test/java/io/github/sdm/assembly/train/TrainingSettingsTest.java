@@ -1,10 +1,8 @@
-package io.github.sdm.assembly.data;
+package io.github.sdm.assembly.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.github.sdm.assembly.train.DiffusionNoise;
-import io.github.sdm.assembly.train.TrainingSettings;
 import org.junit.jupiter.api.Test;
 
 class TrainingSettingsTest {
