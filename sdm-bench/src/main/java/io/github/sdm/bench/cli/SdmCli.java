@@ -3,10 +3,10 @@ package io.github.sdm.bench.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code sdm} command line: generate images, benchmark, make synthetic models. */
+/** The {@code sdm} command line: generate images, benchmark, make synthetic models, train. */
 @Command(name = "sdm", mixinStandardHelpOptions = true, version = "sdm 0.1.0",
         description = "Stable Diffusion inference on the JVM.",
-        subcommands = {GenerateCommand.class, BenchCommand.class, MakeModelCommand.class,
+        subcommands = {GenerateCommand.class, BenchCommand.class, MakeModelCommand.class, TrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SdmCli {
 
