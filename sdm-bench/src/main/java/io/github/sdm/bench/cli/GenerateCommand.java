@@ -41,6 +41,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Diffusers model folder (default: the embedded tiny model).")
     Path model;
 
+    @Option(names = "--vae", paramLabel = "FOLDER", description = "The VAE from this diffusers folder (config.json and "
+            + "weights): an AutoencoderKL, or a TAESD (AutoencoderTiny) for a fast, small decoder.")
+    Path vae;
+
     @Option(names = "--checkpoint", description = "Single-file checkpoint with LDM key names; --model gives the configs.")
     Path checkpoint;
 
@@ -123,6 +127,9 @@ final class GenerateCommand implements Callable<Integer> {
         Path folder = model != null ? model : EmbeddedModel.folder();
         ModelLocation location = checkpoint != null ? ModelLocation.singleFile(checkpoint, folder)
                 : ModelLocation.folder(folder);
+        if (vae != null) {
+            location = location.withComponent("vae", vae);
+        }
         LoadOptions options = LoadOptions.defaults().withThreads(threads).withDevice(device).withBackend(backend);
         // bad options, images and output paths fail before the load
         Map<String, Object> samplerSettings = samplerSettings();

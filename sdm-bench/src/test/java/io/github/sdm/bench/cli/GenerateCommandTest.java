@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code sdm generate} end to end: a diffusers reference case reproduced from the command line, and its errors. */
 class GenerateCommandTest {
     static final String MODEL = TestData.tinySd().toString();
+    static final Path TAESD = Path.of("../sdm-unet/src/test/resources/fixtures/taesd");
     static final Path REFERENCE = Path.of("../sdm-unet/src/test/resources/fixtures/tiny-sd-pipe/reference.safetensors");
 
     @Test
@@ -126,12 +127,26 @@ class GenerateCommandTest {
     }
 
     @Test
+    void aTaesdFolderGivenWithVaeDecodesTheImage(@TempDir Path dir) throws IOException {
+        Path png = dir.resolve("tiny.png");
+        Result r = run("generate", "--model", MODEL, "--vae", TAESD.toString(), "--prompt", "a red apple",
+                "--steps", "2", "--sampler", "ddim", "--seed", "1", "--out", png.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(64, PngFiles.read(png).getWidth());
+
+        Result missing = run("generate", "--model", MODEL, "--vae", dir.resolve("no-vae").toString(), "--prompt", "x",
+                "--out", png.toString());
+        assertEquals(2, missing.code(), missing.err());
+        assertTrue(missing.err().contains("no-vae"), missing.err());
+    }
+
+    @Test
     void helpListsEveryOption() {
         Result r = run("generate", "--help");
         assertEquals(0, r.code());
         for (String option : List.of("--model", "--prompt", "--negative", "--steps", "--guidance", "--sampler", "--seed",
                 "--width", "--height", "--init-image", "--strength", "--batch", "--out", "--init-latents",
-                "--save-latents", "--cache", "--backend", "--clip-skip", "deepcache-fast", "block:2:interval=3")) {
+                "--save-latents", "--cache", "--backend", "--vae", "--clip-skip", "deepcache-fast", "block:2:interval=3")) {
             assertTrue(r.out().contains(option), "help lacks " + option);
         }
         for (String sampler : io.github.sdm.samplers.Samplers.names()) {

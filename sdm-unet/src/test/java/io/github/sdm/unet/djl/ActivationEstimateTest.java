@@ -9,6 +9,7 @@ import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.spi.RequestSize;
 import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.config.AutoencoderKLConfig;
+import io.github.sdm.unet.config.AutoencoderTinyConfig;
 import io.github.sdm.unet.config.UNetConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,13 @@ class ActivationEstimateTest {
         // for the 2 images
         assertEquals(4L * 2 * 4 * 131072 + SCORE_CHUNK, ActivationEstimate.vaeDecode(vae, size));
         assertEquals(ActivationEstimate.vaeDecode(vae, size), ActivationEstimate.bytes(unet, vae, size));
+    }
+
+    @Test
+    void aTaesdDecoderAt64x64WithBatch2() {
+        AutoencoderTinyConfig taesd = AutoencoderTinyConfig.read(TestData.fixture("taesd/config.json"));
+        // its last level, 16 channels at 64x64, 4 arrays at once, for the 2 images; no attention, no score chunk
+        assertEquals(4L * 2 * 4 * 16 * 64 * 64, ActivationEstimate.tinyDecode(taesd, new RequestSize(2, true, 4, 8, 8, 8)));
     }
 
     @Test
