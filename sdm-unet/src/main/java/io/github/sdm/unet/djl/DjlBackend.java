@@ -11,6 +11,7 @@ import io.github.sdm.core.model.ConfigFile;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.model.Precision;
+import io.github.sdm.core.model.VaeTiling;
 import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.core.spi.LoadVerdict;
 import io.github.sdm.core.spi.ModelBackend;
@@ -18,6 +19,7 @@ import io.github.sdm.unet.config.AutoencoderKLConfig;
 import io.github.sdm.unet.config.AutoencoderTinyConfig;
 import io.github.sdm.unet.config.CLIPTextConfig;
 import io.github.sdm.unet.config.UNetConfig;
+import io.github.sdm.unet.config.VaeTileSize;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
 import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
@@ -113,6 +115,12 @@ public final class DjlBackend implements ModelBackend {
         }
         AutoencoderTinyConfig tinyConfig = tinyVae ? AutoencoderTinyConfig.from(vaeFile) : null;
         AutoencoderKLConfig vaeConfig = tinyVae ? null : AutoencoderKLConfig.from(vaeFile);
+        VaeTileSize vaeTiles = tinyVae ? null : VaeTileSize.from(vaeFile);
+        if (tinyVae && options.vaeTiling() == VaeTiling.ON) {
+            throw new SdmException("LoadOptions.vaeTiling ON: the VAE " + vaeFolder + " is an "
+                    + AutoencoderTinyConfig.CLASS_NAME + " (TAESD), which this backend does not tile; tiling is "
+                    + "diffusers' AutoencoderKL tiling (use AUTO or OFF with a TAESD)");
+        }
         boolean vaeForceUpcast = tinyVae ? tinyConfig.forceUpcast() : vaeConfig.forceUpcast();
         PrecisionPlan plan = PrecisionPlan.of(options, unetConfig.upcastAttention(), vaeForceUpcast);
         requireRunnable(options, plan);
@@ -136,7 +144,7 @@ public final class DjlBackend implements ModelBackend {
                     : fromCheckpoint(location, "vae")
                     ? AutoencoderKL.load(vaeConfig, checkpoint.vae(vaeConfig), manager)
                     : Network.fromComponentFolder(vaeFolder, w -> AutoencoderKL.load(vaeConfig, w, manager));
-            return new DjlNetworks(manager, clip, unet, vae, options, plan);
+            return new DjlNetworks(manager, clip, unet, vae, vaeTiles, options, plan);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -9,12 +9,14 @@ import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.core.spi.RequestSize;
 import io.github.sdm.core.spi.TextEncoderNetwork;
 import io.github.sdm.unet.config.UNetConfig;
+import io.github.sdm.unet.config.VaeTileSize;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import io.github.sdm.unet.djl.vae.AutoencoderKL;
 import io.github.sdm.unet.djl.vae.AutoencoderTiny;
+import io.github.sdm.unet.tiling.TiledAutoencoder;
 import java.util.function.ToLongFunction;
 
 /** The three loaded networks and the manager that owns their weights. */
@@ -28,9 +30,10 @@ final class DjlNetworks implements DiffusionNetworks {
 
     /**
      * @param vae an {@link AutoencoderKL} or an {@link AutoencoderTiny}
+     * @param vaeTiles the tiles of an {@link AutoencoderKL}, tiled as {@link LoadOptions#vaeTiling()} says
      * @param plan the compute type of each network ({@link DjlBackend} has checked that it runs)
      */
-    DjlNetworks(NDManager manager, CLIPTextModel clip, UNet2DConditionModel unet, Network vae,
+    DjlNetworks(NDManager manager, CLIPTextModel clip, UNet2DConditionModel unet, Network vae, VaeTileSize vaeTiles,
             LoadOptions options, PrecisionPlan plan) {
         this.manager = manager;
         this.unetConfig = unet.config();
@@ -42,11 +45,21 @@ final class DjlNetworks implements DiffusionNetworks {
             this.vae = new DjlTinyAutoencoder(tiny, manager, vaeContext);
             this.vaeDecodeBytes = size -> ActivationEstimate.tinyDecode(tiny.config(), size);
         } else if (vae instanceof AutoencoderKL kl) {
-            this.vae = new DjlAutoencoder(kl, manager, vaeContext);
-            this.vaeDecodeBytes = size -> ActivationEstimate.vaeDecode(kl.config(), size);
+            TiledAutoencoder tiled = new TiledAutoencoder(new DjlAutoencoder(kl, manager, vaeContext), vaeTiles,
+                    options.vaeTiling());
+            this.vae = tiled;
+            // a tiled decode holds the activations of one tile
+            this.vaeDecodeBytes = size -> ActivationEstimate.vaeDecode(kl.config(),
+                    tiled.tilesLatents(size.latentHeight(), size.latentWidth()) ? oneTile(size, vaeTiles) : size);
         } else {
             throw new IllegalArgumentException("not a VAE this backend serves: " + vae.getClass().getName());
         }
+    }
+
+    private static RequestSize oneTile(RequestSize size, VaeTileSize tiles) {
+        return new RequestSize(size.batch(), size.guidance(), size.latentChannels(),
+                Math.min(size.latentHeight(), tiles.latentTile()), Math.min(size.latentWidth(), tiles.latentTile()),
+                size.downscaleFactor());
     }
 
     @Override

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.error.InvalidRequestException;
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.ModelLocation;
+import io.github.sdm.core.model.VaeTiling;
 import io.github.sdm.core.spi.RequestSize;
 import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.config.AutoencoderKLConfig;
@@ -43,7 +46,9 @@ class ActivationEstimateTest {
 
     @Test
     void aHugeBatchIsRefusedByTheEstimateBeforeAnyWork() {
-        try (StableDiffusion sd = StableDiffusion.load(MODEL)) {
+        // without tiling: the plain decoder's whole-image activations are what the limit refuses
+        try (StableDiffusion sd = StableDiffusion.load(ModelLocation.folder(MODEL),
+                LoadOptions.defaults().withVaeTiling(VaeTiling.OFF))) {
             InvalidRequestException e = assertThrows(InvalidRequestException.class,
                     () -> sd.txt2img("a cat").batchSize(100000).steps(2).seed(1).generate());
             assertTrue(e.getMessage().startsWith("batch 100000 at 64x64 needs about "), e.getMessage());

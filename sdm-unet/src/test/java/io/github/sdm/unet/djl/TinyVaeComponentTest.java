@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sdm.core.GenerationResult;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.error.ModelFormatException;
+import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
+import io.github.sdm.core.model.VaeTiling;
 import io.github.sdm.core.spi.AutoencoderNetwork;
 import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.core.tensor.FloatTensor;
@@ -79,6 +81,17 @@ class TinyVaeComponentTest {
                 ModelLocation.singleFile(checkpoint, configs), LoadOptions.defaults()).close());
         assertTrue(e.getMessage().startsWith(configs.resolve("vae/config.json") + ": '_class_name' = "
                 + "\"AutoencoderTiny\": the single-file checkpoint "), e.getMessage());
+    }
+
+    @Test
+    void tilingATaesdIsRefusedNamingTheOption() {
+        SdmException e = assertThrows(SdmException.class, () -> new DjlBackend().load(
+                ModelLocation.folder(MODEL).withComponent("vae", TAESD), LoadOptions.defaults().withVaeTiling(VaeTiling.ON))
+                .close());
+        assertTrue(e.getMessage().startsWith("LoadOptions.vaeTiling ON: the VAE " + TAESD + " is an AutoencoderTiny"),
+                e.getMessage());
+        // AUTO leaves a TAESD whole
+        new DjlBackend().load(ModelLocation.folder(MODEL).withComponent("vae", TAESD), LoadOptions.defaults()).close();
     }
 
     private static GenerationResult generate(StableDiffusion sd) {
