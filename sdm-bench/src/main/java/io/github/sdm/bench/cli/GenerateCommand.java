@@ -8,6 +8,7 @@ import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.image.PngFiles;
 import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.VaeTiling;
 import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.safetensors.SafetensorsFile;
@@ -40,6 +41,16 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Diffusers model folder (default: the embedded tiny model).")
     Path model;
+
+    @Option(names = "--vae", paramLabel = "FOLDER", description = "The VAE from this diffusers folder (config.json and "
+            + "weights): an AutoencoderKL, or a TAESD (AutoencoderTiny) for a fast, small decoder.")
+    Path vae;
+
+    @Option(names = "--vae-tiling", arity = "0..1", fallbackValue = "on", defaultValue = "auto",
+            paramLabel = "auto|on|off", description = "Decode (and encode) in overlapping tiles as diffusers' "
+            + "enable_tiling(): on = whenever larger than one tile (the VAE's sample_size), auto = above four tiles' "
+            + "area (SD 1.5: above 1024x1024), off = never (default: ${DEFAULT-VALUE}; the bare flag means on).")
+    String vaeTiling;
 
     @Option(names = "--checkpoint", description = "Single-file checkpoint with LDM key names; --model gives the configs.")
     Path checkpoint;
@@ -123,7 +134,11 @@ final class GenerateCommand implements Callable<Integer> {
         Path folder = model != null ? model : EmbeddedModel.folder();
         ModelLocation location = checkpoint != null ? ModelLocation.singleFile(checkpoint, folder)
                 : ModelLocation.folder(folder);
-        LoadOptions options = LoadOptions.defaults().withThreads(threads).withDevice(device).withBackend(backend);
+        if (vae != null) {
+            location = location.withComponent("vae", vae);
+        }
+        LoadOptions options = LoadOptions.defaults().withThreads(threads).withDevice(device).withBackend(backend)
+                .withVaeTiling(vaeTiling());
         // bad options, images and output paths fail before the load
         Map<String, Object> samplerSettings = samplerSettings();
         BufferedImage init = initImage != null ? readImage(initImage) : null;
@@ -173,6 +188,15 @@ final class GenerateCommand implements Callable<Integer> {
             file.write(result.images().get(i), settings);
             stdout.println("wrote " + file.path().toAbsolutePath());
         }
+    }
+
+    private VaeTiling vaeTiling() {
+        for (VaeTiling mode : VaeTiling.values()) {
+            if (mode.name().equalsIgnoreCase(vaeTiling)) {
+                return mode;
+            }
+        }
+        throw new InvalidRequestException("--vae-tiling: expected auto, on or off, got '" + vaeTiling + "'");
     }
 
     private Map<String, Object> samplerSettings() {

@@ -71,6 +71,11 @@ class BenchCommandTest {
                 .code());
         Result inheritance = run("bench", "tool", "inheritance", "deviation", "--specs", "block:2:interval=2");
         assertEquals(0, inheritance.code(), inheritance.err());
+        Result taesd = run("bench", "tool", "vae-decode", "vae=taesd", "size=64", "calls=1");
+        assertEquals(0, taesd.code(), taesd.err());
+        Result vae = run("bench", "tool", "vae-decode", "vae=tiny");
+        assertEquals(2, vae.code());
+        assertTrue(vae.err().contains("tool vae-decode: vae must be kl or taesd, got 'tiny'"), vae.err());
     }
 
     @Test

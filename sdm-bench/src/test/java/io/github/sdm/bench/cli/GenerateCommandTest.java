@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code sdm generate} end to end: a diffusers reference case reproduced from the command line, and its errors. */
 class GenerateCommandTest {
     static final String MODEL = TestData.tinySd().toString();
+    static final Path TAESD = Path.of("../sdm-unet/src/test/resources/fixtures/taesd");
     static final Path REFERENCE = Path.of("../sdm-unet/src/test/resources/fixtures/tiny-sd-pipe/reference.safetensors");
 
     @Test
@@ -126,12 +127,52 @@ class GenerateCommandTest {
     }
 
     @Test
+    void aTaesdFolderGivenWithVaeDecodesTheImage(@TempDir Path dir) throws IOException {
+        Path png = dir.resolve("tiny.png");
+        Result r = run("generate", "--model", MODEL, "--vae", TAESD.toString(), "--prompt", "a red apple",
+                "--steps", "2", "--sampler", "ddim", "--seed", "1", "--out", png.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(64, PngFiles.read(png).getWidth());
+
+        Result missing = run("generate", "--model", MODEL, "--vae", dir.resolve("no-vae").toString(), "--prompt", "x",
+                "--out", png.toString());
+        assertEquals(2, missing.code(), missing.err());
+        assertTrue(missing.err().contains("no-vae"), missing.err());
+    }
+
+    @Test
+    void vaeTilingTakesAutoOnOrOffAndTheBareFlagTurnsItOn(@TempDir Path dir) {
+        Path png = dir.resolve("tiled.png");
+        // 64x64 is one tile of the tiny VAE: on, the image is the plain one
+        Result plain = run("generate", "--model", MODEL, "--prompt", "a red apple", "--steps", "2", "--sampler", "ddim",
+                "--seed", "1", "--out", dir.resolve("plain.png").toString());
+        Result tiled = run("generate", "--model", MODEL, "--vae-tiling", "--prompt", "a red apple", "--steps", "2",
+                "--sampler", "ddim", "--seed", "1", "--out", png.toString());
+        assertEquals(0, plain.code(), plain.err());
+        assertEquals(0, tiled.code(), tiled.err());
+        assertTrue(Arrays.equals(pixels(dir.resolve("plain.png")), pixels(png)));
+
+        Result bad = run("generate", "--model", MODEL, "--vae-tiling=sometimes", "--prompt", "x",
+                "--out", png.toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--vae-tiling: expected auto, on or off, got 'sometimes'"), bad.err());
+        Result taesd = run("generate", "--model", MODEL, "--vae", TAESD.toString(), "--vae-tiling=ON", "--prompt", "x",
+                "--out", png.toString());
+        assertTrue(taesd.code() != 0 && taesd.err().contains("AutoencoderTiny"), taesd.err());
+    }
+
+    private static int[] pixels(Path png) {
+        BufferedImage image = PngFiles.read(png);
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    }
+
+    @Test
     void helpListsEveryOption() {
         Result r = run("generate", "--help");
         assertEquals(0, r.code());
         for (String option : List.of("--model", "--prompt", "--negative", "--steps", "--guidance", "--sampler", "--seed",
                 "--width", "--height", "--init-image", "--strength", "--batch", "--out", "--init-latents",
-                "--save-latents", "--cache", "--backend", "--clip-skip", "deepcache-fast", "block:2:interval=3")) {
+                "--save-latents", "--cache", "--backend", "--vae", "--vae-tiling", "--clip-skip", "deepcache-fast", "block:2:interval=3")) {
             assertTrue(r.out().contains(option), "help lacks " + option);
         }
         for (String sampler : io.github.sdm.samplers.Samplers.names()) {

@@ -17,9 +17,10 @@ import io.github.sdm.core.error.InvalidRequestException;
  * @param backend a backend name ({@code "djl"}), or null for the {@code sdm.backend} system property or else
  *     the highest-ranked backend that can load the model
  * @param attentionSliceSize attention rows computed at once (bounds the attention map's memory); 0 = all
+ * @param vaeTiling whether the VAE runs large images in tiles ({@link VaeTiling#AUTO}: above four tiles' area)
  */
 public record LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
-        String backend, int attentionSliceSize) {
+        String backend, int attentionSliceSize, VaeTiling vaeTiling) {
 
     /**
      * Checks the options.
@@ -30,8 +31,9 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @param computePrecision the type the networks compute in
      * @param backend a backend name, or null to choose one
      * @param attentionSliceSize attention rows computed at once, 0 for all
+     * @param vaeTiling when the VAE tiles
      * @throws InvalidRequestException if the device is not {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}, threads
-     *     or the attention slice size is negative, or a precision is null
+     *     or the attention slice size is negative, or a precision or the tiling is null
      */
     public LoadOptions {
         if (device == null || !(device.equals("cpu") || device.matches("gpu(:\\d+)?"))) {
@@ -49,15 +51,34 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
         if (attentionSliceSize < 0) {
             throw new InvalidRequestException("attentionSliceSize must be >= 0, got " + attentionSliceSize);
         }
+        if (vaeTiling == null) {
+            throw new InvalidRequestException("vaeTiling must not be null");
+        }
     }
 
     /**
-     * CPU, the engine's threads, FP32 weights and compute, the best backend, attention sliced by budget only.
+     * The options without a VAE tiling choice: {@link VaeTiling#AUTO}.
+     *
+     * @param device {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}
+     * @param threads intra-op threads, 0 for the engine's default
+     * @param weightPrecision the type the weights are held in
+     * @param computePrecision the type the networks compute in
+     * @param backend a backend name, or null to choose one
+     * @param attentionSliceSize attention rows computed at once, 0 for all
+     */
+    public LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
+            String backend, int attentionSliceSize) {
+        this(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, VaeTiling.AUTO);
+    }
+
+    /**
+     * CPU, the engine's threads, FP32 weights and compute, the best backend, attention sliced by budget only, VAE
+     * tiling above four tiles' area.
      *
      * @return the default options
      */
     public static LoadOptions defaults() {
-        return new LoadOptions("cpu", 0, Precision.FP32, Precision.FP32, null, 0);
+        return new LoadOptions("cpu", 0, Precision.FP32, Precision.FP32, null, 0, VaeTiling.AUTO);
     }
 
     /**
@@ -68,7 +89,8 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if the device is none of those
      */
     public LoadOptions withDevice(String newDevice) {
-        return new LoadOptions(newDevice, threads, weightPrecision, computePrecision, backend, attentionSliceSize);
+        return new LoadOptions(newDevice, threads, weightPrecision, computePrecision, backend, attentionSliceSize,
+                vaeTiling);
     }
 
     /**
@@ -80,7 +102,8 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code newThreads} is negative
      */
     public LoadOptions withThreads(int newThreads) {
-        return new LoadOptions(device, newThreads, weightPrecision, computePrecision, backend, attentionSliceSize);
+        return new LoadOptions(device, newThreads, weightPrecision, computePrecision, backend, attentionSliceSize,
+                vaeTiling);
     }
 
     /**
@@ -91,7 +114,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code weights} is null
      */
     public LoadOptions withWeightPrecision(Precision weights) {
-        return new LoadOptions(device, threads, weights, computePrecision, backend, attentionSliceSize);
+        return new LoadOptions(device, threads, weights, computePrecision, backend, attentionSliceSize, vaeTiling);
     }
 
     /**
@@ -102,7 +125,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code compute} is null
      */
     public LoadOptions withComputePrecision(Precision compute) {
-        return new LoadOptions(device, threads, weightPrecision, compute, backend, attentionSliceSize);
+        return new LoadOptions(device, threads, weightPrecision, compute, backend, attentionSliceSize, vaeTiling);
     }
 
     /**
@@ -113,7 +136,8 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @return a copy with that backend
      */
     public LoadOptions withBackend(String newBackend) {
-        return new LoadOptions(device, threads, weightPrecision, computePrecision, newBackend, attentionSliceSize);
+        return new LoadOptions(device, threads, weightPrecision, computePrecision, newBackend, attentionSliceSize,
+                vaeTiling);
     }
 
     /**
@@ -125,6 +149,17 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code rows} is negative
      */
     public LoadOptions withAttentionSliceSize(int rows) {
-        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, rows);
+        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, rows, vaeTiling);
+    }
+
+    /**
+     * These options with another VAE tiling choice.
+     *
+     * @param tiling {@link VaeTiling#AUTO}, {@link VaeTiling#ON} or {@link VaeTiling#OFF}
+     * @return a copy with that tiling
+     * @throws InvalidRequestException if {@code tiling} is null
+     */
+    public LoadOptions withVaeTiling(VaeTiling tiling) {
+        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, tiling);
     }
 }

@@ -5,6 +5,7 @@ import static io.github.sdm.core.spi.RequestSize.sum;
 
 import io.github.sdm.core.spi.RequestSize;
 import io.github.sdm.unet.config.AutoencoderKLConfig;
+import io.github.sdm.unet.config.AutoencoderTinyConfig;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.djl.nn.AttentionCore;
 import java.util.List;
@@ -67,5 +68,17 @@ final class ActivationEstimate {
         }
         long floats = product(size.batch(), VAE_WORKING_SET, largestStage);
         return sum(product(Float.BYTES, floats), AttentionCore.SCORE_CHUNK_BYTES);
+    }
+
+    /**
+     * TAESD's decoder (no attention): its last level runs at full resolution, a block's input, convolution,
+     * ReLU and sum alive at once.
+     */
+    static long tinyDecode(AutoencoderTinyConfig config, RequestSize size) {
+        List<Integer> channels = config.decoderBlockOutChannels();
+        long side = config.downscaleFactor();
+        long largestStage = product(channels.get(channels.size() - 1), size.latentHeight(), side, size.latentWidth(),
+                side);
+        return product(Float.BYTES, size.batch(), VAE_WORKING_SET, largestStage);
     }
 }

@@ -7,19 +7,24 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.github.sdm.core.PrecisionPlan;
 import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.error.SdmException;
+import io.github.sdm.core.model.ConfigFile;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.model.Precision;
+import io.github.sdm.core.model.VaeTiling;
 import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.core.spi.LoadVerdict;
 import io.github.sdm.core.spi.ModelBackend;
 import io.github.sdm.unet.config.AutoencoderKLConfig;
+import io.github.sdm.unet.config.AutoencoderTinyConfig;
 import io.github.sdm.unet.config.CLIPTextConfig;
 import io.github.sdm.unet.config.UNetConfig;
+import io.github.sdm.unet.config.VaeTileSize;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
 import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import io.github.sdm.unet.djl.vae.AutoencoderKL;
+import io.github.sdm.unet.djl.vae.AutoencoderTiny;
 import io.github.sdm.unet.ldm.LdmCheckpoint;
 import io.github.sdm.unet.ldm.LdmUNetLayout;
 import java.io.IOException;
@@ -32,7 +37,8 @@ import java.util.stream.Stream;
 
 /**
  * The networks on DJL's PyTorch engine, from a diffusers folder of safetensors weights or a single-file LDM
- * checkpoint, each network optionally from its own folder ({@link ModelLocation#withComponent}). Runs FP32
+ * checkpoint, each network optionally from its own folder ({@link ModelLocation#withComponent}). The VAE is
+ * an {@code AutoencoderKL} or, by its config's {@code _class_name}, a TAESD {@code AutoencoderTiny}. Runs FP32
  * weights with FP32 compute only, and refuses anything else at load.
  */
 public final class DjlBackend implements ModelBackend {
@@ -101,8 +107,22 @@ public final class DjlBackend implements ModelBackend {
         Path vaeFolder = component(location, "vae");
         CLIPTextConfig clipConfig = CLIPTextConfig.read(textFolder.resolve(CLIPTextModel.CONFIG_FILE));
         UNetConfig unetConfig = UNetConfig.read(unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE));
-        AutoencoderKLConfig vaeConfig = AutoencoderKLConfig.read(vaeFolder.resolve(AutoencoderKL.CONFIG_FILE));
-        PrecisionPlan plan = PrecisionPlan.of(options, unetConfig.upcastAttention(), vaeConfig.forceUpcast());
+        ConfigFile vaeFile = ConfigFile.read(vaeFolder.resolve(AutoencoderKL.CONFIG_FILE));
+        boolean tinyVae = AutoencoderTinyConfig.CLASS_NAME.equals(vaeFile.className());
+        if (tinyVae && fromCheckpoint(location, "vae")) {
+            throw vaeFile.invalid("_class_name", "the single-file checkpoint " + location.checkpoint()
+                    + " holds an AutoencoderKL; give a TAESD as its own vae folder (ModelLocation.withComponent)");
+        }
+        AutoencoderTinyConfig tinyConfig = tinyVae ? AutoencoderTinyConfig.from(vaeFile) : null;
+        AutoencoderKLConfig vaeConfig = tinyVae ? null : AutoencoderKLConfig.from(vaeFile);
+        VaeTileSize vaeTiles = tinyVae ? null : VaeTileSize.from(vaeFile);
+        if (tinyVae && options.vaeTiling() == VaeTiling.ON) {
+            throw new SdmException("LoadOptions.vaeTiling ON: the VAE " + vaeFolder + " is an "
+                    + AutoencoderTinyConfig.CLASS_NAME + " (TAESD), which this backend does not tile; tiling is "
+                    + "diffusers' AutoencoderKL tiling (use AUTO or OFF with a TAESD)");
+        }
+        boolean vaeForceUpcast = tinyVae ? tinyConfig.forceUpcast() : vaeConfig.forceUpcast();
+        PrecisionPlan plan = PrecisionPlan.of(options, unetConfig.upcastAttention(), vaeForceUpcast);
         requireRunnable(options, plan);
         if (options.threads() > 0) {
             // the thread setting is a native call: the engine must have loaded its natives first
@@ -119,10 +139,12 @@ public final class DjlBackend implements ModelBackend {
                             checkpoint.unet(LdmUNetLayout.of(unetConfig, unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE).toString())),
                             manager)
                     : Network.fromComponentFolder(unetFolder, w -> UNet2DConditionModel.load(unetConfig, w, manager));
-            AutoencoderKL vae = fromCheckpoint(location, "vae")
+            Network vae = tinyVae
+                    ? Network.fromComponentFolder(vaeFolder, w -> AutoencoderTiny.load(tinyConfig, w, manager))
+                    : fromCheckpoint(location, "vae")
                     ? AutoencoderKL.load(vaeConfig, checkpoint.vae(vaeConfig), manager)
                     : Network.fromComponentFolder(vaeFolder, w -> AutoencoderKL.load(vaeConfig, w, manager));
-            return new DjlNetworks(manager, clip, unet, vae, options, plan);
+            return new DjlNetworks(manager, clip, unet, vae, vaeTiles, options, plan);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -8,32 +8,58 @@ import io.github.sdm.core.spi.DenoiserNetwork;
 import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.core.spi.RequestSize;
 import io.github.sdm.core.spi.TextEncoderNetwork;
-import io.github.sdm.unet.config.AutoencoderKLConfig;
 import io.github.sdm.unet.config.UNetConfig;
+import io.github.sdm.unet.config.VaeTileSize;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
 import io.github.sdm.unet.djl.nn.ForwardContext;
+import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import io.github.sdm.unet.djl.vae.AutoencoderKL;
+import io.github.sdm.unet.djl.vae.AutoencoderTiny;
+import io.github.sdm.unet.tiling.TiledAutoencoder;
+import java.util.function.ToLongFunction;
 
 /** The three loaded networks and the manager that owns their weights. */
 final class DjlNetworks implements DiffusionNetworks {
     private final NDManager manager;
     private final DjlTextEncoder textEncoder;
     private final DjlDenoiser unet;
-    private final DjlAutoencoder vae;
+    private final AutoencoderNetwork vae;
     private final UNetConfig unetConfig;
-    private final AutoencoderKLConfig vaeConfig;
+    private final ToLongFunction<RequestSize> vaeDecodeBytes;
 
-    /** @param plan the compute type of each network ({@link DjlBackend} has checked that it runs) */
-    DjlNetworks(NDManager manager, CLIPTextModel clip, UNet2DConditionModel unet, AutoencoderKL vae,
+    /**
+     * @param vae an {@link AutoencoderKL} or an {@link AutoencoderTiny}
+     * @param vaeTiles the tiles of an {@link AutoencoderKL}, tiled as {@link LoadOptions#vaeTiling()} says
+     * @param plan the compute type of each network ({@link DjlBackend} has checked that it runs)
+     */
+    DjlNetworks(NDManager manager, CLIPTextModel clip, UNet2DConditionModel unet, Network vae, VaeTileSize vaeTiles,
             LoadOptions options, PrecisionPlan plan) {
         this.manager = manager;
         this.unetConfig = unet.config();
-        this.vaeConfig = vae.config();
         ForwardContext context = ForwardContext.DEFAULT.withAttentionSliceSize(options.attentionSliceSize());
         this.textEncoder = new DjlTextEncoder(clip, manager, ForwardContext.DEFAULT.withComputePrecision(plan.textEncoder()));
         this.unet = new DjlDenoiser(unet, manager, context.withComputePrecision(plan.unet()));
-        this.vae = new DjlAutoencoder(vae, manager, context.withComputePrecision(plan.vae()));
+        ForwardContext vaeContext = context.withComputePrecision(plan.vae());
+        if (vae instanceof AutoencoderTiny tiny) {
+            this.vae = new DjlTinyAutoencoder(tiny, manager, vaeContext);
+            this.vaeDecodeBytes = size -> ActivationEstimate.tinyDecode(tiny.config(), size);
+        } else if (vae instanceof AutoencoderKL kl) {
+            TiledAutoencoder tiled = new TiledAutoencoder(new DjlAutoencoder(kl, manager, vaeContext), vaeTiles,
+                    options.vaeTiling());
+            this.vae = tiled;
+            // a tiled decode holds the activations of one tile
+            this.vaeDecodeBytes = size -> ActivationEstimate.vaeDecode(kl.config(),
+                    tiled.tilesLatents(size.latentHeight(), size.latentWidth()) ? oneTile(size, vaeTiles) : size);
+        } else {
+            throw new IllegalArgumentException("not a VAE this backend serves: " + vae.getClass().getName());
+        }
+    }
+
+    private static RequestSize oneTile(RequestSize size, VaeTileSize tiles) {
+        return new RequestSize(size.batch(), size.guidance(), size.latentChannels(),
+                Math.min(size.latentHeight(), tiles.latentTile()), Math.min(size.latentWidth(), tiles.latentTile()),
+                size.downscaleFactor());
     }
 
     @Override
@@ -54,7 +80,7 @@ final class DjlNetworks implements DiffusionNetworks {
     /** From the UNet's and the VAE's configs: see {@link ActivationEstimate}. */
     @Override
     public long activationBytes(RequestSize size) {
-        return ActivationEstimate.bytes(unetConfig, vaeConfig, size);
+        return Math.max(ActivationEstimate.unetCall(unetConfig, size), vaeDecodeBytes.applyAsLong(size));
     }
 
     @Override

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.error.InvalidRequestException;
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.ModelLocation;
+import io.github.sdm.core.model.VaeTiling;
 import io.github.sdm.core.spi.RequestSize;
 import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.config.AutoencoderKLConfig;
+import io.github.sdm.unet.config.AutoencoderTinyConfig;
 import io.github.sdm.unet.config.UNetConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -34,8 +38,17 @@ class ActivationEstimateTest {
     }
 
     @Test
+    void aTaesdDecoderAt64x64WithBatch2() {
+        AutoencoderTinyConfig taesd = AutoencoderTinyConfig.read(TestData.fixture("taesd/config.json"));
+        // its last level, 16 channels at 64x64, 4 arrays at once, for the 2 images; no attention, no score chunk
+        assertEquals(4L * 2 * 4 * 16 * 64 * 64, ActivationEstimate.tinyDecode(taesd, new RequestSize(2, true, 4, 8, 8, 8)));
+    }
+
+    @Test
     void aHugeBatchIsRefusedByTheEstimateBeforeAnyWork() {
-        try (StableDiffusion sd = StableDiffusion.load(MODEL)) {
+        // without tiling: the plain decoder's whole-image activations are what the limit refuses
+        try (StableDiffusion sd = StableDiffusion.load(ModelLocation.folder(MODEL),
+                LoadOptions.defaults().withVaeTiling(VaeTiling.OFF))) {
             InvalidRequestException e = assertThrows(InvalidRequestException.class,
                     () -> sd.txt2img("a cat").batchSize(100000).steps(2).seed(1).generate());
             assertTrue(e.getMessage().startsWith("batch 100000 at 64x64 needs about "), e.getMessage());

@@ -7,7 +7,8 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * 2-D convolution over {@code [N, C, H, W]}, square kernel. Parameters {@code weight [out, in, k, k]},
- * {@code bias [out]}. Weights above 16 MiB run in slices of output channels ({@link WeightSlices}).
+ * {@code bias [out]} (none for a convolution built without bias, as PyTorch's {@code bias=False}).
+ * Weights above 16 MiB run in slices of output channels ({@link WeightSlices}).
  *
  * <p>Open for subclasses that take a convolution's place with the same parameters (a UNet builds its
  * resnet convolutions through {@code UNetLayerFactory}): they override {@link #apply(NDArray, boolean)}.
@@ -21,10 +22,15 @@ public class Conv2d extends Part {
     private WeightSlices slices;
 
     public Conv2d(String name, long inChannels, long outChannels, int kernel, int stride, int padding) {
+        this(name, inChannels, outChannels, kernel, stride, padding, true);
+    }
+
+    public Conv2d(String name, long inChannels, long outChannels, int kernel, int stride, int padding,
+            boolean withBias) {
         super(name);
         long fanIn = inChannels * kernel * kernel;
         weight = parameter("weight", Parameter.Init.FAN_IN_UNIFORM, fanIn, outChannels, inChannels, kernel, kernel);
-        bias = parameter("bias", Parameter.Init.FAN_IN_UNIFORM, fanIn, outChannels);
+        bias = withBias ? parameter("bias", Parameter.Init.FAN_IN_UNIFORM, fanIn, outChannels) : null;
         this.stride = new Shape(stride, stride);
         this.padding = new Shape(padding, padding);
     }
@@ -40,7 +46,7 @@ public class Conv2d extends Part {
         if (slices != null) {
             slices.close();
         }
-        slices = WeightSlices.of(weight.value(), bias.value());
+        slices = WeightSlices.of(weight.value(), biasValue());
     }
 
     /**
@@ -48,13 +54,13 @@ public class Conv2d extends Part {
      * differentiates the whole weight, not the slices derived from it.
      */
     public NDArray apply(NDArray x, boolean training) {
-        return training ? convolve(x, weight.value(), bias.value()) : apply(x);
+        return training ? convolve(x, weight.value(), biasValue()) : apply(x);
     }
 
     /** The inference computation without interception (large weights in slices). */
     public final NDArray apply(NDArray x) {
         if (slices == null || slices.count() == 1) {
-            return convolve(x, weight.value(), bias.value());
+            return convolve(x, weight.value(), biasValue());
         }
         // large weights in slices of output channels, see WeightSlices
         NDList pieces = new NDList(slices.count());
@@ -64,6 +70,10 @@ public class Conv2d extends Part {
         NDArray out = NDArrays.concat(pieces, 1);
         pieces.close();
         return out;
+    }
+
+    private NDArray biasValue() {
+        return bias == null ? null : bias.value();
     }
 
     private NDArray convolve(NDArray x, NDArray w, NDArray b) {

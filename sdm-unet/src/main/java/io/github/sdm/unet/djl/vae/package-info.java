@@ -7,5 +7,9 @@
  * latents (already divided by the config's {@code scaling_factor}) back into an image. Large intermediate
  * activations are freed as soon as they are used (see {@code Intermediates}), which keeps a 512x512 decode
  * of SD's VAE below 2 GiB of resident memory.
+ *
+ * <p>{@link io.github.sdm.unet.djl.vae.AutoencoderTiny} is diffusers' {@code AutoencoderTiny} (TAESD), a drop-in
+ * VAE of plain convolution blocks ({@code encoder.layers.N}, {@code decoder.layers.N}) without a latent
+ * distribution.
  */
 package io.github.sdm.unet.djl.vae;
