@@ -2,6 +2,9 @@ package io.github.sdm.core.model;
 
 import io.github.sdm.core.PrecisionPlan;
 import io.github.sdm.core.error.InvalidRequestException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How to load and run a model. A backend refuses, at load, a combination it cannot run (a precision, a
@@ -17,9 +20,25 @@ import io.github.sdm.core.error.InvalidRequestException;
  * @param backend a backend name ({@code "djl"}), or null for the {@code sdm.backend} system property or else
  *     the highest-ranked backend that can load the model
  * @param attentionSliceSize attention rows computed at once (bounds the attention map's memory); 0 = all
+ * @param loras LoRA adapters merged into the weights at load ({@code W' = W + m * scale * up @ down}), in order
  */
 public record LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
-        String backend, int attentionSliceSize) {
+        String backend, int attentionSliceSize, List<LoraAdapter> loras) {
+
+    /**
+     * Options without LoRA adapters.
+     *
+     * @param device {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}
+     * @param threads intra-op threads, 0 for the engine's default
+     * @param weightPrecision the type the weights are held in
+     * @param computePrecision the type the networks compute in
+     * @param backend a backend name, or null to choose one
+     * @param attentionSliceSize attention rows computed at once, 0 for all
+     */
+    public LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
+            String backend, int attentionSliceSize) {
+        this(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, List.of());
+    }
 
     /**
      * Checks the options.
@@ -30,6 +49,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @param computePrecision the type the networks compute in
      * @param backend a backend name, or null to choose one
      * @param attentionSliceSize attention rows computed at once, 0 for all
+     * @param loras adapters merged at load; null for none
      * @throws InvalidRequestException if the device is not {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}, threads
      *     or the attention slice size is negative, or a precision is null
      */
@@ -49,6 +69,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
         if (attentionSliceSize < 0) {
             throw new InvalidRequestException("attentionSliceSize must be >= 0, got " + attentionSliceSize);
         }
+        loras = loras == null ? List.of() : List.copyOf(loras);
     }
 
     /**
@@ -68,7 +89,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if the device is none of those
      */
     public LoadOptions withDevice(String newDevice) {
-        return new LoadOptions(newDevice, threads, weightPrecision, computePrecision, backend, attentionSliceSize);
+        return new LoadOptions(newDevice, threads, weightPrecision, computePrecision, backend, attentionSliceSize, loras);
     }
 
     /**
@@ -80,7 +101,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code newThreads} is negative
      */
     public LoadOptions withThreads(int newThreads) {
-        return new LoadOptions(device, newThreads, weightPrecision, computePrecision, backend, attentionSliceSize);
+        return new LoadOptions(device, newThreads, weightPrecision, computePrecision, backend, attentionSliceSize, loras);
     }
 
     /**
@@ -91,7 +112,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code weights} is null
      */
     public LoadOptions withWeightPrecision(Precision weights) {
-        return new LoadOptions(device, threads, weights, computePrecision, backend, attentionSliceSize);
+        return new LoadOptions(device, threads, weights, computePrecision, backend, attentionSliceSize, loras);
     }
 
     /**
@@ -102,7 +123,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code compute} is null
      */
     public LoadOptions withComputePrecision(Precision compute) {
-        return new LoadOptions(device, threads, weightPrecision, compute, backend, attentionSliceSize);
+        return new LoadOptions(device, threads, weightPrecision, compute, backend, attentionSliceSize, loras);
     }
 
     /**
@@ -113,7 +134,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @return a copy with that backend
      */
     public LoadOptions withBackend(String newBackend) {
-        return new LoadOptions(device, threads, weightPrecision, computePrecision, newBackend, attentionSliceSize);
+        return new LoadOptions(device, threads, weightPrecision, computePrecision, newBackend, attentionSliceSize, loras);
     }
 
     /**
@@ -125,6 +146,22 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code rows} is negative
      */
     public LoadOptions withAttentionSliceSize(int rows) {
-        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, rows);
+        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, rows, loras);
+    }
+
+    /**
+     * These options with one more LoRA adapter merged into the weights at load: generations then run at the
+     * plain model's speed, and every generation on the model uses it. For an adapter on some generations
+     * only, use {@code GenerationBuilder.lora} instead.
+     *
+     * @param file the adapter's {@code .safetensors} file (kohya/A1111 or diffusers/PEFT layout)
+     * @param multiplier the strength (1 = as trained, 0 = no change)
+     * @return a copy with the adapter added after the others
+     * @throws InvalidRequestException if the file is null or the multiplier not finite
+     */
+    public LoadOptions withLora(Path file, double multiplier) {
+        List<LoraAdapter> all = new ArrayList<>(loras);
+        all.add(new LoraAdapter(file, multiplier));
+        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, all);
     }
 }

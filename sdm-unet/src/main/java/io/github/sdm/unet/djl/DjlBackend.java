@@ -17,6 +17,7 @@ import io.github.sdm.unet.config.AutoencoderKLConfig;
 import io.github.sdm.unet.config.CLIPTextConfig;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
+import io.github.sdm.unet.djl.lora.LoraApplication;
 import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import io.github.sdm.unet.djl.vae.AutoencoderKL;
@@ -32,7 +33,8 @@ import java.util.stream.Stream;
 
 /**
  * The networks on DJL's PyTorch engine, from a diffusers folder of safetensors weights or a single-file LDM
- * checkpoint, each network optionally from its own folder ({@link ModelLocation#withComponent}). Runs FP32
+ * checkpoint, each network optionally from its own folder ({@link ModelLocation#withComponent}), with the LoRA
+ * adapters of {@link LoadOptions#loras()} merged into the weights. Runs FP32
  * weights with FP32 compute only, and refuses anything else at load.
  */
 public final class DjlBackend implements ModelBackend {
@@ -122,6 +124,10 @@ public final class DjlBackend implements ModelBackend {
             AutoencoderKL vae = fromCheckpoint(location, "vae")
                     ? AutoencoderKL.load(vaeConfig, checkpoint.vae(vaeConfig), manager)
                     : Network.fromComponentFolder(vaeFolder, w -> AutoencoderKL.load(vaeConfig, w, manager));
+            if (!options.loras().isEmpty()) {
+                // merged for good: the handles' originals stay mapped views, freed with the model
+                LoraApplication.merge(options.loras(), clip, unet);
+            }
             return new DjlNetworks(manager, clip, unet, vae, options, plan);
         } catch (RuntimeException e) {
             manager.close();

@@ -11,9 +11,11 @@ import io.github.sdm.core.spi.TextEncoderNetwork;
 import io.github.sdm.unet.config.AutoencoderKLConfig;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
+import io.github.sdm.unet.djl.lora.LoraParts;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import io.github.sdm.unet.djl.vae.AutoencoderKL;
+import io.github.sdm.unet.lora.LoraTargets;
 
 /** The three loaded networks and the manager that owns their weights. */
 final class DjlNetworks implements DiffusionNetworks {
@@ -31,8 +33,11 @@ final class DjlNetworks implements DiffusionNetworks {
         this.unetConfig = unet.config();
         this.vaeConfig = vae.config();
         ForwardContext context = ForwardContext.DEFAULT.withAttentionSliceSize(options.attentionSliceSize());
-        this.textEncoder = new DjlTextEncoder(clip, manager, ForwardContext.DEFAULT.withComputePrecision(plan.textEncoder()));
-        this.unet = new DjlDenoiser(unet, manager, context.withComputePrecision(plan.unet()));
+        // the parts a per-generation LoRA may adapt, in both networks (a file's keys are matched against both)
+        LoraTargets loraTargets = LoraParts.targets(clip, unet);
+        this.textEncoder = new DjlTextEncoder(clip, manager, ForwardContext.DEFAULT.withComputePrecision(plan.textEncoder()),
+                loraTargets);
+        this.unet = new DjlDenoiser(unet, manager, context.withComputePrecision(plan.unet()), loraTargets);
         this.vae = new DjlAutoencoder(vae, manager, context.withComputePrecision(plan.vae()));
     }
 
