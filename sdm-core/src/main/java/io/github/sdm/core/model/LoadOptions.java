@@ -160,8 +160,22 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if the file is null or the multiplier not finite
      */
     public LoadOptions withLora(Path file, double multiplier) {
+        return withLora(new LoraAdapter(file, multiplier));
+    }
+
+    /**
+     * These options with one more LoRA adapter merged into the weights at load (see {@link #withLora(Path, double)}).
+     *
+     * @param adapter the adapter, e.g. one {@linkplain LoraAdapter#ignoringUnmatchedKeys() ignoring unmatched keys}
+     * @return a copy with the adapter added after the others
+     * @throws InvalidRequestException if the adapter is null
+     */
+    public LoadOptions withLora(LoraAdapter adapter) {
+        if (adapter == null) {
+            throw new InvalidRequestException("LoRA adapter must not be null");
+        }
         List<LoraAdapter> all = new ArrayList<>(loras);
-        all.add(new LoraAdapter(file, multiplier));
+        all.add(adapter);
         return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, all);
     }
 }
