@@ -2,6 +2,7 @@ package io.github.sdm.bench.cli;
 
 import io.github.sdm.bench.djl.AbHarness;
 import io.github.sdm.bench.djl.InheritanceMeasurement;
+import io.github.sdm.bench.djl.LoraMeasurement;
 import io.github.sdm.bench.djl.routes.AttentionAsConvBench;
 import io.github.sdm.bench.djl.routes.AttentionCoreBench;
 import io.github.sdm.bench.djl.routes.ConvLayoutBench;
@@ -28,6 +29,8 @@ import picocli.CommandLine.Parameters;
             "      two builds of sdm-unet, call by call in one JVM",
             "  inheritance speed|deviation [--size N --calls N --rounds N --specs a;b]",
             "      feature inheritance at the UNet level",
+            "  lora [--rank 64 --size 32 --calls 3]",
+            "      a synthetic LoRA on SD 1.5's attention: merge time, memory, per-generation call cost",
             "  linear-as-conv | attention-core | head-product | attention-as-conv |",
             "  conv-split | conv-layout  key=value...",
             "      kernel-route micro-benchmarks"})
@@ -43,6 +46,7 @@ final class ToolCommand implements Callable<Integer> {
         Map<String, Tool> tools = new LinkedHashMap<>();
         tools.put("ab", AbHarness::main);
         tools.put("inheritance", InheritanceMeasurement::main);
+        tools.put("lora", LoraMeasurement::main);
         tools.put("linear-as-conv", LinearAsConvBench::main);
         tools.put("attention-core", AttentionCoreBench::main);
         tools.put("head-product", HeadProductBench::main);

@@ -58,14 +58,15 @@ public final class MergedLora implements AutoCloseable {
     private static NDArray mergedWeight(NDArray weight, List<WeightedLayer> layers, NDManager manager) {
         Shape shape = weight.getShape();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray sum = weight.duplicate();
-            sum.attach(scope);
+            // no copy of the weight first: the first addition makes the new array, the scope frees the rest
+            NDArray sum = weight;
             for (WeightedLayer l : layers) {
                 LoraLayer layer = l.layer();
                 NDArray down = scope.create(layer.down(), new Shape(layer.rank(), layer.down().length / layer.rank()));
                 NDArray up = scope.create(layer.up(), new Shape(layer.outFeatures(), layer.rank()));
                 NDArray delta = up.matMul(down).mul(l.factor()).reshape(shape);
                 sum = sum.add(delta);
+                sum.attach(scope);
             }
             sum.attach(manager);
             return sum;
