@@ -5,10 +5,12 @@ import io.github.sdm.core.safetensors.TensorInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads a LoRA safetensors file in either layout found in the wild and matches its layers to a model's parts:
@@ -57,6 +59,17 @@ public final class LoraFile {
      * @throws LoraFormatException naming the file and key at fault
      */
     public static Contents read(Path file, LoraTargets targets, boolean ignoreUnmatched) {
+        return read(file, targets, ignoreUnmatched, EnumSet.allOf(LoraNetwork.class));
+    }
+
+    /**
+     * Reads and matches a file, keeping the layers of {@code networks} only: every key is still matched and
+     * every shape checked, but the other layers' tensors are not read.
+     *
+     * @param ignoreUnmatched whether keys that match no part become warnings instead of an error
+     * @throws LoraFormatException naming the file and key at fault
+     */
+    public static Contents read(Path file, LoraTargets targets, boolean ignoreUnmatched, Set<LoraNetwork> networks) {
         try (SafetensorsFile weights = SafetensorsFile.open(file)) {
             Map<Target, Pieces> pieces = new LinkedHashMap<>();
             List<String> unmatched = new ArrayList<>();
@@ -84,7 +97,11 @@ public final class LoraFile {
                     .map(k -> file.getFileName() + ": key '" + k + "' matches no layer of the model; skipped").toList();
             List<LoraLayer> layers = new ArrayList<>();
             for (Map.Entry<Target, Pieces> e : pieces.entrySet()) {
-                layers.add(layer(file, weights, e.getKey(), e.getValue(), targets));
+                LoraLayer layer = layer(file, weights, e.getKey(), e.getValue(), targets,
+                        networks.contains(e.getKey().network()));
+                if (layer != null) {
+                    layers.add(layer);
+                }
             }
             return new Contents(layers, warnings);
         }
@@ -129,8 +146,9 @@ public final class LoraFile {
         return null;
     }
 
-    /** Checks the pieces' shapes against the part's weight and reads them. */
-    private static LoraLayer layer(Path file, SafetensorsFile weights, Target target, Pieces p, LoraTargets targets) {
+    /** Checks the pieces' shapes against the part's weight and reads them if {@code wanted} (else null). */
+    private static LoraLayer layer(Path file, SafetensorsFile weights, Target target, Pieces p, LoraTargets targets,
+            boolean wanted) {
         String where = file + ": " + target.network() + " part '" + target.part() + "'";
         if (p.downKey == null || p.upKey == null) {
             throw new LoraFormatException(where + " has " + (p.downKey == null ? "no down (lora_down / lora_A)"
@@ -167,6 +185,9 @@ public final class LoraFile {
                         + Arrays.toString(alpha.shape()) + ", expected a scalar");
             }
             scale = weights.floats(p.alphaKey)[0] / (double) rank;
+        }
+        if (!wanted) {
+            return null;
         }
         return new LoraLayer(target.network(), target.part(), (int) rank, in, out, (int) downKernel, weights.floats(p.downKey),
                 weights.floats(p.upKey), scale);

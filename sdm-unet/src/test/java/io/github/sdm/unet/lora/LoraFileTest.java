@@ -9,6 +9,7 @@ import io.github.sdm.core.safetensors.SafetensorsWriter;
 import io.github.sdm.core.safetensors.TensorSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,26 @@ class LoraFileTest {
         assertEquals(3, locon.kernelSize());
         assertEquals(1.0, locon.scale(), "no alpha: scale 1");
         assertEquals(LoraNetwork.TEXT_ENCODER, layers.get("text_model.encoder.layers.0.self_attn.q_proj").network());
+    }
+
+    @Test
+    void readingOneNetworkStillChecksTheOthersKeysAndShapes() {
+        Path file = write("n.safetensors", Map.of(
+                "unet.down_blocks.0.attentions.0.proj_in.lora_A.weight", shape(2, 4, 1, 1),
+                "unet.down_blocks.0.attentions.0.proj_in.lora_B.weight", shape(8, 2, 1, 1),
+                "text_encoder.text_model.encoder.layers.0.self_attn.q_proj.lora_A.weight", shape(2, 6),
+                "text_encoder.text_model.encoder.layers.0.self_attn.q_proj.lora_B.weight", shape(6, 3)));
+        LoraFormatException e = assertThrows(LoraFormatException.class,
+                () -> LoraFile.read(file, TARGETS, false, EnumSet.of(LoraNetwork.UNET)));
+        assertTrue(e.getMessage().contains("q_proj.lora_B.weight"), e.getMessage());
+        Path good = write("g.safetensors", Map.of(
+                "unet.down_blocks.0.attentions.0.proj_in.lora_A.weight", shape(2, 4, 1, 1),
+                "unet.down_blocks.0.attentions.0.proj_in.lora_B.weight", shape(8, 2, 1, 1),
+                "text_encoder.text_model.encoder.layers.0.self_attn.q_proj.lora_A.weight", shape(2, 6),
+                "text_encoder.text_model.encoder.layers.0.self_attn.q_proj.lora_B.weight", shape(6, 2)));
+        List<LoraLayer> unetOnly = LoraFile.read(good, TARGETS, false, EnumSet.of(LoraNetwork.UNET)).layers();
+        assertEquals(1, unetOnly.size());
+        assertEquals(LoraNetwork.UNET, unetOnly.get(0).network());
     }
 
     @Test

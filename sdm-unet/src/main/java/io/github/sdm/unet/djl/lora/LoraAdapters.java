@@ -7,6 +7,7 @@ import io.github.sdm.unet.lora.LoraNetwork;
 import io.github.sdm.unet.lora.LoraTargets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +23,12 @@ final class LoraAdapters {
         return layers.stream().filter(l -> l.layer().network() == network).toList();
     }
 
-    /** Every layer of {@code adapters}, each with its adapter's multiplier, in order. */
-    static List<WeightedLayer> read(List<LoraAdapter> adapters, LoraTargets targets) {
+    /** Every layer of {@code adapters} on {@code networks}, each with its adapter's multiplier, in order. */
+    static List<WeightedLayer> read(List<LoraAdapter> adapters, LoraTargets targets, Set<LoraNetwork> networks) {
         List<WeightedLayer> out = new ArrayList<>();
         for (LoraAdapter adapter : adapters) {
-            LoraFile.Contents contents = LoraFile.read(adapter.file(), targets, adapter.ignoreUnmatchedKeys());
+            LoraFile.Contents contents = LoraFile.read(adapter.file(), targets, adapter.ignoreUnmatchedKeys(),
+                    networks);
             contents.warnings().forEach(LOG::warn);
             for (LoraLayer layer : contents.layers()) {
                 out.add(new WeightedLayer(layer, adapter.multiplier()));

@@ -5,6 +5,7 @@ import io.github.sdm.core.model.LoraAdapter;
 import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.lora.LoraNetwork;
 import io.github.sdm.unet.lora.LoraTargets;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +23,7 @@ public final class LoraApplication {
      */
     public static List<MergedLora> merge(List<LoraAdapter> adapters, Network textEncoder, Network unet) {
         LoraTargets targets = LoraParts.targets(textEncoder, unet);
-        List<WeightedLayer> layers = LoraAdapters.read(adapters, targets);
+        List<WeightedLayer> layers = LoraAdapters.read(adapters, targets, EnumSet.allOf(LoraNetwork.class));
         return List.of(MergedLora.merge(textEncoder, LoraAdapters.of(layers, LoraNetwork.TEXT_ENCODER)),
                 MergedLora.merge(unet, LoraAdapters.of(layers, LoraNetwork.UNET)));
     }
@@ -36,7 +37,7 @@ public final class LoraApplication {
      */
     public static Optional<LoraInterceptor> perGeneration(List<LoraAdapter> adapters, LoraTargets targets,
             LoraNetwork which, Network network, NDManager parent) {
-        List<WeightedLayer> layers = LoraAdapters.of(LoraAdapters.read(adapters, targets), which);
+        List<WeightedLayer> layers = LoraAdapters.read(adapters, targets, EnumSet.of(which));
         if (layers.isEmpty()) {
             return Optional.empty();
         }
