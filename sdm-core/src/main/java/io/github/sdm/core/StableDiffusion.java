@@ -2,12 +2,14 @@ package io.github.sdm.core;
 
 import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.error.ModelClosedException;
+import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelFolder;
 import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.model.PipelineFamilies;
 import io.github.sdm.core.spi.BackendSelector;
 import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.ModelBackend;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.core.tokenizer.ClipTokenizer;
 import java.awt.image.BufferedImage;
@@ -84,7 +86,7 @@ public final class StableDiffusion implements AutoCloseable {
      *     weight file is missing or damaged
      * @throws io.github.sdm.core.error.SdmException if the named backend does not exist or cannot load the model, or
      *     no backend can (the message gives each one's reason), or the backend refuses the options (a precision, a
-     *     device)
+     *     device, LoRA adapters it cannot merge)
      */
     public static StableDiffusion load(ModelLocation location, LoadOptions options) {
         location.requireExists();
@@ -92,7 +94,13 @@ public final class StableDiffusion implements AutoCloseable {
         PipelineFamilies.of(folder);
         ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizerPath());
         SamplerFactory samplers = new SamplerFactory(folder.schedulerConfig().json());
-        DiffusionNetworks networks = BackendSelector.fromClasspath().choose(location, options).load(location, options);
+        ModelBackend backend = BackendSelector.fromClasspath().choose(location, options);
+        if (!options.loras().isEmpty() && !backend.mergesLora()) {
+            throw new SdmException("LoadOptions.loras: the " + backend.name() + " backend cannot merge LoRA adapters ("
+                    + options.loras().size() + " given, first " + options.loras().get(0).file() + "); load with a "
+                    + "backend that can, e.g. LoadOptions.withBackend(\"djl\")");
+        }
+        DiffusionNetworks networks = backend.load(location, options);
         PromptEncoder prompts = new PromptEncoder(tokenizer, networks.textEncoder());
         return new StableDiffusion(location, networks, new DiffusionPipeline(networks, prompts, samplers));
     }

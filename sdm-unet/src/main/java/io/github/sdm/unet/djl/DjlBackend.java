@@ -52,6 +52,12 @@ public final class DjlBackend implements ModelBackend {
         return PRIORITY;
     }
 
+    /** Merges {@link LoadOptions#loras()} into the text encoder's and the UNet's weights at load. */
+    @Override
+    public boolean mergesLora() {
+        return true;
+    }
+
     /**
      * Safetensors only: a single-file {@code .safetensors} checkpoint or component folders of safetensors; the
      * folders of the text encoder, UNet and VAE must exist (they hold the configs).
