@@ -30,6 +30,9 @@ final class LoraAdapters {
             LoraFile.Contents contents = LoraFile.read(adapter.file(), targets, adapter.ignoreUnmatchedKeys(),
                     networks);
             contents.warnings().forEach(LOG::warn);
+            if (adapter.multiplier() == 0) {
+                continue; // checked against the model, but it changes nothing: no copies, no products
+            }
             for (LoraLayer layer : contents.layers()) {
                 out.add(new WeightedLayer(layer, adapter.multiplier()));
             }

@@ -51,7 +51,7 @@ public final class MergedLora implements AutoCloseable {
             }
             merged.put(LoraParts.weightKey(e.getKey()), mergedWeight(weight, e.getValue(), manager));
         }
-        return new MergedLora(network, manager, network.replaceWeights(merged));
+        return new MergedLora(network, manager, merged.isEmpty() ? Map.of() : network.replaceWeights(merged));
     }
 
     /** {@code weight + sum of factor * up @ down}, in {@code manager}. */
