@@ -59,6 +59,12 @@ class StableDiffusionApiTest {
     }
 
     @Test
+    void applyLoraOnABackendThatCannotMergeIsRefused() {
+        SdmException e = assertThrows(SdmException.class, () -> sd.applyLora(Path.of("style.safetensors"), 1));
+        assertTrue(e.getMessage().contains("cannot merge LoRA"), e.getMessage());
+    }
+
+    @Test
     void loraOnTheRequestCollectsTheAdaptersInOneSessionExtension() {
         GenerationRequest request = sd.txt2img("x").lora(Path.of("a.safetensors"), 0.5)
                 .lora(Path.of("b.safetensors"), 1).request();

@@ -3,6 +3,7 @@ package io.github.sdm.unet.djl;
 import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.PrecisionPlan;
 import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.LoraAdapter;
 import io.github.sdm.core.spi.AutoencoderNetwork;
 import io.github.sdm.core.spi.DenoiserNetwork;
 import io.github.sdm.core.spi.DiffusionNetworks;
@@ -11,11 +12,14 @@ import io.github.sdm.core.spi.TextEncoderNetwork;
 import io.github.sdm.unet.config.AutoencoderKLConfig;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
+import io.github.sdm.unet.djl.lora.LoraApplication;
 import io.github.sdm.unet.djl.lora.LoraParts;
+import io.github.sdm.unet.djl.lora.MergedLora;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import io.github.sdm.unet.djl.vae.AutoencoderKL;
 import io.github.sdm.unet.lora.LoraTargets;
+import java.util.List;
 
 /** The three loaded networks and the manager that owns their weights. */
 final class DjlNetworks implements DiffusionNetworks {
@@ -23,6 +27,8 @@ final class DjlNetworks implements DiffusionNetworks {
     private final DjlTextEncoder textEncoder;
     private final DjlDenoiser unet;
     private final DjlAutoencoder vae;
+    private final CLIPTextModel clip;
+    private final UNet2DConditionModel unetModel;
     private final UNetConfig unetConfig;
     private final AutoencoderKLConfig vaeConfig;
 
@@ -30,6 +36,8 @@ final class DjlNetworks implements DiffusionNetworks {
     DjlNetworks(NDManager manager, CLIPTextModel clip, UNet2DConditionModel unet, AutoencoderKL vae,
             LoadOptions options, PrecisionPlan plan) {
         this.manager = manager;
+        this.clip = clip;
+        this.unetModel = unet;
         this.unetConfig = unet.config();
         this.vaeConfig = vae.config();
         ForwardContext context = ForwardContext.DEFAULT.withAttentionSliceSize(options.attentionSliceSize());
@@ -60,6 +68,13 @@ final class DjlNetworks implements DiffusionNetworks {
     @Override
     public long activationBytes(RequestSize size) {
         return ActivationEstimate.bytes(unetConfig, vaeConfig, size);
+    }
+
+    /** Merges into the text encoder's and the UNet's weights (see {@link MergedLora}); the caller keeps the model idle. */
+    @Override
+    public Runnable mergeLora(List<LoraAdapter> adapters) {
+        List<MergedLora> merged = LoraApplication.merge(adapters, clip, unetModel);
+        return () -> merged.forEach(MergedLora::unmerge);
     }
 
     @Override

@@ -2,13 +2,18 @@ package io.github.sdm.unet.djl.lora;
 
 import static io.github.sdm.core.testkit.Close.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.sdm.core.AppliedLora;
 import io.github.sdm.core.GenerationBuilder;
 import io.github.sdm.core.GenerationResult;
 import io.github.sdm.core.StableDiffusion;
+import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.safetensors.SafetensorsFile;
@@ -78,6 +83,25 @@ class LoraReferenceTest {
         return cases().stream().map(c -> DynamicTest.dynamicTest(id(c) + " per generation "
                 + c.get("lora_file").getAsString() + " x" + multiplier(c),
                 () -> check(c, generate(plain, c).lora(file(c), multiplier(c)).generate())));
+    }
+
+    /**
+     * {@code StableDiffusion.applyLora} on a loaded model: the reference result while merged; merges undo in
+     * reverse order only; afterwards the model gives its plain result bit for bit.
+     */
+    @Test
+    void appliedToALoadedModelAndUnmergedBitForBit() throws IOException {
+        JsonObject c = cases().stream().filter(x -> multiplier(x) != 0).findFirst().orElseThrow();
+        float[] before = generate(plain, c).generate().finalLatents().data();
+        AppliedLora first = plain.applyLora(file(c), multiplier(c));
+        check(c, generate(plain, c).generate());
+        AppliedLora second = plain.applyLora(TestData.fixture("tiny-lora/diffusers.safetensors"), 0.5);
+        SdmException e = assertThrows(SdmException.class, first::unmerge);
+        assertTrue(e.getMessage().contains("reverse order"), e.getMessage());
+        second.unmerge();
+        first.unmerge();
+        assertFalse(first.isMerged() || second.isMerged());
+        assertArrayEquals(before, generate(plain, c).generate().finalLatents().data(), "plain again");
     }
 
     /** Multiplier 0 leaves every weight and every output exactly as the plain model's, by both routes. */
