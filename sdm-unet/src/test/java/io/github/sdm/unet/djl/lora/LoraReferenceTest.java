@@ -26,9 +26,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,6 +104,45 @@ class LoraReferenceTest {
         first.unmerge();
         assertFalse(first.isMerged() || second.isMerged());
         assertArrayEquals(before, generate(plain, c).generate().finalLatents().data(), "plain again");
+    }
+
+    /** applyLora waits for a running generation, which finishes with the plain weights; then the merge is made. */
+    @Test
+    void applyLoraWaitsForARunningGeneration() throws Exception {
+        JsonObject c = cases().stream().filter(x -> multiplier(x) != 0).findFirst().orElseThrow();
+        float[] before = generate(plain, c).generate().finalLatents().data();
+        CountDownLatch inStep = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<GenerationResult> running = pool.submit(() -> generate(plain, c).listener(p -> {
+                if (p.step() == 1) {
+                    inStep.countDown();
+                    awaitQuietly(release);
+                }
+            }).generate());
+            assertTrue(inStep.await(60, TimeUnit.SECONDS), "the generation reached its first step");
+            Future<AppliedLora> apply = pool.submit(() -> plain.applyLora(file(c), multiplier(c)));
+            Thread.sleep(300);
+            assertFalse(apply.isDone(), "applyLora waits while a generation runs");
+            release.countDown();
+            assertArrayEquals(before, running.get().finalLatents().data(), "the running generation kept its weights");
+            try (AppliedLora merged = apply.get()) {
+                check(c, generate(plain, c).generate());
+            }
+            assertArrayEquals(before, generate(plain, c).generate().finalLatents().data(), "plain again");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Multiplier 0 leaves every weight and every output exactly as the plain model's, by both routes. */
