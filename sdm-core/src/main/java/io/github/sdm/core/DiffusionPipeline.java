@@ -59,7 +59,7 @@ final class DiffusionPipeline {
      */
     private TextConditioning encodePrompt(GenerationRequest request, LatentSize size) {
         PromptEncoder.PromptEmbeddings prompts = promptEncoder.embed(request.prompt(), request.negativePrompt(),
-                request.usesGuidance(), request.clipSkip());
+                request.usesGuidance(), request.clipSkip(), request.extensions());
         AutoencoderNetwork vae = networks.vae();
         MemoryCheck.require(new RequestSize(request.batchSize(), request.usesGuidance(), vae.latentChannels(),
                 size.height(), size.width(), vae.downscaleFactor()), prompts.floatsPerImage(), networks);

@@ -2,10 +2,12 @@ package io.github.sdm.core;
 
 import io.github.sdm.core.image.ImageTensors;
 import io.github.sdm.core.image.LanczosResize;
+import io.github.sdm.core.model.LoraAdapter;
 import io.github.sdm.core.spi.SessionExtension;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.samplers.NoiseSource;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 
 /**
  * Fluent construction of a {@link GenerationRequest}, bound to the model that will run it. Defaults follow
@@ -213,6 +215,22 @@ public final class GenerationBuilder {
      */
     public GenerationBuilder with(SessionExtension extension) {
         request.with(extension);
+        return this;
+    }
+
+    /**
+     * Applies a LoRA adapter to this generation only: the loaded model's weights stay untouched, so a
+     * concurrent generation on the same model runs without it. Several adapters add up, each with its own
+     * multiplier. It costs two small products per adapted layer and call (see docs/lora.md); merging at load
+     * ({@link io.github.sdm.core.model.LoadOptions#withLora}) costs nothing per call.
+     *
+     * @param file the adapter's {@code .safetensors} file (kohya/A1111 or diffusers/PEFT layout)
+     * @param multiplier the strength (1 = as trained, 0 = no change)
+     * @return this builder
+     * @throws io.github.sdm.core.error.InvalidRequestException if the file is null or the multiplier not finite
+     */
+    public GenerationBuilder lora(Path file, double multiplier) {
+        request.lora(new LoraAdapter(file, multiplier));
         return this;
     }
 

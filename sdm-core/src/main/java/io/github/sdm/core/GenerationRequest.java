@@ -1,6 +1,8 @@
 package io.github.sdm.core;
 
 import io.github.sdm.core.error.InvalidRequestException;
+import io.github.sdm.core.model.LoraAdapter;
+import io.github.sdm.core.spi.LoraSession;
 import io.github.sdm.core.spi.SessionExtension;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.samplers.NoiseSource;
@@ -526,6 +528,23 @@ public final class GenerationRequest {
             extensions.removeIf(e -> e.getClass() == extension.getClass());
             extensions.add(extension);
             return this;
+        }
+
+        /**
+         * Adds a LoRA adapter for this generation only (the loaded model's weights stay untouched): it joins
+         * the request's {@link LoraSession}, created with the first adapter.
+         *
+         * @param adapter the adapter file and its multiplier
+         * @return this builder
+         * @throws InvalidRequestException if {@code adapter} is null
+         */
+        public Builder lora(LoraAdapter adapter) {
+            if (adapter == null) {
+                throw new InvalidRequestException("LoRA adapter must not be null");
+            }
+            LoraSession current = extensions.stream().filter(LoraSession.class::isInstance)
+                    .map(LoraSession.class::cast).findFirst().orElse(null);
+            return with(current == null ? new LoraSession(List.of(adapter)) : current.plus(adapter));
         }
 
         /**

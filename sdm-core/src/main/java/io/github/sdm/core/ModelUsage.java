@@ -3,6 +3,7 @@ package io.github.sdm.core;
 import io.github.sdm.core.error.ModelClosedException;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Who is using a model's networks, so that closing never frees weights under a running generation (freeing
@@ -49,6 +50,36 @@ final class ModelUsage {
             notifyAll();
             if (closed) {
                 releaseOnce();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code body} (a change of the shared weights) when no generation uses the networks: waits for the
+     * running ones to finish, and new ones wait to enter until it returns.
+     *
+     * @throws IllegalStateException when called from a generation of this model (it would wait for itself)
+     */
+    synchronized <T> T whileIdle(Supplier<T> body) {
+        requireOpen();
+        if (runByThisThread()) {
+            throw new IllegalStateException("the weights of " + modelName + " cannot change from inside one of its"
+                    + " generations (a progress listener): it would wait for itself");
+        }
+        boolean interrupted = false;
+        while (!running.isEmpty()) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true; // keep waiting: changing weights under a running network call is not an option
+            }
+        }
+        try {
+            requireOpen();
+            return body.get();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -1,10 +1,12 @@
 package io.github.sdm.core;
 
 import io.github.sdm.core.error.InvalidRequestException;
+import io.github.sdm.core.spi.SessionExtension;
 import io.github.sdm.core.spi.TextConditioning;
 import io.github.sdm.core.spi.TextEncoderNetwork;
 import io.github.sdm.core.tokenizer.ClipTokenizer;
 import io.github.sdm.core.tokenizer.TokenizedPrompt;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +27,17 @@ final class PromptEncoder {
      * PromptEmbeddings#forBatch} lays them out for a batch.
      *
      * @param clipSkip the text encoder layer counted from the end (1 = last)
+     * @param extensions the generation's extensions (a per-generation LoRA reaches the text encoder)
      */
-    public PromptEmbeddings embed(String prompt, String negativePrompt, boolean guidance, int clipSkip) {
+    public PromptEmbeddings embed(String prompt, String negativePrompt, boolean guidance, int clipSkip,
+            List<SessionExtension> extensions) {
         if (clipSkip > textEncoder.numHiddenLayers()) {
             throw new InvalidRequestException("clip skip " + clipSkip + " is more than the text encoder's "
                     + textEncoder.numHiddenLayers() + " layers");
         }
-        TextConditioning conditional = embed(prompt, "prompt", clipSkip);
-        return new PromptEmbeddings(conditional, guidance ? embed(negativePrompt, "negative prompt", clipSkip) : null);
+        TextConditioning conditional = embed(prompt, "prompt", clipSkip, extensions);
+        return new PromptEmbeddings(conditional,
+                guidance ? embed(negativePrompt, "negative prompt", clipSkip, extensions) : null);
     }
 
     /** One image's conditioning: the prompt's, and the negative prompt's when guidance runs (else null). */
@@ -63,12 +68,12 @@ final class PromptEncoder {
         }
     }
 
-    private TextConditioning embed(String text, String what, int clipSkip) {
+    private TextConditioning embed(String text, String what, int clipSkip, List<SessionExtension> extensions) {
         TokenizedPrompt tokens = tokenizer.encode(text);
         if (tokens.truncated()) {
             // diffusers truncates too, with the same kind of warning
             LOG.warn("{}: {}", what, tokens.truncationWarning());
         }
-        return textEncoder.encode(new long[][] {tokens.inputIds()}, clipSkip);
+        return textEncoder.encode(new long[][] {tokens.inputIds()}, clipSkip, extensions);
     }
 }

@@ -2,16 +2,22 @@ package io.github.sdm.core;
 
 import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.error.ModelClosedException;
+import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.LoraAdapter;
 import io.github.sdm.core.model.ModelFolder;
 import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.model.PipelineFamilies;
 import io.github.sdm.core.spi.BackendSelector;
 import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.ModelBackend;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.core.tokenizer.ClipTokenizer;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 
 /**
  * A loaded Stable Diffusion model: load once (weights, tokenizer, scheduler config), generate many times.
@@ -31,10 +37,14 @@ public final class StableDiffusion implements AutoCloseable {
     private final ModelLocation location;
     private final DiffusionPipeline pipeline;
     private final ModelUsage usage;
+    private final DiffusionNetworks networks;
+    /** Adapters merged after the load, latest first; changed only inside {@code usage.whileIdle}. */
+    private final Deque<AppliedLora> applied = new ArrayDeque<>();
 
     private StableDiffusion(ModelLocation location, DiffusionNetworks networks, DiffusionPipeline pipeline) {
         this.location = location;
         this.pipeline = pipeline;
+        this.networks = networks;
         this.usage = new ModelUsage(String.valueOf(location.isSingleFile() ? location.checkpoint()
                 : location.folder()), networks::close);
     }
@@ -84,7 +94,7 @@ public final class StableDiffusion implements AutoCloseable {
      *     weight file is missing or damaged
      * @throws io.github.sdm.core.error.SdmException if the named backend does not exist or cannot load the model, or
      *     no backend can (the message gives each one's reason), or the backend refuses the options (a precision, a
-     *     device)
+     *     device, LoRA adapters it cannot merge)
      */
     public static StableDiffusion load(ModelLocation location, LoadOptions options) {
         location.requireExists();
@@ -92,7 +102,13 @@ public final class StableDiffusion implements AutoCloseable {
         PipelineFamilies.of(folder);
         ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizerPath());
         SamplerFactory samplers = new SamplerFactory(folder.schedulerConfig().json());
-        DiffusionNetworks networks = BackendSelector.fromClasspath().choose(location, options).load(location, options);
+        ModelBackend backend = BackendSelector.fromClasspath().choose(location, options);
+        if (!options.loras().isEmpty() && !backend.mergesLora()) {
+            throw new SdmException("LoadOptions.loras: the " + backend.name() + " backend cannot merge LoRA adapters ("
+                    + options.loras().size() + " given, first " + options.loras().get(0).file() + "); load with a "
+                    + "backend that can, e.g. LoadOptions.withBackend(\"djl\")");
+        }
+        DiffusionNetworks networks = backend.load(location, options);
         PromptEncoder prompts = new PromptEncoder(tokenizer, networks.textEncoder());
         return new StableDiffusion(location, networks, new DiffusionPipeline(networks, prompts, samplers));
     }
@@ -163,6 +179,53 @@ public final class StableDiffusion implements AutoCloseable {
     public Generation newGeneration(GenerationRequest request) {
         usage.requireOpen();
         return new Generation(pipeline, usage, request);
+    }
+
+    /**
+     * Merges LoRA adapters into this loaded model's weights (as {@link LoadOptions#withLora} does at load): every
+     * generation started afterwards uses them, at no cost per call. Waits until no generation runs, and new ones
+     * wait until the merge is done; for an adapter on some generations only, use {@code GenerationBuilder.lora}.
+     *
+     * @param file the adapter's {@code .safetensors} file (kohya/A1111 or diffusers/PEFT layout)
+     * @param multiplier the strength (1 = as trained)
+     * @return the handle whose {@link AppliedLora#unmerge()} restores the weights bit for bit
+     * @throws SdmException if the backend cannot merge adapters or the file does not fit the model
+     * @throws ModelClosedException if the model was closed
+     */
+    public AppliedLora applyLora(Path file, double multiplier) {
+        return applyLora(List.of(new LoraAdapter(file, multiplier)));
+    }
+
+    /**
+     * Merges several adapters at once, each with its own multiplier (see {@link #applyLora(Path, double)}).
+     *
+     * @param adapters the adapters
+     * @return the handle whose {@link AppliedLora#unmerge()} restores the weights bit for bit
+     * @throws SdmException if the backend cannot merge adapters or a file does not fit the model
+     * @throws ModelClosedException if the model was closed
+     */
+    public AppliedLora applyLora(List<LoraAdapter> adapters) {
+        return usage.whileIdle(() -> {
+            AppliedLora handle = new AppliedLora(this, adapters, networks.mergeLora(adapters));
+            applied.push(handle);
+            return handle;
+        });
+    }
+
+    /** Undoes {@code handle} if it is the latest merge; false when the model is closed (its weights are gone). */
+    boolean unmerge(AppliedLora handle) {
+        if (usage.isClosed()) {
+            return false;
+        }
+        return usage.whileIdle(() -> {
+            if (applied.peek() != handle) {
+                throw new SdmException("unmerge the LoRA adapters applied after " + handle.adapters() + " first "
+                        + "(merges undo in reverse order)");
+            }
+            handle.undo();
+            applied.pop();
+            return true;
+        });
     }
 
     /**

@@ -10,6 +10,10 @@ import io.github.sdm.core.error.GenerationCancelledException;
 import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.error.SdmException;
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.LoraAdapter;
+import io.github.sdm.core.model.ModelLocation;
+import io.github.sdm.core.spi.LoraSession;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.core.testkit.TestData;
 import java.awt.image.BufferedImage;
@@ -44,6 +48,31 @@ class StableDiffusionApiTest {
     @AfterEach
     void resetFakes() {
         FakeBackend.nanFromCall = -1;
+    }
+
+    @Test
+    void aBackendThatCannotMergeLoraRefusesALoadWithAdapters() {
+        SdmException e = assertThrows(SdmException.class, () -> StableDiffusion.load(ModelLocation.folder(MODEL),
+                LoadOptions.defaults().withLora(Path.of("style.safetensors"), 0.7)));
+        assertTrue(e.getMessage().contains("fake backend cannot merge LoRA") && e.getMessage().contains("style"),
+                e.getMessage());
+    }
+
+    @Test
+    void applyLoraOnABackendThatCannotMergeIsRefused() {
+        SdmException e = assertThrows(SdmException.class, () -> sd.applyLora(Path.of("style.safetensors"), 1));
+        assertTrue(e.getMessage().contains("cannot merge LoRA"), e.getMessage());
+    }
+
+    @Test
+    void loraOnTheRequestCollectsTheAdaptersInOneSessionExtension() {
+        GenerationRequest request = sd.txt2img("x").lora(Path.of("a.safetensors"), 0.5)
+                .lora(Path.of("b.safetensors"), 1).request();
+        assertEquals(List.of(new LoraSession(List.of(new LoraAdapter(Path.of("a.safetensors"), 0.5),
+                new LoraAdapter(Path.of("b.safetensors"), 1)))), request.extensions());
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> sd.txt2img("x").lora(Path.of("a.safetensors"), Double.NaN));
+        assertTrue(e.getMessage().contains("a.safetensors") && e.getMessage().contains("NaN"), e.getMessage());
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.github.sdm.core.GenerationBuilder;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.core.testkit.TestData;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** Feature inheritance through the public API and the DJL backend, on the embedded tiny model. */
 class PipelineInheritanceTest {
+    private static final Path LORA = Path.of("../sdm-unet/src/test/resources/fixtures/tiny-lora/kohya.safetensors");
     private static StableDiffusion sd;
 
     @BeforeAll
@@ -59,6 +61,21 @@ class PipelineInheritanceTest {
         for (float v : latents(txt2img().size(72, 40), "deepcache")) {
             assertTrue(Float.isFinite(v));
         }
+    }
+
+    /**
+     * A per-generation LoRA (an interceptor inside the inheritance's) composes with feature inheritance: with every
+     * call a key step the result is the LoRA's alone, bit for bit; with reuse the cached features carry the adapter.
+     */
+    @Test
+    void perGenerationLoraComposesWithInheritance() {
+        float[] lora = latents(txt2img().lora(LORA, 0.8), null);
+        assertFalse(Arrays.equals(latents(txt2img(), null), lora), "the adapter changes the image");
+        for (String spec : List.of("block:2:interval=1", "layer:deep:interval=1", "unit:attn1,attn2,ff:interval=1")) {
+            assertArrayEquals(lora, latents(txt2img().lora(LORA, 0.8), spec), spec);
+        }
+        float[] cachedWithLora = latents(txt2img().lora(LORA, 0.8), "deepcache");
+        assertFalse(Arrays.equals(latents(txt2img(), "deepcache"), cachedWithLora), "deepcache with the adapter");
     }
 
     @Test

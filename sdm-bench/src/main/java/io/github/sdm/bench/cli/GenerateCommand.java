@@ -8,6 +8,7 @@ import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.image.PngFiles;
 import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.LoraAdapter;
 import io.github.sdm.core.model.VaeTiling;
 import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.safetensors.DType;
@@ -22,6 +23,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +130,15 @@ final class GenerateCommand implements Callable<Integer> {
             + "conditions the UNet; 1 = the last (default: ${DEFAULT-VALUE}).")
     int clipSkip;
 
+    @Option(names = "--lora", paramLabel = "FILE[:MULT]", description = "LoRA adapter (kohya/A1111 or diffusers/PEFT "
+            + "safetensors) merged into the weights at load, with its multiplier (default 1); repeatable. LCM-LoRA: "
+            + "--sampler lcm --steps 4 --guidance 1 (docs/lora.md).")
+    List<String> loras = new ArrayList<>();
+
+    @Option(names = "--lora-ignore-unmatched", description = "Skip (with a warning) the keys of a --lora file that "
+            + "match no layer of the model, instead of refusing the file.")
+    boolean loraIgnoreUnmatched;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -139,6 +150,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         LoadOptions options = LoadOptions.defaults().withThreads(threads).withDevice(device).withBackend(backend)
                 .withVaeTiling(vaeTiling());
+        for (String lora : loras) {
+            options = options.withLora(LoraOption.parse(lora, loraIgnoreUnmatched));
+        }
         // bad options, images and output paths fail before the load
         Map<String, Object> samplerSettings = samplerSettings();
         BufferedImage init = initImage != null ? readImage(initImage) : null;
@@ -163,7 +177,7 @@ final class GenerateCommand implements Callable<Integer> {
                 builder.initialLatents(readLatents(initLatents));
             }
             GenerationResult result = builder.generate();
-            writeImages(result, output, stdout);
+            writeImages(result, output, options.loras(), stdout);
             if (saveLatents != null) {
                 FloatTensor latents = result.finalLatents();
                 long[] shape = java.util.Arrays.stream(latents.shape()).asLongStream().toArray();
@@ -177,12 +191,14 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     /** One file per image: {@code --out} itself for one image, numbered files for a batch. */
-    private void writeImages(GenerationResult result, ImageOutput output, PrintWriter stdout) {
+    private void writeImages(GenerationResult result, ImageOutput output, List<LoraAdapter> adapters,
+            PrintWriter stdout) {
         String settings = String.format("%s%nNegative prompt: %s%nSteps: %d, Sampler: %s, CFG scale: %s, Seed: %d, Size: %dx%d",
                 prompt, negative, steps, sampler, guidance, result.seed(), result.images().get(0).getWidth(),
                 result.images().get(0).getHeight())
                 + (clipSkip == 1 ? "" : ", Clip skip: " + clipSkip)
-                + (cache == null ? "" : ", Cache: " + FeatureInheritance.parse(cache).spec());
+                + (cache == null ? "" : ", Cache: " + FeatureInheritance.parse(cache).spec())
+                + LoraOption.settings(adapters);
         for (int i = 0; i < result.images().size(); i++) {
             ImageOutput file = result.images().size() == 1 ? output : output.numbered(i);
             file.write(result.images().get(i), settings);

@@ -3,6 +3,7 @@ package io.github.sdm.bench.cli;
 import io.github.sdm.bench.djl.AbHarness;
 import io.github.sdm.bench.djl.InheritanceMeasurement;
 import io.github.sdm.bench.djl.VaeDecodeMeasurement;
+import io.github.sdm.bench.djl.LoraMeasurement;
 import io.github.sdm.bench.djl.routes.AttentionAsConvBench;
 import io.github.sdm.bench.djl.routes.AttentionCoreBench;
 import io.github.sdm.bench.djl.routes.ConvLayoutBench;
@@ -31,6 +32,8 @@ import picocli.CommandLine.Parameters;
             "      feature inheritance at the UNet level",
             "  vae-decode vae=kl|taesd size=N calls=N",
             "      one VAE decode (SD 1.5 KL or TAESD, random weights): time per call, peak RSS",
+            "  lora [--rank 64 --size 32 --calls 3]",
+            "      a synthetic LoRA on SD 1.5's attention: merge time, memory, per-generation call cost",
             "  linear-as-conv | attention-core | head-product | attention-as-conv |",
             "  conv-split | conv-layout  key=value...",
             "      kernel-route micro-benchmarks"})
@@ -47,6 +50,7 @@ final class ToolCommand implements Callable<Integer> {
         tools.put("ab", AbHarness::main);
         tools.put("inheritance", InheritanceMeasurement::main);
         tools.put("vae-decode", VaeDecodeMeasurement::main);
+        tools.put("lora", LoraMeasurement::main);
         tools.put("linear-as-conv", LinearAsConvBench::main);
         tools.put("attention-core", AttentionCoreBench::main);
         tools.put("head-product", HeadProductBench::main);

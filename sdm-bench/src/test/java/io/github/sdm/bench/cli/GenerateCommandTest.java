@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GenerateCommandTest {
     static final String MODEL = TestData.tinySd().toString();
     static final Path TAESD = Path.of("../sdm-unet/src/test/resources/fixtures/taesd");
+    static final Path LORA = Path.of("../sdm-unet/src/test/resources/fixtures/tiny-lora");
     static final Path REFERENCE = Path.of("../sdm-unet/src/test/resources/fixtures/tiny-sd-pipe/reference.safetensors");
 
     @Test
@@ -124,6 +125,40 @@ class GenerateCommandTest {
                 "--out", dir.resolve("bad.png").toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("clip skip 9"), bad.err());
+    }
+
+    /** Case lora.0 of fixtures/tiny-lora: the kohya file (LoCon included) at 0.8, merged at load. */
+    @Test
+    void loraReproducesTheDiffusersReferenceAndIsRecordedInThePng(@TempDir Path dir) {
+        Path init = dir.resolve("init.safetensors");
+        Path saved = dir.resolve("final.safetensors");
+        Path png = dir.resolve("lora.png");
+        float[] expected;
+        try (SafetensorsFile reference = SafetensorsFile.open(LORA.resolve("reference.safetensors"))) {
+            SafetensorsWriter.write(init, List.of(TensorSource.ofFloats("latents", DType.F32,
+                    reference.floats("lora.0.initial_latents"), 1, 4, 8, 8)));
+            expected = reference.floats("lora.0.final_latents");
+        }
+        Result r = run("generate", "--model", MODEL, "--prompt", "a red apple on a table", "--steps", "8",
+                "--guidance", "7.5", "--sampler", "dpmpp_2m", "--width", "64", "--height", "64",
+                "--lora", LORA.resolve("kohya.safetensors") + ":0.8", "--init-latents", init.toString(),
+                "--save-latents", saved.toString(), "--out", png.toString());
+        assertEquals(0, r.code(), r.err());
+        try (SafetensorsFile out = SafetensorsFile.open(saved)) {
+            float[] actual = out.floats("latents");
+            double worst = 0;
+            for (int i = 0; i < expected.length; i++) {
+                worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+            }
+            assertTrue(worst <= 1e-3, "final latents differ from diffusers by " + worst);
+        }
+        String parameters = PngFiles.readText(png).get("parameters");
+        assertTrue(parameters.contains("Lora: \"kohya.safetensors:0.8\""), parameters);
+
+        Result missing = run("generate", "--model", MODEL, "--prompt", "x", "--lora", "nowhere.safetensors:0.5",
+                "--out", dir.resolve("bad.png").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("--lora nowhere.safetensors:0.5"), missing.err());
     }
 
     @Test

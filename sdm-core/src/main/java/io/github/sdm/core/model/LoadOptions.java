@@ -2,6 +2,9 @@ package io.github.sdm.core.model;
 
 import io.github.sdm.core.PrecisionPlan;
 import io.github.sdm.core.error.InvalidRequestException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How to load and run a model. A backend refuses, at load, a combination it cannot run (a precision, a
@@ -18,9 +21,10 @@ import io.github.sdm.core.error.InvalidRequestException;
  *     the highest-ranked backend that can load the model
  * @param attentionSliceSize attention rows computed at once (bounds the attention map's memory); 0 = all
  * @param vaeTiling whether the VAE runs large images in tiles ({@link VaeTiling#AUTO}: above four tiles' area)
+ * @param loras LoRA adapters merged into the weights at load ({@code W' = W + m * scale * up @ down}), in order
  */
 public record LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
-        String backend, int attentionSliceSize, VaeTiling vaeTiling) {
+        String backend, int attentionSliceSize, VaeTiling vaeTiling, List<LoraAdapter> loras) {
 
     /**
      * Checks the options.
@@ -32,6 +36,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @param backend a backend name, or null to choose one
      * @param attentionSliceSize attention rows computed at once, 0 for all
      * @param vaeTiling when the VAE tiles
+     * @param loras adapters merged at load; null for none
      * @throws InvalidRequestException if the device is not {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}, threads
      *     or the attention slice size is negative, or a precision or the tiling is null
      */
@@ -54,10 +59,11 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
         if (vaeTiling == null) {
             throw new InvalidRequestException("vaeTiling must not be null");
         }
+        loras = loras == null ? List.of() : List.copyOf(loras);
     }
 
     /**
-     * The options without a VAE tiling choice: {@link VaeTiling#AUTO}.
+     * The options without a VAE tiling choice ({@link VaeTiling#AUTO}) and without LoRA adapters.
      *
      * @param device {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}
      * @param threads intra-op threads, 0 for the engine's default
@@ -68,7 +74,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
             String backend, int attentionSliceSize) {
-        this(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, VaeTiling.AUTO);
+        this(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, VaeTiling.AUTO, List.of());
     }
 
     /**
@@ -78,7 +84,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @return the default options
      */
     public static LoadOptions defaults() {
-        return new LoadOptions("cpu", 0, Precision.FP32, Precision.FP32, null, 0, VaeTiling.AUTO);
+        return new LoadOptions("cpu", 0, Precision.FP32, Precision.FP32, null, 0, VaeTiling.AUTO, List.of());
     }
 
     /**
@@ -90,7 +96,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions withDevice(String newDevice) {
         return new LoadOptions(newDevice, threads, weightPrecision, computePrecision, backend, attentionSliceSize,
-                vaeTiling);
+                vaeTiling, loras);
     }
 
     /**
@@ -103,7 +109,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions withThreads(int newThreads) {
         return new LoadOptions(device, newThreads, weightPrecision, computePrecision, backend, attentionSliceSize,
-                vaeTiling);
+                vaeTiling, loras);
     }
 
     /**
@@ -114,7 +120,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code weights} is null
      */
     public LoadOptions withWeightPrecision(Precision weights) {
-        return new LoadOptions(device, threads, weights, computePrecision, backend, attentionSliceSize, vaeTiling);
+        return new LoadOptions(device, threads, weights, computePrecision, backend, attentionSliceSize, vaeTiling, loras);
     }
 
     /**
@@ -125,7 +131,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code compute} is null
      */
     public LoadOptions withComputePrecision(Precision compute) {
-        return new LoadOptions(device, threads, weightPrecision, compute, backend, attentionSliceSize, vaeTiling);
+        return new LoadOptions(device, threads, weightPrecision, compute, backend, attentionSliceSize, vaeTiling, loras);
     }
 
     /**
@@ -137,7 +143,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions withBackend(String newBackend) {
         return new LoadOptions(device, threads, weightPrecision, computePrecision, newBackend, attentionSliceSize,
-                vaeTiling);
+                vaeTiling, loras);
     }
 
     /**
@@ -149,7 +155,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code rows} is negative
      */
     public LoadOptions withAttentionSliceSize(int rows) {
-        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, rows, vaeTiling);
+        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, rows, vaeTiling, loras);
     }
 
     /**
@@ -160,6 +166,37 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code tiling} is null
      */
     public LoadOptions withVaeTiling(VaeTiling tiling) {
-        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, tiling);
+        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, tiling, loras);
+    }
+
+    /**
+     * These options with one more LoRA adapter merged into the weights at load: generations then run at the
+     * plain model's speed, and every generation on the model uses it. For an adapter on some generations
+     * only, use {@code GenerationBuilder.lora} instead.
+     *
+     * @param file the adapter's {@code .safetensors} file (kohya/A1111 or diffusers/PEFT layout)
+     * @param multiplier the strength (1 = as trained, 0 = no change)
+     * @return a copy with the adapter added after the others
+     * @throws InvalidRequestException if the file is null or the multiplier not finite
+     */
+    public LoadOptions withLora(Path file, double multiplier) {
+        return withLora(new LoraAdapter(file, multiplier));
+    }
+
+    /**
+     * These options with one more LoRA adapter merged into the weights at load (see {@link #withLora(Path, double)}).
+     *
+     * @param adapter the adapter, e.g. one {@linkplain LoraAdapter#ignoringUnmatchedKeys() ignoring unmatched keys}
+     * @return a copy with the adapter added after the others
+     * @throws InvalidRequestException if the adapter is null
+     */
+    public LoadOptions withLora(LoraAdapter adapter) {
+        if (adapter == null) {
+            throw new InvalidRequestException("LoRA adapter must not be null");
+        }
+        List<LoraAdapter> all = new ArrayList<>(loras);
+        all.add(adapter);
+        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize,
+                vaeTiling, all);
     }
 }

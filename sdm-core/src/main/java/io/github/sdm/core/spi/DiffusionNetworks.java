@@ -1,5 +1,9 @@
 package io.github.sdm.core.spi;
 
+import io.github.sdm.core.error.SdmException;
+import io.github.sdm.core.model.LoraAdapter;
+import java.util.List;
+
 /** The loaded networks of one model; closing frees their weights. */
 public interface DiffusionNetworks extends AutoCloseable {
 
@@ -44,4 +48,16 @@ public interface DiffusionNetworks extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * Merges LoRA adapters into the loaded weights; the caller guarantees that no generation runs meanwhile (nor
+     * until the returned undo has run, if it unmerges while generations could run). Merges undo in reverse order.
+     *
+     * @param adapters the adapters, each with its multiplier
+     * @return puts the weights back exactly as they were before this merge
+     * @throws SdmException if this backend cannot merge adapters (the default), or a file does not fit the model
+     */
+    default Runnable mergeLora(List<LoraAdapter> adapters) {
+        throw new SdmException("this backend cannot merge LoRA adapters into a loaded model");
+    }
 }

@@ -37,10 +37,21 @@ public interface ModelBackend {
     LoadVerdict canLoad(ModelLocation location);
 
     /**
+     * Whether {@link #load} merges the LoRA adapters of {@link LoadOptions#loras()} into the weights; a backend
+     * that does not is refused a load with adapters (rather than loading the plain model without a word).
+     *
+     * @return false by default
+     */
+    default boolean mergesLora() {
+        return false;
+    }
+
+    /**
      * Loads the model's three networks.
      *
      * @param location the model, its folder already checked to be a supported diffusers folder
-     * @param options device, threads, precisions and attention slicing
+     * @param options device, threads, precisions, attention slicing and, where {@link #mergesLora()}, the LoRA
+     *     adapters to merge
      * @return the networks; the caller closes them
      * @throws io.github.sdm.core.error.ModelFormatException if a network's config or weights are missing or damaged
      * @throws io.github.sdm.core.error.SdmException if the backend cannot run the options (a precision, a device)

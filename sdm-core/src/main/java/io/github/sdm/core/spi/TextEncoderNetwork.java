@@ -1,5 +1,7 @@
 package io.github.sdm.core.spi;
 
+import java.util.List;
+
 /** The CLIP text transformer: token ids in, hidden states and pooled embedding out. */
 public interface TextEncoderNetwork {
 
@@ -17,6 +19,19 @@ public interface TextEncoderNetwork {
      *     {@code [1, numHiddenLayers()]}
      */
     TextConditioning encode(long[][] inputIds, int clipSkip);
+
+    /**
+     * Encodes token ids for one generation, honouring the generation's extensions that concern the text
+     * encoder ({@link LoraSession}); the default ignores them, for a backend whose text encoder has none.
+     *
+     * @param inputIds {@code [batch][sequenceLength]} token ids, already padded
+     * @param clipSkip which layer's hidden states condition the UNet, counted from the end (see above)
+     * @param extensions the generation's extensions; those not about the text encoder are ignored
+     * @return hidden states and, where the encoder has one, the pooled embedding
+     */
+    default TextConditioning encode(long[][] inputIds, int clipSkip, List<SessionExtension> extensions) {
+        return encode(inputIds, clipSkip);
+    }
 
     /**
      * The last layer's hidden states and the pooled embedding ({@code clipSkip} 1).

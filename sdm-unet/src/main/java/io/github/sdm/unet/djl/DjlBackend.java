@@ -21,6 +21,7 @@ import io.github.sdm.unet.config.CLIPTextConfig;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.config.VaeTileSize;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
+import io.github.sdm.unet.djl.lora.LoraApplication;
 import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import io.github.sdm.unet.djl.vae.AutoencoderKL;
@@ -37,8 +38,9 @@ import java.util.stream.Stream;
 
 /**
  * The networks on DJL's PyTorch engine, from a diffusers folder of safetensors weights or a single-file LDM
- * checkpoint, each network optionally from its own folder ({@link ModelLocation#withComponent}). The VAE is
- * an {@code AutoencoderKL} or, by its config's {@code _class_name}, a TAESD {@code AutoencoderTiny}. Runs FP32
+ * checkpoint, each network optionally from its own folder ({@link ModelLocation#withComponent}), with the LoRA
+ * adapters of {@link LoadOptions#loras()} merged into the weights. The VAE is an {@code AutoencoderKL} or, by
+ * its config's {@code _class_name}, a TAESD {@code AutoencoderTiny}. Runs FP32
  * weights with FP32 compute only, and refuses anything else at load.
  */
 public final class DjlBackend implements ModelBackend {
@@ -54,6 +56,12 @@ public final class DjlBackend implements ModelBackend {
     @Override
     public int priority() {
         return PRIORITY;
+    }
+
+    /** Merges {@link LoadOptions#loras()} into the text encoder's and the UNet's weights at load. */
+    @Override
+    public boolean mergesLora() {
+        return true;
     }
 
     /**
@@ -144,6 +152,10 @@ public final class DjlBackend implements ModelBackend {
                     : fromCheckpoint(location, "vae")
                     ? AutoencoderKL.load(vaeConfig, checkpoint.vae(vaeConfig), manager)
                     : Network.fromComponentFolder(vaeFolder, w -> AutoencoderKL.load(vaeConfig, w, manager));
+            if (!options.loras().isEmpty()) {
+                // merged for good: the handles' originals stay mapped views, freed with the model
+                LoraApplication.merge(options.loras(), clip, unet);
+            }
             return new DjlNetworks(manager, clip, unet, vae, vaeTiles, options, plan);
         } catch (RuntimeException e) {
             manager.close();

@@ -5,29 +5,54 @@ import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.spi.DenoiserNetwork;
 import io.github.sdm.core.spi.DenoiserSession;
 import io.github.sdm.core.spi.DenoiserSessionOptions;
+import io.github.sdm.core.spi.LoraSession;
+import io.github.sdm.core.spi.SessionExtension;
 import io.github.sdm.core.spi.TextConditioning;
 import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.unet.djl.lora.LoraApplication;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.strategy.DenoisingStrategies;
 import io.github.sdm.unet.djl.strategy.DenoisingStrategy;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
+import io.github.sdm.unet.lora.LoraNetwork;
+import io.github.sdm.unet.lora.LoraTargets;
+import java.util.List;
 
 final class DjlDenoiser implements DenoiserNetwork {
     private final UNet2DConditionModel model;
     private final NDManager manager;
     private final ForwardContext context;
+    private final LoraTargets loraTargets;
 
-    DjlDenoiser(UNet2DConditionModel model, NDManager manager, ForwardContext context) {
+    DjlDenoiser(UNet2DConditionModel model, NDManager manager, ForwardContext context, LoraTargets loraTargets) {
         this.model = model;
         this.manager = manager;
         this.context = context;
+        this.loraTargets = loraTargets;
     }
 
+    /**
+     * A session; a {@link LoraSession} among the extensions becomes an outer interceptor on this session's
+     * calls (the shared weights stay as they are), the other extensions pick the strategy.
+     */
     @Override
     public DenoiserSession openSession(DenoiserSessionOptions options) {
         NDManager sessionManager = manager.newSubManager();
         try {
-            return new Session(sessionManager, DenoisingStrategies.forSession(options, sessionManager));
+            ForwardContext sessionContext = context;
+            var lora = options.extension(LoraSession.class);
+            if (lora.isPresent()) {
+                var interceptor = LoraApplication.perGeneration(lora.get().adapters(), loraTargets,
+                        LoraNetwork.UNET, model, sessionManager);
+                if (interceptor.isPresent()) {
+                    sessionContext = context.withOuterInterceptor(interceptor.get());
+                }
+            }
+            List<SessionExtension> others = options.extensions().stream()
+                    .filter(e -> !(e instanceof LoraSession)).toList();
+            DenoiserSessionOptions strategyOptions = new DenoiserSessionOptions(options.modelCalls(), others);
+            return new Session(sessionManager, DenoisingStrategies.forSession(strategyOptions, sessionManager),
+                    sessionContext);
         } catch (RuntimeException e) {
             sessionManager.close();
             throw e;
@@ -51,12 +76,15 @@ final class DjlDenoiser implements DenoiserNetwork {
     private final class Session implements DenoiserSession {
         private final NDManager sessionManager;
         private final DenoisingStrategy strategy;
+        private final ForwardContext sessionContext;
         private TextConditioning lastConditioning;
         private NDArray contextArray;
 
-        Session(NDManager sessionManager, DenoisingStrategy strategy) {
+        /** The LoRA interceptor's arrays, if any, live in {@code sessionManager} and go with it. */
+        Session(NDManager sessionManager, DenoisingStrategy strategy, ForwardContext sessionContext) {
             this.sessionManager = sessionManager;
             this.strategy = strategy;
+            this.sessionContext = sessionContext;
         }
 
         @Override
@@ -73,7 +101,7 @@ final class DjlDenoiser implements DenoiserNetwork {
             try (NDManager call = sessionManager.newSubManager()) {
                 NDArray x = Tensors.toArray(sample, call);
                 NDArray t = call.create((float) timestep);
-                return Tensors.toTensor(strategy.predict(model, x, t, contextArray, callIndex, context));
+                return Tensors.toTensor(strategy.predict(model, x, t, contextArray, callIndex, sessionContext));
             }
         }
 

@@ -3,6 +3,7 @@ package io.github.sdm.unet.djl;
 import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.PrecisionPlan;
 import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.LoraAdapter;
 import io.github.sdm.core.spi.AutoencoderNetwork;
 import io.github.sdm.core.spi.DenoiserNetwork;
 import io.github.sdm.core.spi.DiffusionNetworks;
@@ -11,12 +12,17 @@ import io.github.sdm.core.spi.TextEncoderNetwork;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.config.VaeTileSize;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
+import io.github.sdm.unet.djl.lora.LoraApplication;
+import io.github.sdm.unet.djl.lora.LoraParts;
+import io.github.sdm.unet.djl.lora.MergedLora;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import io.github.sdm.unet.djl.vae.AutoencoderKL;
 import io.github.sdm.unet.djl.vae.AutoencoderTiny;
+import io.github.sdm.unet.lora.LoraTargets;
 import io.github.sdm.unet.tiling.TiledAutoencoder;
+import java.util.List;
 import java.util.function.ToLongFunction;
 
 /** The three loaded networks and the manager that owns their weights. */
@@ -25,6 +31,8 @@ final class DjlNetworks implements DiffusionNetworks {
     private final DjlTextEncoder textEncoder;
     private final DjlDenoiser unet;
     private final AutoencoderNetwork vae;
+    private final CLIPTextModel clip;
+    private final UNet2DConditionModel unetModel;
     private final UNetConfig unetConfig;
     private final ToLongFunction<RequestSize> vaeDecodeBytes;
 
@@ -36,10 +44,15 @@ final class DjlNetworks implements DiffusionNetworks {
     DjlNetworks(NDManager manager, CLIPTextModel clip, UNet2DConditionModel unet, Network vae, VaeTileSize vaeTiles,
             LoadOptions options, PrecisionPlan plan) {
         this.manager = manager;
+        this.clip = clip;
+        this.unetModel = unet;
         this.unetConfig = unet.config();
         ForwardContext context = ForwardContext.DEFAULT.withAttentionSliceSize(options.attentionSliceSize());
-        this.textEncoder = new DjlTextEncoder(clip, manager, ForwardContext.DEFAULT.withComputePrecision(plan.textEncoder()));
-        this.unet = new DjlDenoiser(unet, manager, context.withComputePrecision(plan.unet()));
+        // the parts a per-generation LoRA may adapt, in both networks (a file's keys are matched against both)
+        LoraTargets loraTargets = LoraParts.targets(clip, unet);
+        this.textEncoder = new DjlTextEncoder(clip, manager, ForwardContext.DEFAULT.withComputePrecision(plan.textEncoder()),
+                loraTargets);
+        this.unet = new DjlDenoiser(unet, manager, context.withComputePrecision(plan.unet()), loraTargets);
         ForwardContext vaeContext = context.withComputePrecision(plan.vae());
         if (vae instanceof AutoencoderTiny tiny) {
             this.vae = new DjlTinyAutoencoder(tiny, manager, vaeContext);
@@ -81,6 +94,13 @@ final class DjlNetworks implements DiffusionNetworks {
     @Override
     public long activationBytes(RequestSize size) {
         return Math.max(ActivationEstimate.unetCall(unetConfig, size), vaeDecodeBytes.applyAsLong(size));
+    }
+
+    /** Merges into the text encoder's and the UNet's weights (see {@link MergedLora}); the caller keeps the model idle. */
+    @Override
+    public Runnable mergeLora(List<LoraAdapter> adapters) {
+        List<MergedLora> merged = LoraApplication.merge(adapters, clip, unetModel);
+        return () -> merged.forEach(MergedLora::unmerge);
     }
 
     @Override

@@ -8,21 +8,53 @@ import io.github.sdm.core.spi.TextEncoderNetwork;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
 import io.github.sdm.unet.djl.clip.CLIPTextOutput;
 import io.github.sdm.unet.djl.nn.ForwardContext;
+import io.github.sdm.core.spi.LoraSession;
+import io.github.sdm.core.spi.SessionExtension;
+import io.github.sdm.unet.djl.lora.LoraApplication;
+import io.github.sdm.unet.djl.lora.LoraInterceptor;
+import io.github.sdm.unet.lora.LoraNetwork;
+import io.github.sdm.unet.lora.LoraTargets;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 final class DjlTextEncoder implements TextEncoderNetwork {
     private final CLIPTextModel model;
     private final NDManager manager;
     private final ForwardContext context;
+    private final LoraTargets loraTargets;
 
-    DjlTextEncoder(CLIPTextModel model, NDManager manager, ForwardContext context) {
+    DjlTextEncoder(CLIPTextModel model, NDManager manager, ForwardContext context, LoraTargets loraTargets) {
         this.model = model;
         this.manager = manager;
         this.context = context;
+        this.loraTargets = loraTargets;
     }
 
     @Override
     public TextConditioning encode(long[][] inputIds, int clipSkip) {
+        return encode(inputIds, clipSkip, context);
+    }
+
+    /** With a {@link LoraSession} among the extensions, its text encoder layers apply to this call only. */
+    @Override
+    public TextConditioning encode(long[][] inputIds, int clipSkip, List<SessionExtension> extensions) {
+        Optional<LoraSession> lora = extensions.stream().filter(LoraSession.class::isInstance)
+                .map(LoraSession.class::cast).findFirst();
+        if (lora.isEmpty()) {
+            return encode(inputIds, clipSkip, context);
+        }
+        Optional<LoraInterceptor> interceptor = LoraApplication.perGeneration(lora.get().adapters(), loraTargets,
+                LoraNetwork.TEXT_ENCODER, model, manager);
+        if (interceptor.isEmpty()) {
+            return encode(inputIds, clipSkip, context);
+        }
+        try (LoraInterceptor adapters = interceptor.get()) {
+            return encode(inputIds, clipSkip, context.withOuterInterceptor(adapters));
+        }
+    }
+
+    private TextConditioning encode(long[][] inputIds, int clipSkip, ForwardContext callContext) {
         int batch = inputIds.length;
         int length = inputIds[0].length;
         long[] flat = new long[batch * length];
@@ -31,7 +63,7 @@ final class DjlTextEncoder implements TextEncoderNetwork {
         }
         try (NDManager call = manager.newSubManager()) {
             NDArray ids = call.create(flat, new Shape(batch, length));
-            CLIPTextOutput out = model.encode(ids, clipSkip, context);
+            CLIPTextOutput out = model.encode(ids, clipSkip, callContext);
             return new TextConditioning(Tensors.toTensor(out.hiddenStates()), Tensors.toTensor(out.pooled()), Map.of());
         }
     }

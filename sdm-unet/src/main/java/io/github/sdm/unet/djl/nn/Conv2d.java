@@ -35,6 +35,16 @@ public class Conv2d extends Part {
         this.padding = new Shape(padding, padding);
     }
 
+    /** The stride, the same along both axes. */
+    public final int stride() {
+        return (int) stride.get(0);
+    }
+
+    /** The zero padding on each side, the same along both axes. */
+    public final int padding() {
+        return (int) padding.get(0);
+    }
+
     /** Inputs: {@code x [N, in, H, W]}. Output: {@code [N, out, H', W']}. */
     @Override
     protected final NDList compute(ForwardContext ctx, NDList inputs) {

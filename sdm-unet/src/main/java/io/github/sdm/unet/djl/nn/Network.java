@@ -7,6 +7,9 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.github.sdm.core.safetensors.SafetensorsWeights;
 import io.github.sdm.unet.weights.WeightSource;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -84,6 +87,35 @@ public abstract class Network extends Part implements AutoCloseable {
             }
             weightsChanged(this);
         });
+    }
+
+    /**
+     * Puts new values in place of some weights (a merged LoRA) and derives the parts' weight views anew. The
+     * previous values are handed back, not closed: the caller keeps them to put back later, bit for bit, or
+     * closes them. The new values must have the parameters' shapes; the caller owns their memory.
+     *
+     * @param values full parameter key to its new value
+     * @return full parameter key to its previous value
+     * @throws IllegalArgumentException naming a key that is no parameter of this network, or a wrong shape
+     */
+    public Map<String, NDArray> replaceWeights(Map<String, NDArray> values) {
+        Map<String, Parameter> parameters = allParameters();
+        for (Map.Entry<String, NDArray> e : values.entrySet()) {
+            Parameter p = parameters.get(e.getKey());
+            if (p == null) {
+                throw new IllegalArgumentException("no parameter '" + e.getKey() + "' in " + getClass().getSimpleName());
+            }
+            if (!Arrays.equals(p.shape(), e.getValue().getShape().getShape())) {
+                throw new IllegalArgumentException("parameter '" + e.getKey() + "' has shape "
+                        + Arrays.toString(p.shape()) + ", the new value " + e.getValue().getShape());
+            }
+        }
+        Map<String, NDArray> previous = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : values.entrySet()) {
+            previous.put(e.getKey(), parameters.get(e.getKey()).replace(e.getValue()));
+        }
+        weightsChanged(this);
+        return previous;
     }
 
     /** Whether {@link #makeTrainable()} was called (every parameter collects its gradient). */

@@ -92,6 +92,13 @@ public final class Parameter {
         set(copy);
     }
 
+    /** Puts {@code newValue} in place and hands the previous value (not closed) back to the caller. */
+    NDArray replace(NDArray newValue) {
+        NDArray previous = value;
+        value = newValue;
+        return previous;
+    }
+
     void set(NDArray newValue) {
         if (value != null && value != newValue) {
             value.close();
