@@ -1,0 +1,88 @@
+package io.github.sdm.unet.onnx;
+
+import io.github.sdm.core.model.ConfigFile;
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.ModelLocation;
+import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.LoadVerdict;
+import io.github.sdm.core.spi.ModelBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The networks on ONNX Runtime, from an ONNX export folder ({@code OnnxStableDiffusionPipeline}: see
+ * {@link OnnxExport}) in either convention found in the wild, diffusers' conversion script or optimum's exporter.
+ * Input and output names and element types are read from each graph. One session per network serves every
+ * generation. Session extensions (feature inheritance) and clip skip beyond 1 are refused: they need the networks'
+ * named parts, which a graph does not expose.
+ */
+public final class OnnxBackend implements ModelBackend {
+    /**
+     * Above the djl backend's rank: ONNX Runtime is the faster CPU engine where both can load a model. Today they
+     * never compete (this backend reads ONNX exports only, djl safetensors only), so the rank decides nothing yet.
+     */
+    public static final int PRIORITY = 10;
+
+    @Override
+    public String name() {
+        return "onnx";
+    }
+
+    @Override
+    public int priority() {
+        return PRIORITY;
+    }
+
+    /**
+     * ONNX exports only: {@code model_index.json} naming {@code OnnxStableDiffusionPipeline}, and a {@code model.onnx}
+     * in {@code text_encoder/}, {@code unet/} and {@code vae_decoder/}.
+     */
+    @Override
+    public LoadVerdict canLoad(ModelLocation location) {
+        return OnnxExport.verdict(location);
+    }
+
+    @Override
+    public DiffusionNetworks load(ModelLocation location, LoadOptions options) {
+        OnnxExport export = OnnxExport.of(location);
+        GraphSettings settings = GraphSettings.of(options);
+        List<OnnxGraph> graphs = new ArrayList<>();
+        try {
+            OnnxGraph text = open(settings, export.textEncoder(), graphs);
+            OnnxGraph unet = open(settings, export.unet(), graphs);
+            OnnxGraph decoder = open(settings, export.vaeDecoder(), graphs);
+            OnnxGraph encoder = export.vaeEncoder() == null ? null : open(settings, export.vaeEncoder(), graphs);
+            ConfigFile textConfig = config(export.textEncoder());
+            ConfigFile unetConfig = config(export.unet());
+            ConfigFile vaeConfig = config(export.vaeDecoder());
+            OnnxTextEncoder textEncoder = new OnnxTextEncoder(text, settings.environment(),
+                    textConfig == null ? 1 : textConfig.integer("num_hidden_layers"));
+            OnnxDenoiser denoiser = new OnnxDenoiser(unet, settings.environment(),
+                    unetConfig == null ? 0 : unetConfig.integer("in_channels", 0),
+                    unetConfig == null ? 64 : unetConfig.integer("sample_size", 64));
+            OnnxAutoencoder vae = new OnnxAutoencoder(decoder, encoder, settings.environment(), vaeConfig);
+            return new OnnxNetworks(graphs, textEncoder, denoiser, vae);
+        } catch (RuntimeException e) {
+            try {
+                OnnxNetworks.closeAll(graphs);
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private static OnnxGraph open(GraphSettings settings, Path file, List<OnnxGraph> opened) {
+        OnnxGraph graph = settings.open(file);
+        opened.add(graph);
+        return graph;
+    }
+
+    /** The {@code config.json} beside a graph, where the export has one (optimum writes them), else null. */
+    private static ConfigFile config(Path graphFile) {
+        Path file = graphFile.resolveSibling("config.json");
+        return Files.isRegularFile(file) ? ConfigFile.read(file) : null;
+    }
+}
