@@ -84,17 +84,6 @@ public abstract class BackendParitySuite {
         return Optional.empty();
     }
 
-    /**
-     * Why the model cannot reproduce a pipeline case (a limit of its format, stated by the subclass), or empty when
-     * it must; the case is skipped with this reason.
-     *
-     * @param id the case's id, e.g. {@code "t2i.2"}
-     * @param scheduler the case's sampler, e.g. {@code "euler"}
-     */
-    protected Optional<String> unsupportedCaseReason(String id, String scheduler) {
-        return Optional.empty();
-    }
-
     /** How the model is loaded; by default the defaults with this backend chosen. */
     protected LoadOptions loadOptions() {
         return LoadOptions.defaults().withBackend(backendName());
@@ -193,7 +182,6 @@ public abstract class BackendParitySuite {
 
     private void runPipelineCase(JsonObject c) {
         String id = c.get("id").getAsString();
-        unsupportedCaseReason(id, c.get("scheduler").getAsString()).ifPresent(reason -> skipIf(true, id + ": " + reason));
         String prompt = c.get("prompt").getAsString();
         GenerationBuilder builder;
         List<float[]> noise = new ArrayList<>();

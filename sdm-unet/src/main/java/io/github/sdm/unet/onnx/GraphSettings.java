@@ -4,10 +4,18 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.Precision;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How the graphs of one model are opened: ONNX Runtime's session options from the load options. Every graph gets
@@ -16,6 +24,7 @@ import java.nio.file.Path;
  * set, that many intra-op threads; a GPU adds ONNX Runtime's CUDA execution provider.
  */
 final class GraphSettings {
+    private static final Logger LOG = LoggerFactory.getLogger(GraphSettings.class);
     private final OrtEnvironment environment;
     private final LoadOptions options;
 
@@ -66,7 +75,63 @@ final class GraphSettings {
      * @throws io.github.sdm.core.error.ModelFormatException if ONNX Runtime cannot read the file
      */
     OnnxGraph open(Path file) {
-        try (OrtSession.SessionOptions session = new OrtSession.SessionOptions()) {
+        try (OrtSession.SessionOptions session = sessionOptions(file)) {
+            return OnnxGraph.open(environment, file, session);
+        } catch (OrtException e) {
+            throw new SdmException("cannot set ONNX Runtime's session options for " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens a UNet's graph, its integer {@code timestep} input declared float where {@link TimestepWidening} proves
+     * that safe, so fractional timesteps reach the graph as the sampler computes them.
+     *
+     * @param file the UNet's {@code model.onnx}
+     * @return the graph; the caller closes it
+     * @throws io.github.sdm.core.error.ModelFormatException if ONNX Runtime cannot read the file
+     */
+    OnnxGraph openUNet(Path file) {
+        ByteBuffer model = widenedCopy(file, "timestep");
+        if (model == null) {
+            return open(file);
+        }
+        LOG.info("{}: the integer timestep input is only reshaped and cast to float inside the graph; it is declared "
+                + "float for this session, so fractional timesteps reach the UNet unrounded", file);
+        try (OrtSession.SessionOptions session = sessionOptions(file)) {
+            // a graph given as bytes finds its external weight files through this setting, not its path
+            session.addConfigEntry("session.model_external_initializers_file_folder_path", file.getParent().toString());
+            return OnnxGraph.open(environment, file, model, session);
+        } catch (OrtException e) {
+            throw new SdmException("cannot set ONNX Runtime's session options for " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A copy of the graph file in native memory with {@code input} declared float, or null when the input is not one
+     * {@link TimestepWidening} widens (the file is then loaded as it is).
+     */
+    private static ByteBuffer widenedCopy(Path file, String input) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
+            OptionalInt offset;
+            try {
+                offset = TimestepWidening.elementTypeOffset(mapped, input);
+            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                return null; // not a well-formed graph file: ONNX Runtime says what is wrong with it
+            }
+            if (offset.isEmpty()) {
+                return null;
+            }
+            ByteBuffer copy = ByteBuffer.allocateDirect(mapped.capacity()).put(mapped.rewind()).flip();
+            return copy.put(offset.getAsInt(), TimestepWidening.FLOAT_TYPE);
+        } catch (IOException e) {
+            throw new ModelFormatException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private OrtSession.SessionOptions sessionOptions(Path file) throws OrtException {
+        OrtSession.SessionOptions session = new OrtSession.SessionOptions();
+        try {
             session.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             session.setCPUArenaAllocator(true);
@@ -77,9 +142,10 @@ final class GraphSettings {
             if (!options.device().equals("cpu")) {
                 session.addCUDA(gpuIndex(options.device()));
             }
-            return OnnxGraph.open(environment, file, session);
-        } catch (OrtException e) {
-            throw new SdmException("cannot set ONNX Runtime's session options for " + file + ": " + e.getMessage(), e);
+            return session;
+        } catch (OrtException | RuntimeException e) {
+            session.close();
+            throw e;
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The networks on ONNX Runtime, from an ONNX export folder ({@code OnnxStableDiffusionPipeline}: see
@@ -50,10 +51,10 @@ public final class OnnxBackend implements ModelBackend {
         GraphSettings settings = GraphSettings.of(options);
         List<OnnxGraph> graphs = new ArrayList<>();
         try {
-            OnnxGraph text = open(settings, export.textEncoder(), graphs);
-            OnnxGraph unet = open(settings, export.unet(), graphs);
-            OnnxGraph decoder = open(settings, export.vaeDecoder(), graphs);
-            OnnxGraph encoder = export.vaeEncoder() == null ? null : open(settings, export.vaeEncoder(), graphs);
+            OnnxGraph text = open(settings::open, export.textEncoder(), graphs);
+            OnnxGraph unet = open(settings::openUNet, export.unet(), graphs);
+            OnnxGraph decoder = open(settings::open, export.vaeDecoder(), graphs);
+            OnnxGraph encoder = export.vaeEncoder() == null ? null : open(settings::open, export.vaeEncoder(), graphs);
             ConfigFile textConfig = config(export.textEncoder());
             ConfigFile unetConfig = config(export.unet());
             ConfigFile vaeConfig = config(export.vaeDecoder());
@@ -74,8 +75,9 @@ public final class OnnxBackend implements ModelBackend {
         }
     }
 
-    private static OnnxGraph open(GraphSettings settings, Path file, List<OnnxGraph> opened) {
-        OnnxGraph graph = settings.open(file);
+    /** Opens a graph and adds it to those closed if the load fails. */
+    private static OnnxGraph open(Function<Path, OnnxGraph> opener, Path file, List<OnnxGraph> opened) {
+        OnnxGraph graph = opener.apply(file);
         opened.add(graph);
         return graph;
     }

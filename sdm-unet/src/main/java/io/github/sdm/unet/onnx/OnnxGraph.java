@@ -10,6 +10,7 @@ import ai.onnxruntime.TensorInfo;
 import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.tensor.FloatTensor;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,9 +41,20 @@ final class OnnxGraph implements AutoCloseable {
      * @throws ModelFormatException if ONNX Runtime cannot read the graph or it has a non-tensor input or output
      */
     static OnnxGraph open(OrtEnvironment environment, Path file, OrtSession.SessionOptions options) {
+        return open(environment, file, null, options);
+    }
+
+    /**
+     * Opens the graph in {@code model} (the bytes of {@code file}, changed in memory) in a session with
+     * {@code options}; null reads {@code file} itself.
+     *
+     * @throws ModelFormatException if ONNX Runtime cannot read the graph or it has a non-tensor input or output
+     */
+    static OnnxGraph open(OrtEnvironment environment, Path file, ByteBuffer model, OrtSession.SessionOptions options) {
         OrtSession session;
         try {
-            session = environment.createSession(file.toString(), options);
+            session = model == null ? environment.createSession(file.toString(), options)
+                    : environment.createSession(model, options);
         } catch (OrtException e) {
             throw new ModelFormatException("ONNX Runtime cannot load " + file + ": " + e.getMessage(), e);
         }

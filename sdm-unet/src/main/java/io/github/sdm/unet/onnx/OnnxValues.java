@@ -85,10 +85,10 @@ final class OnnxValues {
 
     /**
      * The timestep as {@code input} takes it: a scalar, or one entry per batch entry; float, half, double or an
-     * integer type. An integer input (optimum's export) gets the timestep cast as diffusers'
-     * {@code OnnxStableDiffusionPipeline} casts it ({@code np.array([t], dtype=int64)}: the fraction dropped), so a
-     * sampler with fractional timesteps (Euler's with {@code linspace} spacing, Karras sigmas) conditions such a UNet
-     * on the whole timestep below, there as here.
+     * integer type. An integer input (optimum's export) is usually declared float at load ({@link TimestepWidening});
+     * one that could not be gets the timestep cast as diffusers' {@code OnnxStableDiffusionPipeline} casts it
+     * ({@code np.array([t], dtype=int64)}: the fraction dropped), so a sampler with fractional timesteps (Euler's with
+     * {@code linspace} spacing, Karras sigmas) conditions such a UNet on the whole timestep below, there as here.
      *
      * @param where the graph and input, for messages
      * @throws ModelFormatException if the input takes another element type or has more than one dimension
