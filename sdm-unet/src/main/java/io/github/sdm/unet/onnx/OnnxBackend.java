@@ -59,7 +59,8 @@ public final class OnnxBackend implements ModelBackend {
             ConfigFile unetConfig = config(export.unet());
             ConfigFile vaeConfig = config(export.vaeDecoder());
             OnnxTextEncoder textEncoder = new OnnxTextEncoder(text, settings.environment(),
-                    textConfig == null ? 1 : textConfig.integer("num_hidden_layers"));
+                    textConfig == null ? Math.max(1, AttentionLayers.count(export.textEncoder()))
+                            : textConfig.integer("num_hidden_layers"));
             OnnxDenoiser denoiser = new OnnxDenoiser(unet, settings.environment(),
                     unetConfig == null ? 0 : unetConfig.integer("in_channels", 0),
                     unetConfig == null ? 64 : unetConfig.integer("sample_size", 64));

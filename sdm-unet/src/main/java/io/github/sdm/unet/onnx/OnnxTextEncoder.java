@@ -24,8 +24,8 @@ final class OnnxTextEncoder implements TextEncoderNetwork {
     private final int numHiddenLayers;
 
     /**
-     * @param numHiddenLayers the transformer's layer count from {@code text_encoder/config.json}, or 1 when the export
-     *     has no config (the graph does not tell, and 1 is the only clip skip it runs anyway)
+     * @param numHiddenLayers the transformer's layer count: {@code text_encoder/config.json}'s, else the graph's
+     *     attention operators ({@link AttentionLayers})
      */
     OnnxTextEncoder(OnnxGraph graph, OrtEnvironment environment, int numHiddenLayers) {
         this.graph = graph;

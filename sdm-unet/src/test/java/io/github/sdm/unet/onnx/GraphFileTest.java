@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
-/** Which graph inputs {@link TimestepWidening} declares float, on the exports' own graph files. */
-class TimestepWideningTest {
+/**
+ * What sdm reads from the exports' graph files itself: which inputs {@link TimestepWidening} declares float, and the
+ * text encoder's layers ({@link AttentionLayers}).
+ */
+class GraphFileTest {
 
     @Test
     void optimumsInt64TimestepIsOnlyReshapedAndCastToFloat() throws IOException {
@@ -38,6 +41,14 @@ class TimestepWideningTest {
     void anInputTheGraphDoesNotHaveIsNotWidened() throws IOException {
         ByteBuffer model = read(OnnxExports.optimum().resolve("unet/model.onnx"));
         assertTrue(TimestepWidening.elementTypeOffset(model, "no_such_input").isEmpty());
+    }
+
+    @Test
+    void theTinyTextEncodersTwoLayersAreCountedFromTheGraph() {
+        // models/tiny-sd/text_encoder/config.json: num_hidden_layers 2; the exports carry no config
+        assertEquals(2, AttentionLayers.count(OnnxExports.optimum().resolve("text_encoder/model.onnx")));
+        assertEquals(2, AttentionLayers.count(OnnxExports.diffusersScript().resolve("text_encoder/model.onnx")));
+        assertEquals(0, AttentionLayers.count(OnnxExports.optimum().resolve("model_index.json")), "not a graph");
     }
 
     private static ByteBuffer read(Path file) throws IOException {
