@@ -1,0 +1,32 @@
+package io.github.sdm.bench.cli;
+
+import static io.github.sdm.bench.cli.CliRunner.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sdm.bench.cli.CliRunner.Result;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** {@code sdm bench} and {@code sdm generate} on the ONNX Runtime backend, with an ONNX export of the tiny model. */
+class OnnxBenchCommandTest {
+    static final String EXPORT = Path.of("../sdm-unet/src/test/resources/fixtures/tiny-sd-onnx/optimum").toString();
+
+    @Test
+    void benchTimesEveryStageOnTheOnnxBackend() {
+        Result r = run("bench", "--model", EXPORT, "--backend", "onnx", "--size", "64", "--steps", "2", "--warmup", "0",
+                "--runs", "1");
+        assertEquals(0, r.code(), r.err());
+        for (String row : new String[] {"| text encoding", "| UNet, per call (2 calls)", "| VAE decode", "| end to end"}) {
+            assertTrue(r.out().contains(row), "no row " + row + " in\n" + r.out());
+        }
+    }
+
+    @Test
+    void theDjlBackendNamesWhyItCannotLoadAnExport() {
+        Result r = run("bench", "--model", EXPORT, "--backend", "djl", "--size", "64", "--steps", "2", "--warmup", "0",
+                "--runs", "1");
+        assertEquals(2, r.code(), r.out()); // an SdmException: its message, no stack trace
+        assertTrue(r.err().contains("model.onnx, not safetensors"), r.err());
+    }
+}
