@@ -1,5 +1,6 @@
 package io.github.sdm.unet.onnx;
 
+import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.ConfigFile;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
@@ -25,6 +26,9 @@ public final class OnnxBackend implements ModelBackend {
      * never compete (this backend reads ONNX exports only, djl safetensors only), so the rank decides nothing yet.
      */
     public static final int PRIORITY = 10;
+    private static final String MISSING_RUNTIME = "ONNX Runtime is not on the class path: add "
+            + "com.microsoft.onnxruntime:onnxruntime:1.22.0 (CPU) or com.microsoft.onnxruntime:onnxruntime_gpu:1.22.0 "
+            + "(CUDA 12, cuDNN 9) to the application";
 
     @Override
     public String name() {
@@ -42,12 +46,16 @@ public final class OnnxBackend implements ModelBackend {
      */
     @Override
     public LoadVerdict canLoad(ModelLocation location) {
-        return OnnxExport.verdict(location);
+        LoadVerdict verdict = OnnxExport.verdict(location);
+        return verdict.loadable() && !onnxRuntimeOnClassPath() ? LoadVerdict.no(MISSING_RUNTIME) : verdict;
     }
 
     @Override
     public DiffusionNetworks load(ModelLocation location, LoadOptions options) {
         OnnxExport export = OnnxExport.of(location);
+        if (!onnxRuntimeOnClassPath()) {
+            throw new SdmException("The onnx backend cannot load " + location.folder() + ": " + MISSING_RUNTIME);
+        }
         GraphSettings settings = GraphSettings.of(options);
         List<OnnxGraph> graphs = new ArrayList<>();
         try {
@@ -77,6 +85,16 @@ public final class OnnxBackend implements ModelBackend {
     }
 
     /** Opens a graph and adds it to those closed if the load fails. */
+    /** ONNX Runtime is the application's dependency (CPU or CUDA build), so it may be missing. */
+    private static boolean onnxRuntimeOnClassPath() {
+        try {
+            Class.forName("ai.onnxruntime.OrtEnvironment", false, OnnxBackend.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
     private static OnnxGraph open(Function<Path, OnnxGraph> opener, Path file, List<OnnxGraph> opened) {
         OnnxGraph graph = opener.apply(file);
         opened.add(graph);
