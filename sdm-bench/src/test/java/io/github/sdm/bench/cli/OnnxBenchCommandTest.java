@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.bench.cli.CliRunner.Result;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code sdm bench} and {@code sdm generate} on the ONNX Runtime backend, with an ONNX export of the tiny model. */
 class OnnxBenchCommandTest {
@@ -20,6 +22,25 @@ class OnnxBenchCommandTest {
         for (String row : new String[] {"| text encoding", "| UNet, per call (2 calls)", "| VAE decode", "| end to end"}) {
             assertTrue(r.out().contains(row), "no row " + row + " in\n" + r.out());
         }
+    }
+
+    @Test
+    void generateWritesAnImageFromAnExport(@TempDir Path dir) {
+        Path image = dir.resolve("cup.png");
+        Result r = run("generate", "--model", EXPORT, "--backend", "onnx", "--prompt", "a cup", "--steps", "2",
+                "--width", "64", "--height", "64", "--seed", "1", "--out", image.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(image), r.out());
+    }
+
+    @Test
+    void featureInheritanceOnAnExportIsRefusedNamingTheReason(@TempDir Path dir) {
+        Result r = run("generate", "--model", EXPORT, "--prompt", "a cup", "--steps", "4", "--width", "64",
+                "--height", "64", "--seed", "1", "--cache", "block:2:interval=3", "--out",
+                dir.resolve("cup.png").toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("onnx backend cannot run the session extension") && r.err().contains("named parts"),
+                r.err());
     }
 
     @Test
