@@ -22,10 +22,12 @@ import java.util.function.Function;
  */
 public final class OnnxBackend implements ModelBackend {
     /**
-     * Above the djl backend's rank: ONNX Runtime is the faster CPU engine where both can load a model. Today they
-     * never compete (this backend reads ONNX exports only, djl safetensors only), so the rank decides nothing yet.
+     * Below the djl backend's rank. Today the two never compete (this backend reads ONNX exports only, djl safetensors
+     * only), and the rank only orders the reasons when none can load a model, djl's (the common format) first; when
+     * sdm builds graphs from diffusers folders itself (issue 15), a folder that loads on djl today keeps doing so
+     * unless the application names this backend.
      */
-    public static final int PRIORITY = 10;
+    public static final int PRIORITY = -10;
     private static final String MISSING_RUNTIME = "ONNX Runtime is not on the class path: add "
             + "com.microsoft.onnxruntime:onnxruntime:1.22.0 (CPU) or com.microsoft.onnxruntime:onnxruntime_gpu:1.22.0 "
             + "(CUDA 12, cuDNN 9) to the application";
