@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code sdm bench} and {@code sdm generate} on the ONNX Runtime backend, with an ONNX export of the tiny model. */
+/**
+ * {@code sdm bench}, {@code sdm bench unet} and {@code sdm generate} on the ONNX Runtime backend, with an ONNX export
+ * of the tiny model.
+ */
 class OnnxBenchCommandTest {
     static final String EXPORT = Path.of("../sdm-unet/src/test/resources/fixtures/tiny-sd-onnx/optimum").toString();
 
@@ -22,6 +25,24 @@ class OnnxBenchCommandTest {
         for (String row : new String[] {"| text encoding", "| UNet, per call (2 calls)", "| VAE decode", "| end to end"}) {
             assertTrue(r.out().contains(row), "no row " + row + " in\n" + r.out());
         }
+    }
+
+    @Test
+    void theUNetBenchTimesTheExportsUNetOnOnnx() {
+        Result r = run("bench", "unet", "--model", EXPORT, "--backend", "onnx", "--sizes", "64,128", "--warmup", "0",
+                "--runs", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("## UNet call on the onnx backend"), r.out());
+        assertTrue(r.out().contains("| 64x64 ") && r.out().contains("[2, 4, 8, 8]"), r.out());
+        assertTrue(r.out().contains("| 128x128 ") && r.out().contains("[2, 4, 16, 16]"), r.out());
+        assertEquals(4, r.err().lines().filter(l -> l.contains(" call ")).count(), r.err());
+    }
+
+    @Test
+    void theUNetBenchOnABackendNeedsAModel() {
+        Result r = run("bench", "unet", "--backend", "onnx", "--sizes", "64", "--warmup", "0", "--runs", "1");
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("--backend onnx needs --model"), r.err());
     }
 
     @Test
