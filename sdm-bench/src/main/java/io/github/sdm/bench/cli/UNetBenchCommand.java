@@ -4,12 +4,17 @@ import io.github.sdm.bench.djl.MatmulCeiling;
 import io.github.sdm.bench.djl.UNetCallBench;
 import io.github.sdm.bench.djl.UNetReport;
 import io.github.sdm.bench.perf.PartProfile;
+import io.github.sdm.bench.perf.SpiUNetCalls;
 import io.github.sdm.bench.report.Format;
 import io.github.sdm.bench.report.MachineInfo;
 import io.github.sdm.bench.report.MarkdownTable;
 import io.github.sdm.bench.report.MemoryUsage;
 import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.error.ModelFormatException;
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.ModelLocation;
+import io.github.sdm.core.spi.BackendSelector;
+import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import java.io.PrintWriter;
@@ -17,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +67,11 @@ final class UNetBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random weights and inputs (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--backend", description = "Time the UNet of --model on this backend through the network SPI, "
+            + "e.g. onnx for an ONNX export: call times only (the FLOP count, ceiling and breakdown need DJL's part "
+            + "tree). Default: DJL's UNet, with all of those.")
+    String backend;
+
     @Option(names = "--no-ceiling", description = "Skip the matmul ceiling measurement.")
     boolean noCeiling;
 
@@ -76,6 +87,9 @@ final class UNetBenchCommand implements Callable<Integer> {
         validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (backend != null && !backend.equals("djl")) {
+            return timeOnBackend(out, err);
+        }
         out.println("## UNet call: time, FLOPs, fraction of the matmul ceiling, breakdown");
         out.println();
         out.println("Command: `" + Invocation.of(spec) + "`  ");
@@ -125,6 +139,45 @@ final class UNetBenchCommand implements Callable<Integer> {
                 out.print(topPartsTable(r).render());
             }
         }
+        out.println();
+        out.println("Memory: " + MemoryUsage.current().describe() + "  ");
+        out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
+        out.flush();
+        return 0;
+    }
+
+    /** The calls of --model's UNet on --backend, through the network SPI. */
+    private Integer timeOnBackend(PrintWriter out, PrintWriter err) {
+        if (model == null) {
+            throw new InvalidRequestException("--backend " + backend + " needs --model: a model folder that backend "
+                    + "reads (e.g. an ONNX export for onnx)");
+        }
+        out.println("## UNet call on the " + backend + " backend");
+        out.println();
+        out.println("Command: `" + Invocation.of(spec) + "`  ");
+        out.println("Machine at start: " + MachineInfo.current().describe());
+        out.println();
+        ModelLocation location = ModelLocation.folder(model);
+        LoadOptions options = LoadOptions.defaults().withBackend(backend).withAttentionSliceSize(attentionSlice);
+        List<SpiUNetCalls.Result> results;
+        try (DiffusionNetworks networks = BackendSelector.fromClasspath().choose(location, options).load(location,
+                options)) {
+            results = SpiUNetCalls.time(networks, sizes, batch, warmup, runs, seed, line -> {
+                err.println(line);
+                err.flush();
+            });
+        }
+        out.println("Network: the UNet of " + model + "; timestep " + (int) SpiUNetCalls.TIMESTEP
+                + ", the text encoder's conditioning of empty prompts.");
+        out.println();
+        MarkdownTable table = new MarkdownTable("image", "latents", "calls", "median per call", "min - max")
+                .alignRight(2, 3, 4);
+        for (SpiUNetCalls.Result r : results) {
+            table.row(r.imageSize() + "x" + r.imageSize(), Arrays.toString(r.latentShape()),
+                    r.calls().count(), Format.duration(r.calls().median()),
+                    Format.range(r.calls().min(), r.calls().max()));
+        }
+        out.print(table.render());
         out.println();
         out.println("Memory: " + MemoryUsage.current().describe() + "  ");
         out.println("Machine at end: load average " + MachineInfo.current().loadAverage());

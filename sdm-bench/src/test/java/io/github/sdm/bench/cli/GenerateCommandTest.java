@@ -103,7 +103,7 @@ class GenerateCommandTest {
         Result unknown = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--backend", "tensorrt",
                 "--out", dir.resolve("b.png").toString());
         assertEquals(2, unknown.code());
-        assertTrue(unknown.err().contains("'tensorrt'") && unknown.err().contains("[djl]"), unknown.err());
+        assertTrue(unknown.err().contains("'tensorrt'") && unknown.err().contains("[djl, onnx]"), unknown.err());
     }
 
     @Test

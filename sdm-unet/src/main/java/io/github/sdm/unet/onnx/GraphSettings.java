@@ -1,0 +1,155 @@
+package io.github.sdm.unet.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import io.github.sdm.core.error.ModelFormatException;
+import io.github.sdm.core.error.SdmException;
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.Precision;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the graphs of one model are opened: ONNX Runtime's session options from the load options. Every graph gets
+ * the full graph optimizations (constant folding, operator fusions, the CPU's blocked layouts), the memory arena and
+ * memory pattern (activation buffers reused between calls of one shape) and, when {@link LoadOptions#threads()} is
+ * set, that many intra-op threads; a GPU adds ONNX Runtime's CUDA execution provider.
+ */
+final class GraphSettings {
+    private static final Logger LOG = LoggerFactory.getLogger(GraphSettings.class);
+    private final OrtEnvironment environment;
+    private final LoadOptions options;
+
+    private GraphSettings(OrtEnvironment environment, LoadOptions options) {
+        this.environment = environment;
+        this.options = options;
+    }
+
+    /**
+     * Settings for {@code options}, refusing what this backend cannot run.
+     *
+     * @param options the load options
+     * @return the settings
+     * @throws SdmException if the options ask for a precision other than the graph's own, attention slicing, or a GPU
+     *     that ONNX Runtime's build on the class path cannot use (the message says what to change or install)
+     */
+    static GraphSettings of(LoadOptions options) {
+        if (options.weightPrecision() != Precision.FP32 || options.computePrecision() != Precision.FP32) {
+            throw new SdmException("LoadOptions.weightPrecision " + options.weightPrecision() + " / computePrecision "
+                    + options.computePrecision() + " do not run on the onnx backend: a graph computes in the types it "
+                    + "was exported with (an fp16 export loads with the default options); export the model in the "
+                    + "precision you want instead");
+        }
+        if (options.attentionSliceSize() != 0) {
+            throw new SdmException("LoadOptions.attentionSliceSize " + options.attentionSliceSize() + " does not run on "
+                    + "the onnx backend: the attention is part of the exported graph and cannot be sliced; use 0");
+        }
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        if (!options.device().equals("cpu") && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            throw new SdmException("device '" + options.device() + "' was asked for but the ONNX Runtime on the class "
+                    + "path has no CUDA execution provider (providers: " + OrtEnvironment.getAvailableProviders()
+                    + "): depend on com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime, with CUDA 12 "
+                    + "and cuDNN 9 installed");
+        }
+        return new GraphSettings(environment, options);
+    }
+
+    /** The ONNX Runtime environment the graphs and their tensors belong to. */
+    OrtEnvironment environment() {
+        return environment;
+    }
+
+    /**
+     * Opens one network's graph (its external weight files are read from the graph's folder).
+     *
+     * @param file the {@code model.onnx}
+     * @return the graph; the caller closes it
+     * @throws io.github.sdm.core.error.ModelFormatException if ONNX Runtime cannot read the file
+     */
+    OnnxGraph open(Path file) {
+        try (OrtSession.SessionOptions session = sessionOptions(file)) {
+            return OnnxGraph.open(environment, file, session);
+        } catch (OrtException e) {
+            throw new SdmException("cannot set ONNX Runtime's session options for " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens a UNet's graph, its integer {@code timestep} input declared float where {@link TimestepWidening} proves
+     * that safe, so fractional timesteps reach the graph as the sampler computes them.
+     *
+     * @param file the UNet's {@code model.onnx}
+     * @return the graph; the caller closes it
+     * @throws io.github.sdm.core.error.ModelFormatException if ONNX Runtime cannot read the file
+     */
+    OnnxGraph openUNet(Path file) {
+        ByteBuffer model = widenedCopy(file, "timestep");
+        if (model == null) {
+            return open(file);
+        }
+        LOG.info("{}: the integer timestep input is only reshaped and cast to float inside the graph; it is declared "
+                + "float for this session, so fractional timesteps reach the UNet unrounded", file);
+        try (OrtSession.SessionOptions session = sessionOptions(file)) {
+            // a graph given as bytes finds its external weight files through this setting, not its path
+            session.addConfigEntry("session.model_external_initializers_file_folder_path", file.getParent().toString());
+            return OnnxGraph.open(environment, file, model, session);
+        } catch (OrtException e) {
+            throw new SdmException("cannot set ONNX Runtime's session options for " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A copy of the graph file in native memory with {@code input} declared float, or null when the input is not one
+     * {@link TimestepWidening} widens (the file is then loaded as it is).
+     */
+    private static ByteBuffer widenedCopy(Path file, String input) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
+            OptionalInt offset;
+            try {
+                offset = TimestepWidening.elementTypeOffset(mapped, input);
+            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                return null; // not a well-formed graph file: ONNX Runtime says what is wrong with it
+            }
+            if (offset.isEmpty()) {
+                return null;
+            }
+            ByteBuffer copy = ByteBuffer.allocateDirect(mapped.capacity()).put(mapped.rewind()).flip();
+            return copy.put(offset.getAsInt(), TimestepWidening.FLOAT_TYPE);
+        } catch (IOException e) {
+            throw new ModelFormatException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private OrtSession.SessionOptions sessionOptions(Path file) throws OrtException {
+        OrtSession.SessionOptions session = new OrtSession.SessionOptions();
+        try {
+            session.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            session.setCPUArenaAllocator(true);
+            session.setMemoryPatternOptimization(true);
+            if (options.threads() > 0) {
+                session.setIntraOpNumThreads(options.threads());
+            }
+            if (!options.device().equals("cpu")) {
+                session.addCUDA(gpuIndex(options.device()));
+            }
+            return session;
+        } catch (OrtException | RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    private static int gpuIndex(String device) {
+        return device.contains(":") ? Integer.parseInt(device.substring(device.indexOf(':') + 1)) : 0;
+    }
+}

@@ -1,0 +1,111 @@
+package io.github.sdm.unet.onnx;
+
+import io.github.sdm.core.error.SdmException;
+import io.github.sdm.core.model.ConfigFile;
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.ModelLocation;
+import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.LoadVerdict;
+import io.github.sdm.core.spi.ModelBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The networks on ONNX Runtime, from an ONNX export folder ({@code OnnxStableDiffusionPipeline}: see
+ * {@link OnnxExport}) in either convention found in the wild, diffusers' conversion script or optimum's exporter.
+ * Input and output names and element types are read from each graph. One session per network serves every
+ * generation. Session extensions (feature inheritance) and clip skip beyond 1 are refused: they need the networks'
+ * named parts, which a graph does not expose.
+ */
+public final class OnnxBackend implements ModelBackend {
+    /**
+     * Below the djl backend's rank. Today the two never compete (this backend reads ONNX exports only, djl safetensors
+     * only), and the rank only orders the reasons when none can load a model, djl's (the common format) first; when
+     * sdm builds graphs from diffusers folders itself (issue 15), a folder that loads on djl today keeps doing so
+     * unless the application names this backend.
+     */
+    public static final int PRIORITY = -10;
+    private static final String MISSING_RUNTIME = "ONNX Runtime is not on the class path: add "
+            + "com.microsoft.onnxruntime:onnxruntime:1.22.0 (CPU) or com.microsoft.onnxruntime:onnxruntime_gpu:1.22.0 "
+            + "(CUDA 12, cuDNN 9) to the application";
+
+    @Override
+    public String name() {
+        return "onnx";
+    }
+
+    @Override
+    public int priority() {
+        return PRIORITY;
+    }
+
+    /**
+     * ONNX exports only: {@code model_index.json} naming {@code OnnxStableDiffusionPipeline}, and a {@code model.onnx}
+     * in {@code text_encoder/}, {@code unet/} and {@code vae_decoder/}.
+     */
+    @Override
+    public LoadVerdict canLoad(ModelLocation location) {
+        LoadVerdict verdict = OnnxExport.verdict(location);
+        return verdict.loadable() && !onnxRuntimeOnClassPath() ? LoadVerdict.no(MISSING_RUNTIME) : verdict;
+    }
+
+    @Override
+    public DiffusionNetworks load(ModelLocation location, LoadOptions options) {
+        OnnxExport export = OnnxExport.of(location);
+        if (!onnxRuntimeOnClassPath()) {
+            throw new SdmException("The onnx backend cannot load " + location.folder() + ": " + MISSING_RUNTIME);
+        }
+        GraphSettings settings = GraphSettings.of(options);
+        List<OnnxGraph> graphs = new ArrayList<>();
+        try {
+            OnnxGraph text = open(settings::open, export.textEncoder(), graphs);
+            OnnxGraph unet = open(settings::openUNet, export.unet(), graphs);
+            OnnxGraph decoder = open(settings::open, export.vaeDecoder(), graphs);
+            OnnxGraph encoder = export.vaeEncoder() == null ? null : open(settings::open, export.vaeEncoder(), graphs);
+            ConfigFile textConfig = config(export.textEncoder());
+            ConfigFile unetConfig = config(export.unet());
+            ConfigFile vaeConfig = config(export.vaeDecoder());
+            OnnxTextEncoder textEncoder = new OnnxTextEncoder(text, settings.environment(),
+                    textConfig == null ? Math.max(1, AttentionLayers.count(export.textEncoder()))
+                            : textConfig.integer("num_hidden_layers"));
+            OnnxDenoiser denoiser = new OnnxDenoiser(unet, settings.environment(),
+                    unetConfig == null ? 0 : unetConfig.integer("in_channels", 0),
+                    unetConfig == null ? 64 : unetConfig.integer("sample_size", 64));
+            OnnxAutoencoder vae = new OnnxAutoencoder(decoder, encoder, settings.environment(), vaeConfig);
+            return new OnnxNetworks(graphs, textEncoder, denoiser, vae);
+        } catch (RuntimeException e) {
+            try {
+                OnnxNetworks.closeAll(graphs);
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    /** Opens a graph and adds it to those closed if the load fails. */
+    /** ONNX Runtime is the application's dependency (CPU or CUDA build), so it may be missing. */
+    private static boolean onnxRuntimeOnClassPath() {
+        try {
+            Class.forName("ai.onnxruntime.OrtEnvironment", false, OnnxBackend.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static OnnxGraph open(Function<Path, OnnxGraph> opener, Path file, List<OnnxGraph> opened) {
+        OnnxGraph graph = opener.apply(file);
+        opened.add(graph);
+        return graph;
+    }
+
+    /** The {@code config.json} beside a graph, where the export has one (optimum writes them), else null. */
+    private static ConfigFile config(Path graphFile) {
+        Path file = graphFile.resolveSibling("config.json");
+        return Files.isRegularFile(file) ? ConfigFile.read(file) : null;
+    }
+}

@@ -1,0 +1,114 @@
+package io.github.sdm.unet.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.TensorInfo;
+import io.github.sdm.core.error.InvalidRequestException;
+import io.github.sdm.core.spi.DenoiserNetwork;
+import io.github.sdm.core.spi.DenoiserSession;
+import io.github.sdm.core.spi.DenoiserSessionOptions;
+import io.github.sdm.core.spi.SessionExtension;
+import io.github.sdm.core.spi.TextConditioning;
+import io.github.sdm.core.tensor.FloatTensor;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The exported UNet: {@code sample}, {@code timestep} and {@code encoder_hidden_states} in, {@code out_sample} out,
+ * in the element types the graph declares. Session extensions are refused: feature inheritance and its kin
+ * reuse, skip or observe the UNet's parts by name, and an ONNX graph exposes only its inputs and outputs.
+ */
+final class OnnxDenoiser implements DenoiserNetwork {
+    private final OnnxGraph graph;
+    private final OrtEnvironment environment;
+    private final String sampleInput;
+    private final String timestepInput;
+    private final String hiddenStatesInput;
+    private final String output;
+    private final int inChannels;
+    private final int sampleSize;
+
+    /**
+     * @param configInChannels {@code in_channels} of {@code unet/config.json}, or 0 when the export has no config
+     * @param sampleSize {@code sample_size} of {@code unet/config.json}; without a config, 64: diffusers'
+     *     {@code OnnxStableDiffusionPipeline} draws 512 x 512 by default, 64 latents at the factor 8 it assumes
+     */
+    OnnxDenoiser(OnnxGraph graph, OrtEnvironment environment, int configInChannels, int sampleSize) {
+        this.graph = graph;
+        this.environment = environment;
+        this.sampleInput = graph.input("sample", 4, "latent sample");
+        this.timestepInput = graph.input("timestep", 1, "timestep");
+        this.hiddenStatesInput = graph.input("encoder_hidden_states", 3, "text conditioning");
+        graph.requireOnlyInputs("UNet", Set.of(sampleInput, timestepInput, hiddenStatesInput));
+        this.output = graph.output("out_sample", 4, "noise prediction");
+        long graphChannels = graph.inputs().get(sampleInput).getShape()[1];
+        // the graph's own channel count wins; a dynamic one (-1) leaves the config's, else SD's 4
+        this.inChannels = graphChannels > 0 ? (int) graphChannels : configInChannels > 0 ? configInChannels : 4;
+        this.sampleSize = sampleSize;
+    }
+
+    @Override
+    public DenoiserSession openSession(DenoiserSessionOptions options) {
+        if (!options.extensions().isEmpty()) {
+            SessionExtension extension = options.extensions().get(0);
+            throw new InvalidRequestException("the onnx backend cannot run the session extension '"
+                    + extension.describe() + "' (" + extension.getClass().getName() + "): it works on the UNet's named "
+                    + "parts (blocks and layers it reuses, skips or observes), and an ONNX graph (" + graph.file()
+                    + ") exposes only its inputs and outputs; use the djl backend on the diffusers folder");
+        }
+        return new Session();
+    }
+
+    @Override
+    public int inChannels() {
+        return inChannels;
+    }
+
+    @Override
+    public int sampleSize() {
+        return sampleSize;
+    }
+
+    /** One generation: the text conditioning is converted once and kept until the session closes. */
+    private final class Session implements DenoiserSession {
+        private TextConditioning lastConditioning;
+        private OnnxTensor hiddenStates;
+
+        @Override
+        public FloatTensor predict(FloatTensor sample, double timestep, int callIndex, TextConditioning conditioning) {
+            // SD 1.x and 2.x UNets read the hidden states only; pooled and extras are for later families
+            if (conditioning != lastConditioning) {
+                closeHiddenStates();
+                hiddenStates = OnnxValues.floats(environment, conditioning.hiddenStates(), info(hiddenStatesInput),
+                        where(hiddenStatesInput));
+                lastConditioning = conditioning;
+            }
+            try (OnnxTensor x = OnnxValues.floats(environment, sample, info(sampleInput), where(sampleInput));
+                    OnnxTensor t = OnnxValues.timestep(environment, timestep, sample.dim(0), info(timestepInput),
+                            where(timestepInput))) {
+                return graph.run(Map.of(sampleInput, x, timestepInput, t, hiddenStatesInput, hiddenStates), output);
+            }
+        }
+
+        @Override
+        public void close() {
+            closeHiddenStates();
+        }
+
+        private void closeHiddenStates() {
+            if (hiddenStates != null) {
+                hiddenStates.close();
+                hiddenStates = null;
+                lastConditioning = null;
+            }
+        }
+    }
+
+    private TensorInfo info(String input) {
+        return graph.inputs().get(input);
+    }
+
+    private String where(String input) {
+        return graph.file() + " input '" + input + "'";
+    }
+}
