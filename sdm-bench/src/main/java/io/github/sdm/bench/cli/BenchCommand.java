@@ -74,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Attention rows computed at once; 0 = all (default: ${DEFAULT-VALUE}).")
     int attentionSlice;
 
-    @Option(names = "--backend", description = "Network backend by name, e.g. djl (default: -Dsdm.backend, else the "
+    @Option(names = "--backend", description = "Network backend by name: djl (safetensors folders and single files) or onnx (ONNX exports) (default: -Dsdm.backend, else the "
             + "highest-ranked backend that reads the model's weights).")
     String backend;
 

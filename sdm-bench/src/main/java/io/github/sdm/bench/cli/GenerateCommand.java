@@ -122,7 +122,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--backend", description = "Network backend by name, e.g. djl (default: -Dsdm.backend, else the "
+    @Option(names = "--backend", description = "Network backend by name: djl (safetensors folders and single files) or onnx (ONNX exports) (default: -Dsdm.backend, else the "
             + "highest-ranked backend that reads the model's weights).")
     String backend;
 
