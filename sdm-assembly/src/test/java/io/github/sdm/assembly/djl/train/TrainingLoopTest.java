@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,22 +46,6 @@ class TrainingLoopTest {
     Path dir;
     private List<EmojiImage> training;
     private List<byte[]> pixels;
-
-    /**
-     * The first training backward pass of a JVM computes different gradients from every later one (slightly,
-     * or infinite ones; see docs/training.md, known problems), so one throwaway pass runs first: the tests
-     * compare the runs that follow it.
-     */
-    @BeforeAll
-    static void warmUpTheEngine(@TempDir Path scratchDir) throws IOException {
-        List<EmojiImage> images = EmojiDataset.load(SyntheticEmoji.write(scratchDir)).training();
-        TrainingLoopTest warmUp = new TrainingLoopTest();
-        warmUp.training = images;
-        warmUp.pixels = EmojiDataset.pixels(images, SIZE);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            lossOfStepZero(warmUp.diffusionStage(manager, 4, 1));
-        }
-    }
 
     @BeforeEach
     void data() throws IOException {

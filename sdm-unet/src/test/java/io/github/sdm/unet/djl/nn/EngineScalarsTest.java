@@ -7,9 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.lang.ref.Cleaner;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import io.github.sdm.core.testkit.GarbageCollection;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -19,25 +17,23 @@ import org.junit.jupiter.api.Test;
  * collection frees (which gave the first training steps of a JVM wrong or NaN gradients).
  */
 class EngineScalarsTest {
-    private static final Cleaner CLEANER = Cleaner.create();
-
     @Test
-    void productByANumber() throws InterruptedException {
+    void productByANumber() {
         assertSameGradients(x -> EngineScalars.times(x, 0.125f), new Shape(2, 3));
     }
 
     @Test
-    void quotientByANumber() throws InterruptedException {
+    void quotientByANumber() {
         assertSameGradients(x -> EngineScalars.dividedBy(x, 3f), new Shape(2, 3));
     }
 
     @Test
-    void quickGelu() throws InterruptedException {
+    void quickGelu() {
         assertSameGradients(Activations::quickGelu, new Shape(2, 3));
     }
 
     @Test
-    void attentionScalesItsQueries() throws InterruptedException {
+    void attentionScalesItsQueries() {
         Attention attn = new Attention("attn1", 8, 8, 2, 4, false);
         try (NDManager manager = NDManager.newBaseManager()) {
             RandomWeights.initialize(attn, 7, manager);
@@ -55,7 +51,7 @@ class EngineScalarsTest {
     }
 
     /** The input's gradient of {@code sum(f(x))}, backward right after forward and after a collection. */
-    private static void assertSameGradients(Function<NDArray, NDArray> f, Shape shape) throws InterruptedException {
+    private static void assertSameGradients(Function<NDArray, NDArray> f, Shape shape) {
         float[] values = new float[(int) shape.size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = (i % 7 - 3) * 0.25f;
@@ -65,31 +61,18 @@ class EngineScalarsTest {
         assertArrayEquals(direct, collected, 0f);
     }
 
-    private static float[] gradient(Function<NDArray, NDArray> f, float[] values, Shape shape, boolean collect)
-            throws InterruptedException {
+    private static float[] gradient(Function<NDArray, NDArray> f, float[] values, Shape shape, boolean collect) {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.create(values, shape);
             x.setRequiresGradient(true);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray sum = f.apply(x).sum();
                 if (collect) {
-                    collectGarbage();
+                    GarbageCollection.collectAndClean();
                 }
                 collector.backward(sum);
             }
             return x.getGradient().toFloatArray();
         }
-    }
-
-    /** Runs collections until the cleaners of what they found unreachable have run (three times over). */
-    private static void collectGarbage() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            CountDownLatch cleaned = new CountDownLatch(1);
-            CLEANER.register(new Object(), cleaned::countDown);
-            while (!cleaned.await(20, TimeUnit.MILLISECONDS)) {
-                System.gc();
-            }
-        }
-        Thread.sleep(50);
     }
 }
