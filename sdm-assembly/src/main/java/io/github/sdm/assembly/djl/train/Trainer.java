@@ -79,7 +79,8 @@ public final class Trainer implements AutoCloseable {
                 gradientNorm = stage.networks().gradientNorm();
                 if (!Double.isFinite(gradientNorm)) {
                     // The step's draws are spent but nothing is updated, as a loss scaler skips an overflow.
-                    // Seen only on the first backward pass of a JVM (see docs/training.md, known problems).
+                    // A safety net: the one cause seen (constants freed by a garbage collection before the
+                    // backward pass, see docs/training.md, known problems) is fixed.
                     stage.networks().networks().values().forEach(io.github.sdm.unet.djl.nn.Network::zeroGradients);
                     skippedSteps++;
                     step++;
