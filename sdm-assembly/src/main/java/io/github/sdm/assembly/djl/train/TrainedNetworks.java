@@ -17,8 +17,8 @@ public final class TrainedNetworks {
     public TrainedNetworks(Map<String, ? extends Network> networks) {
         this.networks = new LinkedHashMap<>(networks);
         this.networks.values().forEach(Network::makeTrainable);
-        // Gradients accumulate into the arrays makeTrainable attached; start them at zero explicitly, as nothing
-        // guarantees the engine allocated them zeroed (a first step in a fresh JVM saw infinite gradients).
+        // Gradients accumulate into the arrays makeTrainable attached; start them at zero explicitly rather than
+        // rely on how the engine allocated them.
         this.networks.values().forEach(Network::zeroGradients);
     }
 

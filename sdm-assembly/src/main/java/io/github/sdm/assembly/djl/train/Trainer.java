@@ -77,20 +77,19 @@ public final class Trainer implements AutoCloseable {
                             + " has loss " + loss + " (lower --lr, or resume from the last checkpoint)");
                 }
                 gradientNorm = stage.networks().gradientNorm();
-                if (!Double.isFinite(gradientNorm)) {
-                    // The step's draws are spent but nothing is updated, as a loss scaler skips an overflow.
-                    // Seen only on the first backward pass of a JVM (see docs/training.md, known problems).
+                if (Double.isFinite(gradientNorm)) {
+                    double clip = settings.maxGradNorm() > 0 && gradientNorm > settings.maxGradNorm()
+                            ? settings.maxGradNorm() / gradientNorm : 1;
+                    optimizer.beginStep(learningRate, clip);
+                    stage.networks().applyGradients(optimizer);
+                    ema.update(stage.networks().parameters(), settings.emaDecayAt(step));
+                } else {
+                    // The step's draws are spent but nothing is updated, as a loss scaler skips an overflow (its
+                    // checkpoint is still written). A safety net: the one cause seen (constants freed by a
+                    // garbage collection before the backward pass, see docs/training.md, known problems) is fixed.
                     stage.networks().networks().values().forEach(io.github.sdm.unet.djl.nn.Network::zeroGradients);
                     skippedSteps++;
-                    step++;
-                    report(listener, loss, learningRate, gradientNorm, started, firstStep);
-                    continue;
                 }
-                double clip = settings.maxGradNorm() > 0 && gradientNorm > settings.maxGradNorm()
-                        ? settings.maxGradNorm() / gradientNorm : 1;
-                optimizer.beginStep(learningRate, clip);
-                stage.networks().applyGradients(optimizer);
-                ema.update(stage.networks().parameters(), settings.emaDecayAt(step));
             }
             step++;
             report(listener, loss, learningRate, gradientNorm, started, firstStep);

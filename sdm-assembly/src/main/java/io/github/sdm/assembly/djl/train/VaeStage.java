@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import io.github.sdm.assembly.data.EmojiPixels;
 import io.github.sdm.assembly.data.EpochOrder;
 import io.github.sdm.assembly.data.StepRandom;
+import io.github.sdm.unet.djl.nn.EngineScalars;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.vae.AutoencoderKL;
 import io.github.sdm.unet.djl.vae.LatentDistribution;
@@ -67,8 +68,8 @@ public final class VaeStage implements TrainingStage {
             NDArray mse = reconstruction.sub(images).square().mean();
             NDArray mean = posterior.mean();
             NDArray logvar = posterior.logvar();
-            NDArray kl = mean.square().add(logvar.exp()).sub(1f).sub(logvar).mean().mul(0.5f);
-            NDArray loss = mse.add(kl.mul((float) klWeight));
+            NDArray kl = EngineScalars.times(mean.square().add(logvar.exp()).sub(1f).sub(logvar).mean(), 0.5f);
+            NDArray loss = mse.add(EngineScalars.times(kl, (float) klWeight));
             collector.backward(loss);
             return loss.getFloat();
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.sdm.assembly.data.Captions;
 import io.github.sdm.assembly.data.EmojiDataset;
@@ -33,7 +34,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,22 +47,6 @@ class TrainingLoopTest {
     Path dir;
     private List<EmojiImage> training;
     private List<byte[]> pixels;
-
-    /**
-     * The first training backward pass of a JVM computes different gradients from every later one (slightly,
-     * or infinite ones; see docs/training.md, known problems), so one throwaway pass runs first: the tests
-     * compare the runs that follow it.
-     */
-    @BeforeAll
-    static void warmUpTheEngine(@TempDir Path scratchDir) throws IOException {
-        List<EmojiImage> images = EmojiDataset.load(SyntheticEmoji.write(scratchDir)).training();
-        TrainingLoopTest warmUp = new TrainingLoopTest();
-        warmUp.training = images;
-        warmUp.pixels = EmojiDataset.pixels(images, SIZE);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            lossOfStepZero(warmUp.diffusionStage(manager, 4, 1));
-        }
-    }
 
     @BeforeEach
     void data() throws IOException {
@@ -149,6 +133,52 @@ class TrainingLoopTest {
             DiffusionStage stage = diffusionStage(manager, pixels.size(), 6);
             SdmException e = assertThrows(SdmException.class, () -> new Trainer(stage, otherSeed, configs, checkpoint));
             assertTrue(e.getMessage().contains("seed 5"), e.getMessage());
+        }
+    }
+
+    /** A step whose gradients are not finite updates nothing, and its checkpoint is written all the same. */
+    @Test
+    void aSkippedStepStillWritesItsCheckpoint() {
+        try (NDManager manager = NDManager.newBaseManager();
+                AutoencoderKL vae = AutoencoderKL.random(TINY.vaeConfig(), 1, manager)) {
+            VaeStage vaeStage = new VaeStage(vae, pixels.subList(0, 2), SIZE, VaeStage.DEFAULT_KL_WEIGHT, 7);
+            TrainingStage nanAtStepTwo = new TrainingStage() {
+                @Override
+                public String name() {
+                    return vaeStage.name();
+                }
+
+                @Override
+                public TrainedNetworks networks() {
+                    return vaeStage.networks();
+                }
+
+                @Override
+                public float forwardBackward(long step, int batchSize, NDManager scratch) {
+                    float loss = vaeStage.forwardBackward(step, batchSize, scratch);
+                    if (step == 1) {
+                        NoGradient.run(() -> {
+                            try (NDArray gradient = networks().parameters().values().iterator().next().value()
+                                    .getGradient()) {
+                                gradient.muli(Float.NaN);
+                            }
+                        });
+                    }
+                    return loss;
+                }
+            };
+            Path folder = dir.resolve("skipped");
+            Map<String, float[]> before;
+            TrainingSettings settings = TrainingSettings.defaults(2, 2, 1e-3, 7).withCheckpointEvery(2);
+            try (Trainer trainer = new Trainer(nanAtStepTwo, settings, Map.of(ComponentFolders.VAE, TINY.vae()),
+                    folder)) {
+                trainer.train(TrainingListener.NONE, 1);
+                before = values(vaeStage.networks());
+                trainer.train(TrainingListener.NONE);
+                assertEquals(1, trainer.skippedSteps());
+            }
+            assertMapsEqual(before, values(vaeStage.networks()));
+            assertEquals(2, Checkpoint.readState(folder).step());
         }
     }
 

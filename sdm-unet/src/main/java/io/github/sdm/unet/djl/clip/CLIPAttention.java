@@ -2,6 +2,7 @@ package io.github.sdm.unet.djl.clip;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import io.github.sdm.unet.djl.nn.EngineScalars;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.nn.Linear;
 import io.github.sdm.unet.djl.nn.Part;
@@ -41,7 +42,7 @@ public final class CLIPAttention extends Part {
         NDArray mask = inputs.get(1);
         long batch = x.getShape().get(0);
         long length = x.getShape().get(1);
-        NDArray q = toHeads(qProj.forward(ctx, x).mul(scale));
+        NDArray q = toHeads(EngineScalars.times(qProj.forward(ctx, x), scale));
         NDArray kt = toHeads(kProj.forward(ctx, x)).transpose(0, 2, 1);
         NDArray v = toHeads(vProj.forward(ctx, x));
         NDArray probs = q.matMul(kt).add(mask).softmax(-1);

@@ -30,7 +30,7 @@ public final class Activations {
 
     /** CLIP's {@code x * sigmoid(1.702 x)}, computed in place in its one temporary. */
     public static NDArray quickGelu(NDArray x) {
-        NDArray out = x.mul(1.702f);
+        NDArray out = EngineScalars.times(x, 1.702f);
         NDArray gate = out.getNDArrayInternal().sigmoid();
         out.close();
         return multiply(gate, x);

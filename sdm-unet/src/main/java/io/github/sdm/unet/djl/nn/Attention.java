@@ -78,7 +78,7 @@ public final class Attention extends Part {
                 new long[] {batch * heads, len, headDim});
         NDArray out = split;
         if (scaled) {
-            out = split.mul(scale);
+            out = EngineScalars.times(split, scale);
             split.close();
         }
         if (inputs.stream().noneMatch(input -> input == projected)) {

@@ -49,6 +49,9 @@
  * without {@code withTraining(true)} is one) see the new values at full speed. Gradients accumulate over
  * backward passes until a step or {@link io.github.sdm.unet.djl.nn.Network#zeroGradients()}. The gradient
  * check in {@code TrainingModeTest} compares autograd with finite differences for every part kind.
+ * A part never multiplies by a Java number with DJL's {@code mul(number)} (nor builds an array from Java data
+ * that the graph may keep): that array wraps a Java buffer, which a garbage collection before the backward
+ * pass frees; {@link io.github.sdm.unet.djl.nn.EngineScalars} makes such constants in engine memory.
  *
  * <p><b>Performance.</b> Only fused engine ops (linear, conv2d, layer norm, softmax, batched matmul);
  * no Java-side element loops or float[] round trips inside a network. On CPU the engine's oneDNN

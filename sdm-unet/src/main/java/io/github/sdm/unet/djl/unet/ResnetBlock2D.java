@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import io.github.sdm.unet.djl.nn.Activations;
 import io.github.sdm.unet.djl.nn.Conv2d;
+import io.github.sdm.unet.djl.nn.EngineScalars;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.nn.GroupNorm;
 import io.github.sdm.unet.djl.nn.Intermediates;
@@ -61,7 +62,7 @@ public final class ResnetBlock2D extends Part {
         NDArray out = shortcut.add(h);
         Intermediates.advance(ctx, x, h, out);
         Intermediates.advance(ctx, x, shortcut, out);
-        return outputScaleFactor == 1.0 ? out : out.div(outputScaleFactor);
+        return outputScaleFactor == 1.0 ? out : EngineScalars.dividedBy(out, (float) outputScaleFactor);
     }
 
     /** {@code conv(silu(norm(x)))}, freeing each intermediate as soon as it is used. */

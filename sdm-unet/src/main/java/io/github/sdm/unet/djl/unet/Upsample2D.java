@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.unet.djl.nn.Conv2d;
+import io.github.sdm.unet.djl.nn.EngineScalars;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.nn.Part;
 
@@ -64,6 +65,6 @@ public final class Upsample2D extends Part {
         for (int i = 0; i < source.length; i++) {
             source[i] = Math.min((long) Math.floor(i * scale), in - 1);
         }
-        return x.getManager().create(source);
+        return EngineScalars.owned(x.getManager().create(source));
     }
 }

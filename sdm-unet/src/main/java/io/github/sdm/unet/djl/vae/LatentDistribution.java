@@ -1,6 +1,7 @@
 package io.github.sdm.unet.djl.vae;
 
 import ai.djl.ndarray.NDArray;
+import io.github.sdm.unet.djl.nn.EngineScalars;
 
 /**
  * diffusers' {@code DiagonalGaussianDistribution}: what the VAE encoder says about an image's latents.
@@ -12,7 +13,7 @@ public record LatentDistribution(NDArray mean, NDArray logvar) {
 
     /** {@code exp(logvar / 2)}. */
     public NDArray std() {
-        return logvar.mul(0.5f).exp();
+        return EngineScalars.times(logvar, 0.5f).exp();
     }
 
     /** {@code mean + std * noise}, with {@code noise} standard normal of the same shape (the caller's draw). */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.unet.djl.nn.AttentionCore;
+import io.github.sdm.unet.djl.nn.EngineScalars;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.nn.GroupNorm;
 import io.github.sdm.unet.djl.nn.Linear;
@@ -45,7 +46,7 @@ public final class VaeAttention extends Part {
         long channels = shape.get(1);
         long positions = shape.get(2) * shape.get(3);
         NDArray tokens = groupNorm.forward(ctx, x).reshape(batch, channels, positions).transpose(0, 2, 1);
-        NDArray q = toQ.forward(ctx, tokens).mul(scale);
+        NDArray q = EngineScalars.times(toQ.forward(ctx, tokens), scale);
         NDArray kt = toK.forward(ctx, tokens).transpose(0, 2, 1);
         NDArray v = toV.forward(ctx, tokens);
         NDArray attended = AttentionCore.attend(q, kt, v, ctx.attentionSliceSize());
