@@ -24,6 +24,8 @@ import io.github.sdm.unet.djl.clip.CLIPTextModel;
 import io.github.sdm.unet.djl.lora.LoraApplication;
 import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
+import io.github.sdm.unet.djl.unet.UNetLayerFactory;
+import io.github.sdm.unet.djl.unet.UNetLayerProvider;
 import io.github.sdm.unet.djl.vae.AutoencoderKL;
 import io.github.sdm.unet.djl.vae.AutoencoderTiny;
 import io.github.sdm.unet.ldm.LdmCheckpoint;
@@ -114,7 +116,9 @@ public final class DjlBackend implements ModelBackend {
         Path unetFolder = component(location, "unet");
         Path vaeFolder = component(location, "vae");
         CLIPTextConfig clipConfig = CLIPTextConfig.read(textFolder.resolve(CLIPTextModel.CONFIG_FILE));
-        UNetConfig unetConfig = UNetConfig.read(unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE));
+        ConfigFile unetFile = ConfigFile.read(unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE));
+        UNetConfig unetConfig = UNetConfig.from(unetFile);
+        UNetLayerFactory unetLayers = UNetLayerProvider.forConfig(unetFile);
         ConfigFile vaeFile = ConfigFile.read(vaeFolder.resolve(AutoencoderKL.CONFIG_FILE));
         boolean tinyVae = AutoencoderTinyConfig.CLASS_NAME.equals(vaeFile.className());
         if (tinyVae && fromCheckpoint(location, "vae")) {
@@ -143,10 +147,10 @@ public final class DjlBackend implements ModelBackend {
                     ? CLIPTextModel.load(clipConfig, checkpoint.textEncoder(clipConfig), manager)
                     : Network.fromComponentFolder(textFolder, w -> CLIPTextModel.load(clipConfig, w, manager));
             UNet2DConditionModel unet = fromCheckpoint(location, "unet")
-                    ? UNet2DConditionModel.load(unetConfig,
+                    ? UNet2DConditionModel.load(unetConfig, unetLayers,
                             checkpoint.unet(LdmUNetLayout.of(unetConfig, unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE).toString())),
                             manager)
-                    : Network.fromComponentFolder(unetFolder, w -> UNet2DConditionModel.load(unetConfig, w, manager));
+                    : Network.fromComponentFolder(unetFolder, w -> UNet2DConditionModel.load(unetConfig, unetLayers, w, manager));
             Network vae = tinyVae
                     ? Network.fromComponentFolder(vaeFolder, w -> AutoencoderTiny.load(tinyConfig, w, manager))
                     : fromCheckpoint(location, "vae")

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.core.error.ModelFormatException;
+import io.github.sdm.core.model.ConfigFile;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.djl.nn.Activations;
 import io.github.sdm.unet.djl.nn.Conv2d;
@@ -143,10 +144,15 @@ public final class UNet2DConditionModel extends Network {
         return heads;
     }
 
-    /** Reads {@code config.json} and {@code diffusion_pytorch_model.safetensors} of a diffusers UNet folder. */
+    /**
+     * Reads {@code config.json} and {@code diffusion_pytorch_model.safetensors} of a diffusers UNet folder,
+     * with the layers its config asks for ({@link UNetLayerProvider}).
+     */
     public static UNet2DConditionModel load(Path componentFolder, NDManager manager) {
-        UNetConfig config = UNetConfig.read(componentFolder.resolve(CONFIG_FILE));
-        return fromComponentFolder(componentFolder, weights -> load(config, weights, manager));
+        ConfigFile file = ConfigFile.read(componentFolder.resolve(CONFIG_FILE));
+        UNetConfig config = UNetConfig.from(file);
+        UNetLayerFactory layers = UNetLayerProvider.forConfig(file);
+        return fromComponentFolder(componentFolder, weights -> load(config, layers, weights, manager));
     }
 
     /** Builds {@code config}'s UNet with weights from any source (e.g. a renamed single-file checkpoint). */
