@@ -23,7 +23,10 @@
  * {@link io.github.sdm.unet.djl.unet.UpBlockSpec}, {@link io.github.sdm.unet.djl.unet.MidBlockSpec}, sharing
  * {@link io.github.sdm.unet.djl.unet.ResnetSpec} and {@link io.github.sdm.unet.djl.unet.TransformerSpec}) and a
  * {@link io.github.sdm.unet.djl.unet.UNetLayerFactory}, the seam where a variant puts another layer kind (a
- * multi-expert conditional convolution in the resnets) under the same part names.
+ * multi-expert conditional convolution in the resnets) under the same part names. A UNet folder's config
+ * chooses its factory through {@link io.github.sdm.unet.djl.unet.UNetLayerProvider}, a {@code ServiceLoader}
+ * SPI keyed by an extra config field (sdm-assembly's {@code sdm_condconv}), so the normal load path builds
+ * such a UNet.
  */
 package io.github.sdm.unet.djl.unet;
 
