@@ -2,6 +2,7 @@ package io.github.sdm.assembly.djl.switching;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.assembly.students.StudentAssembler;
 import io.github.sdm.assembly.students.StudentPresets;
@@ -13,6 +14,7 @@ import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.testkit.TestData;
+import io.github.sdm.inheritance.FeatureInheritance;
 import io.github.sdm.unet.config.UNetConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -65,6 +67,31 @@ class UNetSwitchTest {
         assertArrayEquals(studentAlone, all, "switch=1 is the student alone");
         assertFalse(Arrays.equals(half, teacher) || Arrays.equals(half, studentAlone), "a mid switch is neither");
         assertArrayEquals(half, explicit, "0.5 is the first half of the calls");
+    }
+
+    @Test
+    void featureInheritanceRunsInsideEachUNetWithItsOwnCaches() {
+        FeatureInheritance deepCache = FeatureInheritance.preset("deepcache-fast");
+        float[] teacher;
+        float[] none;
+        float[] all;
+        float[] studentAlone;
+        try (StableDiffusion sd = StableDiffusion.load(TEACHER); LoadedUNet second = LoadedUNet.load(student)) {
+            teacher = latents(sd.txt2img("a cat").with(deepCache));
+            none = latents(sd.txt2img("a cat").with(deepCache).with(new UNetSwitch(second, SwitchSchedule.parse("0"))));
+            all = latents(sd.txt2img("a cat").with(deepCache).with(new UNetSwitch(second, SwitchSchedule.parse("1"))));
+            float[] mid = latents(sd.txt2img("a cat").with(deepCache)
+                    .with(new UNetSwitch(second, SwitchSchedule.parse("0.5"))));
+            for (float v : mid) {
+                assertTrue(Float.isFinite(v));
+            }
+        }
+        try (StableDiffusion sd = StableDiffusion.load(
+                ModelLocation.folder(TEACHER).withComponent("unet", student.resolve("unet")), LoadOptions.defaults())) {
+            studentAlone = latents(sd.txt2img("a cat").with(deepCache));
+        }
+        assertArrayEquals(teacher, none, "switch=0 with DeepCache is the teacher with DeepCache");
+        assertArrayEquals(studentAlone, all, "switch=1 with DeepCache is the student with DeepCache");
     }
 
     private static float[] latents(GenerationBuilder request) {
