@@ -1,5 +1,8 @@
 package io.github.sdm.bench.cli;
 
+import io.github.sdm.assembly.djl.switching.LoadedUNet;
+import io.github.sdm.assembly.switching.SwitchSchedule;
+import io.github.sdm.assembly.switching.UNetSwitch;
 import io.github.sdm.core.GenerationBuilder;
 import io.github.sdm.core.GenerationRequest;
 import io.github.sdm.core.GenerationResult;
@@ -116,6 +119,14 @@ final class GenerateCommand implements Callable<Integer> {
         "  e.g. block:2:interval=3, layer:deep:interval=2, unit:attn2,ff:interval=3 (docs/feature-inheritance.md)."})
     String cache;
 
+    @Option(names = "--student", paramLabel = "FOLDER", description = "Multi-UNet switching: a second UNet (a model "
+            + "folder, e.g. from sdm assemble, or a UNet folder) for the calls --switch names.")
+    Path student;
+
+    @Option(names = "--switch", paramLabel = "SCHEDULE", description = "With --student: the first fraction of the UNet "
+            + "calls on the student (0.4: the first 40%), or calls:0,1,2; the model's UNet computes the rest.")
+    String switchSchedule;
+
     @Option(names = "--threads", defaultValue = "0", description = "Threads for the networks (default: all cores).")
     int threads;
 
@@ -161,13 +172,18 @@ final class GenerateCommand implements Callable<Integer> {
         if (saveLatents != null) {
             WritableFiles.require("--save-latents", saveLatents);
         }
-        try (StableDiffusion sd = StableDiffusion.load(location, options)) {
+        SwitchSchedule schedule = switchSchedule();
+        try (StableDiffusion sd = StableDiffusion.load(location, options);
+                LoadedUNet second = student != null ? LoadedUNet.load(student) : null) {
             GenerationBuilder builder = init != null ? sd.img2img(init, prompt).strength(strength)
                     : sd.txt2img(prompt);
             builder.negativePrompt(negative).clipSkip(clipSkip).steps(steps).guidance(guidance).sampler(sampler)
                     .batchSize(batch).size(width, height).listener(new ProgressBar(spec.commandLine().getErr()));
             if (cache != null) {
                 builder.with(FeatureInheritance.parse(cache));
+            }
+            if (second != null) {
+                builder.with(new UNetSwitch(second, schedule));
             }
             samplerSettings.forEach(builder::samplerOption);
             if (seed != null) {
@@ -198,11 +214,28 @@ final class GenerateCommand implements Callable<Integer> {
                 result.images().get(0).getHeight())
                 + (clipSkip == 1 ? "" : ", Clip skip: " + clipSkip)
                 + (cache == null ? "" : ", Cache: " + FeatureInheritance.parse(cache).spec())
+                + (student == null ? "" : ", Switch: " + student + " at " + switchSchedule)
                 + LoraOption.settings(adapters);
         for (int i = 0; i < result.images().size(); i++) {
             ImageOutput file = result.images().size() == 1 ? output : output.numbered(i);
             file.write(result.images().get(i), settings);
             stdout.println("wrote " + file.path().toAbsolutePath());
+        }
+    }
+
+    /** The --switch schedule; --student and --switch come together. */
+    private SwitchSchedule switchSchedule() {
+        if ((student == null) != (switchSchedule == null)) {
+            throw new InvalidRequestException(student == null ? "--switch needs --student FOLDER (the second UNet)"
+                    : "--student needs --switch (e.g. 0.4: the first 40% of the calls on the student)");
+        }
+        if (switchSchedule == null) {
+            return null;
+        }
+        try {
+            return SwitchSchedule.parse(switchSchedule);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("--switch: " + e.getMessage());
         }
     }
 

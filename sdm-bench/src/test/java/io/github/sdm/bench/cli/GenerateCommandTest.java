@@ -202,12 +202,41 @@ class GenerateCommandTest {
     }
 
     @Test
+    void studentAndSwitchRunTwoUNetsInOneGenerationAndAreRecordedInThePng(@TempDir Path dir) {
+        Path student = dir.resolve("student");
+        assertEquals(0, run("assemble", "--from", MODEL, "--preset", "bk-small", "--out", student.toString()).code());
+        Path plain = dir.resolve("plain.safetensors");
+        Path switched = dir.resolve("switched.safetensors");
+        Path png = dir.resolve("s.png");
+        Result a = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "4", "--seed", "8",
+                "--save-latents", plain.toString(), "--out", dir.resolve("p.png").toString());
+        Result b = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "4", "--seed", "8",
+                "--student", student.toString(), "--switch", "0.4", "--save-latents", switched.toString(),
+                "--out", png.toString());
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        try (SafetensorsFile p = SafetensorsFile.open(plain); SafetensorsFile s = SafetensorsFile.open(switched)) {
+            assertTrue(!java.util.Arrays.equals(p.floats("latents"), s.floats("latents")), "the student ran");
+        }
+        assertTrue(PngFiles.readText(png).get("parameters").contains("Switch: " + student + " at 0.4"));
+
+        Result alone = run("generate", "--model", MODEL, "--prompt", "x", "--switch", "0.4",
+                "--out", dir.resolve("bad.png").toString());
+        assertEquals(2, alone.code());
+        assertTrue(alone.err().contains("--switch needs --student"), alone.err());
+        Result bad = run("generate", "--model", MODEL, "--prompt", "x", "--student", student.toString(),
+                "--switch", "2", "--out", dir.resolve("bad.png").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--switch: switch fraction must be between 0 and 1, got 2.0"), bad.err());
+    }
+
+    @Test
     void helpListsEveryOption() {
         Result r = run("generate", "--help");
         assertEquals(0, r.code());
         for (String option : List.of("--model", "--prompt", "--negative", "--steps", "--guidance", "--sampler", "--seed",
                 "--width", "--height", "--init-image", "--strength", "--batch", "--out", "--init-latents",
-                "--save-latents", "--cache", "--backend", "--vae", "--vae-tiling", "--clip-skip", "deepcache-fast", "block:2:interval=3")) {
+                "--save-latents", "--cache", "--backend", "--vae", "--vae-tiling", "--clip-skip", "--student", "--switch", "deepcache-fast", "block:2:interval=3")) {
             assertTrue(r.out().contains(option), "help lacks " + option);
         }
         for (String sampler : io.github.sdm.samplers.Samplers.names()) {

@@ -5,6 +5,7 @@ import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.spi.DenoiserSessionOptions;
 import io.github.sdm.core.spi.SessionExtension;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
@@ -48,6 +49,7 @@ public final class DenoisingStrategies {
         try {
             List<DenoisingStrategyProvider> out = new ArrayList<>();
             ServiceLoader.load(DenoisingStrategyProvider.class).forEach(out::add);
+            out.sort(Comparator.comparingInt(DenoisingStrategyProvider::priority).reversed()); // stable
             return out;
         } catch (ServiceConfigurationError e) {
             throw new SdmException("cannot load a denoising strategy provider: " + e.getMessage(), e);

@@ -13,6 +13,14 @@ import java.util.Optional;
  */
 public interface DenoisingStrategyProvider {
 
+    /**
+     * Providers are asked in descending priority (then classpath order). One that composes the others' strategies
+     * (multi-UNet switching builds a strategy per UNet) ranks above them; the default is 0.
+     */
+    default int priority() {
+        return 0;
+    }
+
     /** Whether this provider acts on {@code extension} (so it is not reported as unhandled). */
     boolean handles(SessionExtension extension);
 
