@@ -74,8 +74,8 @@ final class QualityCommand implements Callable<Integer> {
         if (perGroup < 1) {
             throw new ParameterException(spec.commandLine(), "--prompts must be at least 1, got " + perGroup);
         }
-        Path folder = model != null ? model : EmbeddedModel.folder();
         EmojiDataset dataset = EmojiDataset.load(data);
+        Path folder = model != null ? model : EmbeddedModel.folder();
         List<QualityPrompts.Prompt> prompts = QualityPrompts.of(dataset, perGroup, seed);
         QualityBench.Result result;
         try (StableDiffusion sd = StableDiffusion.load(folder)) {
@@ -108,8 +108,9 @@ final class QualityCommand implements Callable<Integer> {
             out.println();
             out.println("### Deviation from the full model (same seeds)");
             out.println();
-            MarkdownTable deviation = new MarkdownTable("variant", "PSNR (dB)", "mean abs diff", "top-1", "top-5")
-                    .alignRight(1, 2, 3, 4);
+            MarkdownTable deviation = new MarkdownTable("variant", "PSNR (dB)", "mean abs diff", "top-1 (all)",
+                    "top-5 (all)").alignRight(1, 2, 3, 4);
+            deviation.row("full model", "reference", "", percent(result.all().top1()), percent(result.all().top5()));
             for (QualityBench.Deviation d : result.deviations()) {
                 deviation.row("`" + d.variant() + "`",
                         Double.isInfinite(d.psnr()) ? "identical" : String.format(Locale.ROOT, "%.1f", d.psnr()),

@@ -30,10 +30,12 @@ public final class QualityBench {
     /**
      * @param training fidelity on the training names' prompts
      * @param heldOut fidelity on the held-out names' prompts
+     * @param all fidelity on all prompts, to set the variants' fidelity against
      * @param realism Fréchet distance of all generated pictures against the whole gallery
      * @param deviations one per variant, in the order given
      */
-    public record Result(Retrieval.Accuracy training, Retrieval.Accuracy heldOut, FrechetDistance.Result realism,
+    public record Result(Retrieval.Accuracy training, Retrieval.Accuracy heldOut, Retrieval.Accuracy all,
+            FrechetDistance.Result realism,
             int realCount, List<Deviation> deviations) {
     }
 
@@ -69,7 +71,7 @@ public final class QualityBench {
             deviations.add(new Deviation(variant.label(), InheritanceDeviation.psnr(reference, changed),
                     InheritanceDeviation.meanAbs(reference, changed), Retrieval.measure(embedded, truth, gallery)));
         }
-        return new Result(training, heldOut, realism, gallery.size(), deviations);
+        return new Result(training, heldOut, Retrieval.measure(generated, truth, gallery), realism, gallery.size(), deviations);
     }
 
     private static List<FloatTensor> generate(StableDiffusion sd, List<QualityPrompts.Prompt> prompts,
