@@ -125,7 +125,12 @@ final class QualityCommand implements Callable<Integer> {
 
     private static void fidelityRow(MarkdownTable table, String names, Retrieval.Accuracy accuracy) {
         table.row(names, accuracy.queries(), percent(accuracy.top1()), percent(accuracy.top5()),
-                percent(accuracy.chanceTop1()), percent(accuracy.chanceTop5()));
+                chance(accuracy.chanceTop1()), chance(accuracy.chanceTop5()));
+    }
+
+    /** Chance is far below 1% on the real data, so it gets three decimals. */
+    private static String chance(double fraction) {
+        return String.format(Locale.ROOT, "%.3f%%", 100 * fraction);
     }
 
     private static String percent(double fraction) {

@@ -68,8 +68,8 @@ class QualityCommandTest {
         assertEquals("2", training.group(1));
         assertPercent(training.group(2));
         assertPercent(training.group(3));
-        assertEquals("12.50%", training.group(4));
-        assertEquals("62.50%", training.group(5));
+        assertEquals("12.500%", training.group(4));
+        assertEquals("62.500%", training.group(5));
         Matcher heldOut = row("held out").matcher(out);
         assertTrue(heldOut.find(), out);
         assertEquals("2", heldOut.group(1));
