@@ -2,11 +2,13 @@ package io.github.sdm.bench.cli;
 
 import io.github.sdm.assembly.data.EmojiDataset;
 import io.github.sdm.bench.quality.FrechetDistance;
+import io.github.sdm.bench.quality.ImageEmbedding;
 import io.github.sdm.bench.quality.PixelEmbedding;
 import io.github.sdm.bench.quality.QualityBench;
 import io.github.sdm.bench.quality.QualityPrompts;
 import io.github.sdm.bench.quality.QualityVariant;
 import io.github.sdm.bench.quality.Retrieval;
+import io.github.sdm.bench.quality.VaeLatentEmbedding;
 import io.github.sdm.bench.report.MarkdownTable;
 import io.github.sdm.core.StableDiffusion;
 import java.io.PrintWriter;
@@ -45,6 +47,11 @@ final class QualityCommand implements Callable<Integer> {
                     + "preset, or its bare name), sampler=NAME or steps=N.")
     List<String> variants = new ArrayList<>();
 
+    @Option(names = "--embedding", defaultValue = "pixels", paramLabel = "pixels|vae[:FOLDER]",
+            description = "The image embedding: 'pixels' (16x16 RGB, the default) or 'vae' (mean latents of the VAE "
+                    + "encoder of --model, or of the model folder FOLDER).")
+    String embeddingName;
+
     @Option(names = "--sampler", defaultValue = "dpmpp_2m", description = "Sampler (default: ${DEFAULT-VALUE}).")
     String sampler;
 
@@ -77,18 +84,22 @@ final class QualityCommand implements Callable<Integer> {
         EmojiDataset dataset = EmojiDataset.load(data);
         Path folder = model != null ? model : EmbeddedModel.folder();
         List<QualityPrompts.Prompt> prompts = QualityPrompts.of(dataset, perGroup, seed);
+        ImageEmbedding embedding = embedding(folder);
         QualityBench.Result result;
         try (StableDiffusion sd = StableDiffusion.load(folder)) {
             result = QualityBench.measure(sd, dataset, prompts, new QualityBench.Settings(sampler, steps, guidance),
-                    parsed);
+                    parsed, embedding);
+        } finally {
+            if (embedding instanceof VaeLatentEmbedding vae) {
+                vae.close();
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("## Quality");
         out.println();
         out.printf(Locale.ROOT, "Model `%s`, data `%s`, %s, %d steps, guidance %s, seeds %d to %d, prompts "
                 + "\"<name>, <style>\".  %n", folder, data, sampler, steps, guidance, seed, seed + prompts.size() - 1);
-        out.printf(Locale.ROOT, "Embedding: pictures box-averaged to %dx%d RGB in [0, 1], L2 distance.%n%n",
-                PixelEmbedding.SIDE, PixelEmbedding.SIDE);
+        out.printf(Locale.ROOT, "Embedding: %s.%n%n", embedding.description());
         out.println("### Prompt fidelity: retrieval among all emoji");
         out.println();
         MarkdownTable fidelity = new MarkdownTable("names", "prompts", "top-1", "top-5", "chance top-1",
@@ -121,6 +132,20 @@ final class QualityCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private ImageEmbedding embedding(Path modelFolder) {
+        if (embeddingName.equals("pixels")) {
+            return PixelEmbedding.INSTANCE;
+        }
+        if (embeddingName.equals("vae")) {
+            return VaeLatentEmbedding.load(modelFolder);
+        }
+        if (embeddingName.startsWith("vae:") && embeddingName.length() > 4) {
+            return VaeLatentEmbedding.load(Path.of(embeddingName.substring(4)));
+        }
+        throw new ParameterException(spec.commandLine(), "--embedding '" + embeddingName
+                + "': expected pixels, vae or vae:FOLDER");
     }
 
     private static void fidelityRow(MarkdownTable table, String names, Retrieval.Accuracy accuracy) {

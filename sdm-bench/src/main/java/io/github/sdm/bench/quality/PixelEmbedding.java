@@ -5,13 +5,30 @@ package io.github.sdm.bench.quality;
  * RGB, values in [0, 1], planar ({@code 3 * SIDE * SIDE} numbers), compared by Euclidean (L2) distance. It needs
  * no trained network, so it means the same for every model measured.
  */
-public final class PixelEmbedding {
+public final class PixelEmbedding implements ImageEmbedding {
+    /** The embedding (it holds no state). */
+    public static final PixelEmbedding INSTANCE = new PixelEmbedding();
     /** The side of the embedded picture. */
     public static final int SIDE = 16;
     /** The length of an embedding. */
     public static final int LENGTH = 3 * SIDE * SIDE;
 
     private PixelEmbedding() {
+    }
+
+    @Override
+    public String description() {
+        return "pictures box-averaged to " + SIDE + "x" + SIDE + " RGB in [0, 1], L2 distance";
+    }
+
+    @Override
+    public int realSide(int generatedSide) {
+        return SIDE;
+    }
+
+    @Override
+    public float[] embed(float[] chw, int side) {
+        return of(chw, side);
     }
 
     /**

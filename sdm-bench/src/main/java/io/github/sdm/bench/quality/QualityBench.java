@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * Runs the yardstick: generates every prompt of the set with the full model (and with each variant), embeds
- * the pictures and the whole gallery of real emoji with {@link PixelEmbedding}, and measures fidelity, realism
- * and deviation.
+ * the pictures and the whole gallery of real emoji with one {@link ImageEmbedding}, and measures fidelity,
+ * realism and deviation.
  */
 public final class QualityBench {
 
@@ -43,12 +43,20 @@ public final class QualityBench {
     }
 
     public static Result measure(StableDiffusion sd, EmojiDataset data, List<QualityPrompts.Prompt> prompts,
-            Settings settings, List<QualityVariant> variants) {
+            Settings settings, List<QualityVariant> variants, ImageEmbedding embedding) {
+        List<FloatTensor> full = generate(sd, prompts, settings, null);
+        List<float[]> generated = full.stream().map(p -> embed(embedding, p)).toList();
+
         List<EmojiImage> galleryImages = new ArrayList<>(data.training());
         galleryImages.addAll(data.heldOut());
         List<float[]> gallery = new ArrayList<>(galleryImages.size());
-        for (byte[] rgb : EmojiDataset.pixels(galleryImages, PixelEmbedding.SIDE)) {
-            gallery.add(PixelEmbedding.ofBytes(rgb));
+        int realSide = embedding.realSide(full.get(0).dim(3));
+        for (byte[] rgb : EmojiDataset.pixels(galleryImages, realSide)) {
+            float[] chw = new float[rgb.length];
+            for (int i = 0; i < rgb.length; i++) {
+                chw[i] = (rgb[i] & 0xff) / 255f;
+            }
+            gallery.add(embedding.embed(chw, realSide));
         }
         Map<EmojiImage, Integer> index = new HashMap<>();
         for (int i = 0; i < galleryImages.size(); i++) {
@@ -56,8 +64,6 @@ public final class QualityBench {
         }
         int[] truth = prompts.stream().mapToInt(p -> index.get(p.target())).toArray();
 
-        List<FloatTensor> full = generate(sd, prompts, settings, null);
-        List<float[]> generated = full.stream().map(QualityBench::embed).toList();
         Retrieval.Accuracy training = fidelity(prompts, truth, generated, gallery, false);
         Retrieval.Accuracy heldOut = fidelity(prompts, truth, generated, gallery, true);
         FrechetDistance.Result realism = FrechetDistance.measure(generated, gallery);
@@ -67,7 +73,7 @@ public final class QualityBench {
             List<FloatTensor> pictures = generate(sd, prompts, settings, variant);
             FloatTensor reference = FloatTensor.concat(full.toArray(FloatTensor[]::new));
             FloatTensor changed = FloatTensor.concat(pictures.toArray(FloatTensor[]::new));
-            List<float[]> embedded = pictures.stream().map(QualityBench::embed).toList();
+            List<float[]> embedded = pictures.stream().map(p -> embed(embedding, p)).toList();
             deviations.add(new Deviation(variant.label(), InheritanceDeviation.psnr(reference, changed),
                     InheritanceDeviation.meanAbs(reference, changed), Retrieval.measure(embedded, truth, gallery)));
         }
@@ -90,14 +96,14 @@ public final class QualityBench {
     }
 
     /** The embedding of a decoded picture {@code [1, 3, H, W]} in [0, 1]. */
-    private static float[] embed(FloatTensor decoded) {
+    private static float[] embed(ImageEmbedding embedding, FloatTensor decoded) {
         int height = decoded.dim(2);
         int width = decoded.dim(3);
         if (height != width) {
             throw new IllegalArgumentException("the quality yardstick needs square pictures; the model drew "
                     + width + "x" + height);
         }
-        return PixelEmbedding.of(decoded.data(), width);
+        return embedding.embed(decoded.data(), width);
     }
 
     private static Retrieval.Accuracy fidelity(List<QualityPrompts.Prompt> prompts, int[] truth,

@@ -30,6 +30,9 @@ class QualityCommandTest {
 
     /** The layout of scripts/fetch-emoji: both styles, each emoji a coloured square on transparency. */
     private Path emojiFolder() throws IOException {
+        if (Files.isDirectory(dir.resolve("emoji"))) {
+            return dir.resolve("emoji");
+        }
         for (String[] style : new String[][] {{"twitter", "16"}, {"google", "4"}}) {
             Path pkg = dir.resolve("emoji").resolve("emoji-datasource-" + style[0]);
             Path images = Files.createDirectories(pkg.resolve("img").resolve(style[0]).resolve("64"));
@@ -93,7 +96,26 @@ class QualityCommandTest {
     }
 
     @Test
+    void theVaeEmbeddingUsesTheModelsEncoder() throws IOException {
+        CliRunner.Result result = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data",
+                emojiFolder().toString(), "--prompts", "1", "--steps", "2", "--embedding", "vae");
+        assertEquals(0, result.code(), result.err());
+        String out = result.out();
+        assertTrue(out.contains("Embedding: mean latents of the VAE encoder of `" + GenerateCommandTest.MODEL
+                + "`, L2 distance."), out);
+        Matcher training = row("training").matcher(out);
+        assertTrue(training.find(), out);
+        assertEquals("1", training.group(1));
+        assertTrue(Pattern.compile("\\|\\s*2 \\|\\s*8 \\| diagonal\\s*\\|\\s*[0-9.]+ \\|").matcher(out).find(), out);
+    }
+
+    @Test
     void badVariantsAndMissingDataAreNamed() throws IOException {
+        CliRunner.Result embedding = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data",
+                emojiFolder().toString(), "--embedding", "inception");
+        assertEquals(2, embedding.code());
+        assertTrue(embedding.err().contains("--embedding 'inception': expected pixels, vae or vae:FOLDER"),
+                embedding.err());
         CliRunner.Result unknown = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data", emojiFolder().toString(),
                 "--variant", "colour=red");
         assertEquals(2, unknown.code());
