@@ -4,9 +4,11 @@ import java.util.List;
 
 /**
  * The Fréchet distance between two sets of embeddings, each taken as a Gaussian:
- * {@code |mu1 - mu2|^2 + tr(S1 + S2 - 2 (S1 S2)^(1/2))}. With fewer samples than dimensions the sample
- * covariance is singular and its square root mostly noise, so then only the covariances' diagonals are used
- * (each dimension a separate Gaussian): {@code |mu1 - mu2|^2 + sum (s1 + s2 - 2 sqrt(s1 s2))}.
+ * {@code |mu1 - mu2|^2 + tr(S1 + S2 - 2 (S1 S2)^(1/2))}. The full form is biased upwards by the noise of
+ * the estimated covariances unless the samples far outnumber the dimensions (two N(0, I) / N(0, 1.21 I) sets
+ * in 768 dimensions, 800 and 2,000 samples: 311 instead of the true 7.7; the diagonal form gives 9.9), so
+ * with fewer than {@value #SAMPLES_PER_DIMENSION} samples per dimension in either set only the covariances'
+ * diagonals are used (each dimension a separate Gaussian): {@code |mu1 - mu2|^2 + sum (s1 + s2 - 2 sqrt(s1 s2))}.
  */
 public final class FrechetDistance {
 
@@ -17,13 +19,16 @@ public final class FrechetDistance {
         }
     }
 
+    /** How many samples per dimension each set needs before the full covariance is used. */
+    public static final int SAMPLES_PER_DIMENSION = 10;
+
     private FrechetDistance() {
     }
 
-    /** Full covariance when both sets have more samples than dimensions, else diagonal. */
+    /** Full covariance when both sets have {@link #SAMPLES_PER_DIMENSION} samples per dimension, else diagonal. */
     public static Result measure(List<float[]> a, List<float[]> b) {
-        int dimensions = a.get(0).length;
-        boolean full = a.size() > dimensions && b.size() > dimensions;
+        long needed = (long) SAMPLES_PER_DIMENSION * a.get(0).length;
+        boolean full = a.size() >= needed && b.size() >= needed;
         return new Result(full ? full(a, b) : diagonal(a, b), full);
     }
 

@@ -78,10 +78,10 @@ class FrechetDistanceTest {
 
     @Test
     void fewSamplesUseTheDiagonalManyTheFullCovariance() {
-        FrechetDistance.Result few = FrechetDistance.measure(gaussian(3, 4, 4, 1, 0), gaussian(3, 4, 5, 1, 0));
+        FrechetDistance.Result few = FrechetDistance.measure(gaussian(39, 4, 4, 1, 0), gaussian(100, 4, 5, 1, 0));
         assertFalse(few.fullCovariance());
         assertEquals("diagonal", few.covarianceName());
-        FrechetDistance.Result many = FrechetDistance.measure(gaussian(20, 4, 4, 1, 0), gaussian(20, 4, 5, 1, 0));
+        FrechetDistance.Result many = FrechetDistance.measure(gaussian(40, 4, 4, 1, 0), gaussian(40, 4, 5, 1, 0));
         assertTrue(many.fullCovariance());
         assertTrue(many.distance() > 0);
     }
