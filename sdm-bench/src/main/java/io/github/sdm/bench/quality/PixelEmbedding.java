@@ -55,19 +55,6 @@ public final class PixelEmbedding implements ImageEmbedding {
         return out;
     }
 
-    /** Embeds planar RGB bytes {@code [3, SIDE, SIDE]} (as {@code EmojiPixels.read(file, SIDE)} gives them). */
-    public static float[] ofBytes(byte[] rgb) {
-        if (rgb.length != LENGTH) {
-            throw new IllegalArgumentException("expected " + LENGTH + " RGB bytes (" + SIDE + "x" + SIDE
-                    + "), got " + rgb.length);
-        }
-        float[] out = new float[LENGTH];
-        for (int i = 0; i < rgb.length; i++) {
-            out[i] = (rgb[i] & 0xff) / 255f;
-        }
-        return out;
-    }
-
     /** Squared Euclidean distance. */
     public static double squaredDistance(float[] a, float[] b) {
         double sum = 0;

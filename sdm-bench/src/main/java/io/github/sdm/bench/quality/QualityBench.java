@@ -77,7 +77,8 @@ public final class QualityBench {
             deviations.add(new Deviation(variant.label(), InheritanceDeviation.psnr(reference, changed),
                     InheritanceDeviation.meanAbs(reference, changed), Retrieval.measure(embedded, truth, gallery)));
         }
-        return new Result(training, heldOut, Retrieval.measure(generated, truth, gallery), realism, gallery.size(), deviations);
+        return new Result(training, heldOut, Retrieval.measure(generated, truth, gallery), realism, gallery.size(),
+                deviations);
     }
 
     private static List<FloatTensor> generate(StableDiffusion sd, List<QualityPrompts.Prompt> prompts,

@@ -3,6 +3,7 @@ package io.github.sdm.bench.quality;
 import io.github.sdm.assembly.data.Captions;
 import io.github.sdm.assembly.data.EmojiDataset;
 import io.github.sdm.assembly.data.EmojiImage;
+import io.github.sdm.core.error.SdmException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +33,9 @@ public final class QualityPrompts {
         }
         for (EmojiImage image : evenlySpaced(data.heldOut(), perGroup)) {
             prompts.add(new Prompt(Captions.caption(image, CAPTION_FORM), image, true, seed + prompts.size()));
+        }
+        if (prompts.isEmpty()) {
+            throw new SdmException("emoji data folder " + data.root() + " holds no pictures to prompt for");
         }
         return prompts;
     }

@@ -31,17 +31,6 @@ class PixelEmbeddingTest {
         assertThrows(IllegalArgumentException.class, () -> PixelEmbedding.of(new float[3 * 20 * 20], 20));
     }
 
-    @Test
-    void bytesMapToTheUnitRange() {
-        byte[] rgb = new byte[PixelEmbedding.LENGTH];
-        rgb[0] = (byte) 255;
-        rgb[1] = (byte) 51;
-        float[] e = PixelEmbedding.ofBytes(rgb);
-        assertEquals(1f, e[0]);
-        assertEquals(0.2f, e[1], 1e-7);
-        assertEquals(0f, e[2]);
-    }
-
     /** The deviation table reuses sdm bench's PSNR and mean absolute difference; their known values. */
     @Test
     void psnrOfKnownDifferences() {
