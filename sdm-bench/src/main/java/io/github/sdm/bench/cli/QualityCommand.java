@@ -44,7 +44,7 @@ final class QualityCommand implements Callable<Integer> {
 
     @Option(names = "--variant", paramLabel = "KIND=VALUE",
             description = "A variant to compare with the full model (repeatable): preset=NAME (a feature-inheritance "
-                    + "preset, or its bare name), sampler=NAME or steps=N.")
+                    + "preset, or its bare name), sampler=NAME, steps=N, vae=FOLDER (e.g. a TAESD) or unet=FOLDER.")
     List<String> variants = new ArrayList<>();
 
     @Option(names = "--embedding", defaultValue = "pixels", paramLabel = "pixels|vae[:FOLDER]",

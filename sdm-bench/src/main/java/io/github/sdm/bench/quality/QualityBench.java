@@ -6,6 +6,7 @@ import io.github.sdm.bench.pipeline.InheritanceDeviation;
 import io.github.sdm.core.GenerationBuilder;
 import io.github.sdm.core.GenerationResult;
 import io.github.sdm.core.StableDiffusion;
+import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,7 +71,7 @@ public final class QualityBench {
 
         List<Deviation> deviations = new ArrayList<>();
         for (QualityVariant variant : variants) {
-            List<FloatTensor> pictures = generate(sd, prompts, settings, variant);
+            List<FloatTensor> pictures = generateVariant(sd, prompts, settings, variant);
             FloatTensor reference = FloatTensor.concat(full.toArray(FloatTensor[]::new));
             FloatTensor changed = FloatTensor.concat(pictures.toArray(FloatTensor[]::new));
             List<float[]> embedded = pictures.stream().map(p -> embed(embedding, p)).toList();
@@ -79,6 +80,17 @@ public final class QualityBench {
         }
         return new Result(training, heldOut, Retrieval.measure(generated, truth, gallery), realism, gallery.size(),
                 deviations);
+    }
+
+    /** On the same loaded model, or on one loaded with the variant's component swapped in. */
+    private static List<FloatTensor> generateVariant(StableDiffusion sd, List<QualityPrompts.Prompt> prompts,
+            Settings settings, QualityVariant variant) {
+        if (variant.component() == null) {
+            return generate(sd, prompts, settings, variant);
+        }
+        try (StableDiffusion swapped = StableDiffusion.load(variant.location(sd.location()), LoadOptions.defaults())) {
+            return generate(swapped, prompts, settings, variant);
+        }
     }
 
     private static List<FloatTensor> generate(StableDiffusion sd, List<QualityPrompts.Prompt> prompts,

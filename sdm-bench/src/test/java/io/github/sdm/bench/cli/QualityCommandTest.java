@@ -59,7 +59,7 @@ class QualityCommandTest {
     void printsFidelityRealismAndDeviationTables() throws IOException {
         CliRunner.Result result = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data", emojiFolder().toString(),
                 "--prompts", "2", "--steps", "2", "--variant", "sampler=dpmpp_2m", "--variant", "steps=1",
-                "--variant", "deepcache");
+                "--variant", "deepcache", "--variant", "vae=" + GenerateCommandTest.TAESD);
         assertEquals(0, result.code(), result.err());
         String out = result.out();
         assertTrue(out.contains("### Prompt fidelity: retrieval among all emoji" + System.lineSeparator()
@@ -93,6 +93,10 @@ class QualityCommandTest {
         double meanAbs = Double.parseDouble(oneStep.group(2));
         assertTrue(meanAbs > 0 && meanAbs <= 1, out);
         assertTrue(out.contains("`deepcache`"), out);
+        // TAESD decodes the same latents differently: a finite PSNR
+        Matcher taesd = Pattern.compile("`vae=[^`]+`\\s*\\|\\s*([0-9.]+) \\|").matcher(out);
+        assertTrue(taesd.find(), out);
+        assertTrue(Double.parseDouble(taesd.group(1)) > 0, out);
     }
 
     @Test
@@ -120,6 +124,10 @@ class QualityCommandTest {
                 "--variant", "colour=red");
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("--variant 'colour=red': unknown kind 'colour'"), unknown.err());
+        Path nowhere = dir.resolve("no-vae");
+        CliRunner.Result noVae = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data",
+                emojiFolder().toString(), "--variant", "vae=" + nowhere);
+        assertTrue(noVae.err().contains(nowhere + " is not a folder"), noVae.err());
         CliRunner.Result preset = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data", emojiFolder().toString(),
                 "--variant", "preset=nope");
         assertTrue(preset.err().contains("no feature-inheritance preset 'nope'"), preset.err());
