@@ -35,8 +35,10 @@ import picocli.CommandLine.Spec;
         description = {"Time whole generations stage by stage and print a Markdown report (median and range of "
                 + "each stage, end to end, peak memory, the machine and the command line).",
                 "Subcommands: 'ceiling' (matmul throughput), 'unet' (UNet call time, FLOPs, breakdown), 'deviation'"
-                        + " (feature inheritance's effect on the result), 'tool' (the measurement tools)."},
-        subcommands = {CeilingCommand.class, UNetBenchCommand.class, DeviationCommand.class, ToolCommand.class})
+                        + " (feature inheritance's effect on the result), 'quality' (prompt fidelity, realism and deviation on"
+                        + " the emoji data), 'tool' (the measurement tools)."},
+        subcommands = {CeilingCommand.class, UNetBenchCommand.class, DeviationCommand.class, QualityCommand.class,
+                ToolCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Diffusers model folder (default: the embedded tiny model; "

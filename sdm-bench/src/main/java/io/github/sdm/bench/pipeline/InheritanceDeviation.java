@@ -48,7 +48,8 @@ public final class InheritanceDeviation {
         return worst;
     }
 
-    static double meanAbs(FloatTensor a, FloatTensor b) {
+    /** Mean absolute difference of two tensors of the same size. */
+    public static double meanAbs(FloatTensor a, FloatTensor b) {
         double sum = 0;
         for (int i = 0; i < a.size(); i++) {
             sum += Math.abs(a.data()[i] - b.data()[i]);
@@ -57,7 +58,7 @@ public final class InheritanceDeviation {
     }
 
     /** Peak signal-to-noise ratio of images in [0, 1]; infinite when they are equal. */
-    static double psnr(FloatTensor reference, FloatTensor image) {
+    public static double psnr(FloatTensor reference, FloatTensor image) {
         double squared = 0;
         for (int i = 0; i < reference.size(); i++) {
             double d = reference.data()[i] - image.data()[i];

@@ -1,0 +1,151 @@
+package io.github.sdm.bench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sdm bench quality} end to end: the embedded random model on a tiny emoji folder written here. */
+class QualityCommandTest {
+    /** unified, name, category, colour; 1F34E is held out by the hash rule, the others are training emoji. */
+    private static final String[][] EMOJI = {
+        {"1F34E", "RED APPLE", "Food & Drink", "ff0000"},
+        {"1F436", "DOG FACE", "Animals & Nature", "c08040"},
+        {"1F600", "GRINNING FACE", "Smileys & Emotion", "ffd000"},
+        {"1F30D", "EARTH GLOBE EUROPE-AFRICA", "Travel & Places", "2060ff"},
+    };
+
+    @TempDir
+    Path dir;
+
+    /** The layout of scripts/fetch-emoji: both styles, each emoji a coloured square on transparency. */
+    private Path emojiFolder() throws IOException {
+        if (Files.isDirectory(dir.resolve("emoji"))) {
+            return dir.resolve("emoji");
+        }
+        for (String[] style : new String[][] {{"twitter", "16"}, {"google", "4"}}) {
+            Path pkg = dir.resolve("emoji").resolve("emoji-datasource-" + style[0]);
+            Path images = Files.createDirectories(pkg.resolve("img").resolve(style[0]).resolve("64"));
+            StringBuilder json = new StringBuilder("[");
+            for (int i = 0; i < EMOJI.length; i++) {
+                String file = EMOJI[i][0].toLowerCase() + ".png";
+                json.append(i == 0 ? "" : ",").append(String.format("{\"name\": \"%s\", \"unified\": \"%s\", "
+                        + "\"image\": \"%s\", \"category\": \"%s\", \"has_img_%s\": true}", EMOJI[i][1], EMOJI[i][0],
+                        file, EMOJI[i][2], style[0]));
+                BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_ARGB);
+                Graphics2D g = image.createGraphics();
+                g.setColor(new Color(Integer.parseInt(EMOJI[i][3], 16)));
+                int inset = Integer.parseInt(style[1]);
+                g.fillRect(inset, inset, 64 - 2 * inset, 64 - 2 * inset);
+                g.dispose();
+                ImageIO.write(image, "png", images.resolve(file).toFile());
+            }
+            Files.writeString(pkg.resolve("emoji.json"), json.append("]").toString());
+        }
+        return dir.resolve("emoji");
+    }
+
+    @Test
+    void printsFidelityRealismAndDeviationTables() throws IOException {
+        CliRunner.Result result = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data", emojiFolder().toString(),
+                "--prompts", "2", "--steps", "2", "--variant", "sampler=dpmpp_2m", "--variant", "steps=1",
+                "--variant", "deepcache", "--variant", "vae=" + GenerateCommandTest.TAESD);
+        assertEquals(0, result.code(), result.err());
+        String out = result.out();
+        assertTrue(out.contains("### Prompt fidelity: retrieval among all emoji" + System.lineSeparator()
+                + System.lineSeparator() + "| names"), out);
+        assertTrue(out.contains("16x16 RGB"), out);
+        // 6 training pictures (3 emoji, 2 styles), 2 drawn; 2 held-out pictures; a gallery of 8
+        Matcher training = row("training").matcher(out);
+        assertTrue(training.find(), out);
+        assertEquals("2", training.group(1));
+        assertPercent(training.group(2));
+        assertPercent(training.group(3));
+        assertEquals("12.500%", training.group(4));
+        assertEquals("62.500%", training.group(5));
+        Matcher heldOut = row("held out").matcher(out);
+        assertTrue(heldOut.find(), out);
+        assertEquals("2", heldOut.group(1));
+
+        Matcher realism = Pattern.compile("\\|\\s*4 \\|\\s*8 \\| diagonal\\s*\\|\\s*([0-9.]+) \\|").matcher(out);
+        assertTrue(realism.find(), out);
+        assertTrue(Double.parseDouble(realism.group(1)) > 0, out);
+
+        assertTrue(out.contains("### Deviation from the full model (same seeds)"), out);
+        assertTrue(Pattern.compile("\\| full model\\s*\\|\\s*reference \\|").matcher(out).find(), out);
+        // the default sampler again: the very same pictures
+        assertTrue(Pattern.compile("`sampler=dpmpp_2m`\\s*\\|\\s*identical \\|\\s*0\\.0000 \\|").matcher(out).find(),
+                out);
+        Matcher oneStep = Pattern.compile("`steps=1`\\s*\\|\\s*([0-9.]+) \\|\\s*([0-9.]+) \\|").matcher(out);
+        assertTrue(oneStep.find(), out);
+        double psnr = Double.parseDouble(oneStep.group(1));
+        assertTrue(psnr > 0 && psnr < 100, out);
+        double meanAbs = Double.parseDouble(oneStep.group(2));
+        assertTrue(meanAbs > 0 && meanAbs <= 1, out);
+        assertTrue(out.contains("`deepcache`"), out);
+        // TAESD decodes the same latents differently: a finite PSNR
+        Matcher taesd = Pattern.compile("`vae=[^`]+`\\s*\\|\\s*([0-9.]+) \\|").matcher(out);
+        assertTrue(taesd.find(), out);
+        assertTrue(Double.parseDouble(taesd.group(1)) > 0, out);
+    }
+
+    @Test
+    void theVaeEmbeddingUsesTheModelsEncoder() throws IOException {
+        CliRunner.Result result = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data",
+                emojiFolder().toString(), "--prompts", "1", "--steps", "2", "--embedding", "vae");
+        assertEquals(0, result.code(), result.err());
+        String out = result.out();
+        assertTrue(out.contains("Embedding: mean latents of the VAE encoder of `" + GenerateCommandTest.MODEL
+                + "`, L2 distance."), out);
+        Matcher training = row("training").matcher(out);
+        assertTrue(training.find(), out);
+        assertEquals("1", training.group(1));
+        assertTrue(Pattern.compile("\\|\\s*2 \\|\\s*8 \\| diagonal\\s*\\|\\s*[0-9.]+ \\|").matcher(out).find(), out);
+    }
+
+    @Test
+    void badVariantsAndMissingDataAreNamed() throws IOException {
+        CliRunner.Result embedding = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data",
+                emojiFolder().toString(), "--embedding", "inception");
+        assertEquals(2, embedding.code());
+        assertTrue(embedding.err().contains("--embedding 'inception': expected pixels, vae or vae:FOLDER"),
+                embedding.err());
+        CliRunner.Result unknown = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data", emojiFolder().toString(),
+                "--variant", "colour=red");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("--variant 'colour=red': unknown kind 'colour'"), unknown.err());
+        Path nowhere = dir.resolve("no-vae");
+        CliRunner.Result noVae = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data",
+                emojiFolder().toString(), "--variant", "vae=" + nowhere);
+        assertTrue(noVae.err().contains(nowhere + " is not a folder"), noVae.err());
+        CliRunner.Result preset = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data", emojiFolder().toString(),
+                "--variant", "preset=nope");
+        assertTrue(preset.err().contains("no feature-inheritance preset 'nope'"), preset.err());
+        Path missing = dir.resolve("nothing");
+        CliRunner.Result noData = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data", missing.toString());
+        assertEquals(2, noData.code());
+        assertTrue(noData.err().contains(missing.toString()) && noData.err().contains("scripts/fetch-emoji"),
+                noData.err());
+    }
+
+    /** A fidelity row: prompts, top-1, top-5, chance top-1, chance top-5. */
+    private static Pattern row(String names) {
+        String cell = "\\|\\s*([0-9.%]+) ";
+        return Pattern.compile("\\| " + names + "\\s*" + cell + cell + cell + cell + cell + "\\|");
+    }
+
+    private static void assertPercent(String cell) {
+        double value = Double.parseDouble(cell.replace("%", ""));
+        assertTrue(value >= 0 && value <= 100, cell);
+    }
+}
