@@ -37,9 +37,7 @@ final class DjlAutoencoder implements AutoencoderNetwork {
 
     @Override
     public FloatTensor decode(FloatTensor latents) {
-        try (NDManager call = manager.newSubManager()) {
-            return Tensors.toTensor(model.decode(Tensors.toArray(latents, call), context));
-        }
+        return Tensors.call(manager, latents, x -> model.decode(x, context));
     }
 
     @Override

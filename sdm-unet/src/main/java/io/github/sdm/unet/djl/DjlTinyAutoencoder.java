@@ -23,16 +23,12 @@ final class DjlTinyAutoencoder implements AutoencoderNetwork {
 
     @Override
     public FloatTensor encodeLatents(FloatTensor image) {
-        try (NDManager call = manager.newSubManager()) {
-            return Tensors.toTensor(model.encode(Tensors.toArray(image, call), context));
-        }
+        return Tensors.call(manager, image, x -> model.encode(x, context));
     }
 
     @Override
     public FloatTensor decode(FloatTensor latents) {
-        try (NDManager call = manager.newSubManager()) {
-            return Tensors.toTensor(model.decode(Tensors.toArray(latents, call), context));
-        }
+        return Tensors.call(manager, latents, x -> model.decode(x, context));
     }
 
     @Override

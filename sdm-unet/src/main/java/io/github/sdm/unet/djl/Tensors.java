@@ -4,10 +4,21 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.core.tensor.FloatTensor;
+import java.util.function.UnaryOperator;
 
 /** Copies between the pipeline's {@link FloatTensor}s and engine arrays. */
 final class Tensors {
     private Tensors() {
+    }
+
+    /**
+     * One network call on a pipeline tensor: {@code network} runs on a copy of {@code input} in a sub-manager of
+     * {@code parent}, which frees every array of the call once its result is copied out.
+     */
+    static FloatTensor call(NDManager parent, FloatTensor input, UnaryOperator<NDArray> network) {
+        try (NDManager call = parent.newSubManager()) {
+            return toTensor(network.apply(toArray(input, call)));
+        }
     }
 
     static NDArray toArray(FloatTensor tensor, NDManager manager) {
