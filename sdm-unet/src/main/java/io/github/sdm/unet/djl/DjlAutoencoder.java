@@ -22,9 +22,7 @@ final class DjlAutoencoder implements AutoencoderNetwork {
 
     @Override
     public FloatTensor encodeLatents(FloatTensor image) {
-        try (NDManager call = manager.newSubManager()) {
-            return Tensors.toTensor(model.encode(Tensors.toArray(image, call), context).mean());
-        }
+        return Tensors.call(manager, image, x -> model.encode(x, context).mean());
     }
 
     @Override

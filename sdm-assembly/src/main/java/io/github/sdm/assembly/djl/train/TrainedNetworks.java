@@ -1,6 +1,7 @@
 package io.github.sdm.assembly.djl.train;
 
 import ai.djl.ndarray.NDArray;
+import io.github.sdm.unet.djl.nn.GradMode;
 import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.djl.nn.Parameter;
 import java.util.LinkedHashMap;
@@ -37,7 +38,7 @@ public final class TrainedNetworks {
     /** The norm of all gradients together, {@code sqrt(sum g^2)}, accumulated in double. */
     public double gradientNorm() {
         double[] sum = {0};
-        NoGradient.run(() -> {
+        GradMode.withoutRecording(() -> {
             for (Parameter p : parameters().values()) {
                 try (NDArray g = p.value().getGradient(); NDArray squared = g.square(); NDArray s = squared.sum()) {
                     sum[0] += s.getFloat();

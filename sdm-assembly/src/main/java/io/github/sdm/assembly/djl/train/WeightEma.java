@@ -3,6 +3,7 @@ package io.github.sdm.assembly.djl.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.sdm.unet.djl.nn.GradMode;
 import io.github.sdm.unet.djl.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class WeightEma implements AutoCloseable {
 
     /** Starts the average at the current weights. */
     public void reset(Map<String, Parameter> parameters) {
-        NoGradient.run(() -> parameters.forEach((key, p) -> {
+        GradMode.withoutRecording(() -> parameters.forEach((key, p) -> {
             NDArray copy = p.value().duplicate();
             copy.attach(manager);
             NDArray old = averages.put(key, copy);
@@ -34,7 +35,7 @@ public final class WeightEma implements AutoCloseable {
 
     /** Moves the average towards the current weights by {@code 1 - decay}. */
     public void update(Map<String, Parameter> parameters, double decay) {
-        NoGradient.run(() -> parameters.forEach((key, p) -> {
+        GradMode.withoutRecording(() -> parameters.forEach((key, p) -> {
             NDArray average = averages.get(key);
             if (average == null) {
                 throw new IllegalStateException("the EMA has no weight '" + key + "'; reset it first");

@@ -25,6 +25,7 @@ import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.core.tokenizer.ClipTokenizer;
 import io.github.sdm.unet.config.AutoencoderKLConfig;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
+import io.github.sdm.unet.djl.nn.GradMode;
 import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import io.github.sdm.unet.djl.vae.AutoencoderKL;
@@ -157,7 +158,7 @@ class TrainingLoopTest {
                 public float forwardBackward(long step, int batchSize, NDManager scratch) {
                     float loss = vaeStage.forwardBackward(step, batchSize, scratch);
                     if (step == 1) {
-                        NoGradient.run(() -> {
+                        GradMode.withoutRecording(() -> {
                             try (NDArray gradient = networks().parameters().values().iterator().next().value()
                                     .getGradient()) {
                                 gradient.muli(Float.NaN);

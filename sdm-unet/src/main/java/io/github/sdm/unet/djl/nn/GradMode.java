@@ -7,7 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
  * The engine's autograd recording for the calling thread (PyTorch's grad mode is thread-local): off for
  * inference passes, on for training passes, off while weights are replaced or updated in place.
  */
-final class GradMode {
+public final class GradMode {
     private GradMode() {
     }
 
@@ -23,8 +23,13 @@ final class GradMode {
         return isPyTorch() && JniUtils.isGradMode();
     }
 
-    /** Runs {@code body} with recording off, then restores the thread's previous mode. */
-    static void withoutRecording(Runnable body) {
+    /**
+     * Runs {@code body} with recording off, then restores the thread's previous mode: for work on trainable
+     * weights that must not become part of a graph (optimizer updates, an EMA, checkpoint reads).
+     *
+     * @param body the work to run
+     */
+    public static void withoutRecording(Runnable body) {
         if (!isPyTorch()) {
             body.run();
             return;
