@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import io.github.sdm.core.error.InvalidRequestException;
+import io.github.sdm.unet.djl.NetworkFixture;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -20,18 +21,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The pooled output and the hidden states of an earlier layer ("clip skip") of {@code fixtures/text_encoder}. */
-class CLIPTextModelLayersTest extends TextEncoderFixture {
+class CLIPTextModelLayersTest extends NetworkFixture<CLIPTextModel> {
+    CLIPTextModelLayersTest() {
+        super("text_encoder", CLIPTextModel::load);
+    }
+
     private static final long END_OF_TEXT = 49407;
     @Test
     void pooledIsTheLastHiddenStateAtTheFirstEndOfTextToken() {
         try (NDManager m = manager.newSubManager()) {
             NDArray ids = longs(reference, "input_ids", m);
-            CLIPTextOutput out = encoder.encode(ids, 1, ForwardContext.DEFAULT);
-            NDArray last = encoder.encode(ids);
+            CLIPTextOutput out = network.encode(ids, 1, ForwardContext.DEFAULT);
+            NDArray last = network.encode(ids);
             long[] flat = reference.longs("input_ids");
             int length = (int) ids.getShape().get(1);
             int batch = (int) ids.getShape().get(0);
-            assertArrayEquals(new long[] {batch, encoder.config().hiddenSize()}, out.pooled().getShape().getShape());
+            assertArrayEquals(new long[] {batch, network.config().hiddenSize()}, out.pooled().getShape().getShape());
             for (int b = 0; b < batch; b++) {
                 int end = firstEndOfText(flat, b, length);
                 assertArrayEquals(last.get(b, end).toFloatArray(), out.pooled().get(b).toFloatArray(),
@@ -55,15 +60,15 @@ class CLIPTextModelLayersTest extends TextEncoderFixture {
     void clipSkipOneIsTheLastHiddenStateBitForBit() {
         try (NDManager m = manager.newSubManager()) {
             NDArray ids = longs(reference, "input_ids", m);
-            assertArrayEquals(encoder.encode(ids).toFloatArray(),
-                    encoder.encode(ids, 1, ForwardContext.DEFAULT).hiddenStates().toFloatArray());
+            assertArrayEquals(network.encode(ids).toFloatArray(),
+                    network.encode(ids, 1, ForwardContext.DEFAULT).hiddenStates().toFloatArray());
         }
     }
 
     /** Clip skip 2: the output of the second-to-last layer through the final layer norm, pooled unchanged. */
     @Test
     void clipSkipTwoIsTheFinalLayerNormOfThePenultimateLayer() {
-        int layers = encoder.config().numHiddenLayers();
+        int layers = network.config().numHiddenLayers();
         String penultimate = "text_model.encoder.layers." + (layers - 2);
         try (NDManager m = manager.newSubManager()) {
             NDArray ids = longs(reference, "input_ids", m);
@@ -76,10 +81,10 @@ class CLIPTextModelLayersTest extends TextEncoderFixture {
                 }
                 return out;
             });
-            CLIPTextOutput full = encoder.encode(ids, 1, observe);
-            NDArray expected = encoder.finalLayerNorm().forward(ForwardContext.DEFAULT.withManager(m), seen[0]);
+            CLIPTextOutput full = network.encode(ids, 1, observe);
+            NDArray expected = network.finalLayerNorm().forward(ForwardContext.DEFAULT.withManager(m), seen[0]);
 
-            CLIPTextOutput skipped = encoder.encode(ids, 2, ForwardContext.DEFAULT);
+            CLIPTextOutput skipped = network.encode(ids, 2, ForwardContext.DEFAULT);
             assertArrayEquals(expected.toFloatArray(), skipped.hiddenStates().toFloatArray());
             assertFalse(Arrays.equals(full.hiddenStates().toFloatArray(), skipped.hiddenStates().toFloatArray()),
                     "clip skip 2 must differ from the last layer");
@@ -94,9 +99,9 @@ class CLIPTextModelLayersTest extends TextEncoderFixture {
         try (NDManager m = manager.newSubManager()) {
             NDArray ids = longs(reference, "input_ids", m);
             InvalidRequestException e = assertThrows(InvalidRequestException.class,
-                    () -> encoder.encode(ids, clipSkip, ForwardContext.DEFAULT));
+                    () -> network.encode(ids, clipSkip, ForwardContext.DEFAULT));
             assertTrue(e.getMessage().contains("got " + clipSkip), e.getMessage());
-            assertTrue(e.getMessage().contains(encoder.config().numHiddenLayers() + " layers"), e.getMessage());
+            assertTrue(e.getMessage().contains(network.config().numHiddenLayers() + " layers"), e.getMessage());
         }
     }
 }

@@ -8,14 +8,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import io.github.sdm.unet.djl.NetworkFixture;
 import org.junit.jupiter.api.Test;
 
 /** The tiny CLIP text encoder of {@code fixtures/text_encoder} against transformers' {@code last_hidden_state}. */
-class CLIPTextModelParityTest extends TextEncoderFixture {
+class CLIPTextModelParityTest extends NetworkFixture<CLIPTextModel> {
+    CLIPTextModelParityTest() {
+        super("text_encoder", CLIPTextModel::load);
+    }
+
     @Test
     void encodesLikeTransformers() {
         try (NDManager m = manager.newSubManager()) {
-            NDArray hidden = encoder.encode(longs(reference, "input_ids", m));
+            NDArray hidden = network.encode(longs(reference, "input_ids", m));
             assertClose(floats(reference, "last_hidden_state", m), hidden, "last_hidden_state");
         }
     }
@@ -24,7 +29,7 @@ class CLIPTextModelParityTest extends TextEncoderFixture {
     void acceptsInt32Ids() {
         try (NDManager m = manager.newSubManager()) {
             NDArray ids = longs(reference, "input_ids", m).toType(DataType.INT32, false);
-            assertClose(floats(reference, "last_hidden_state", m), encoder.encode(ids), "last_hidden_state");
+            assertClose(floats(reference, "last_hidden_state", m), network.encode(ids), "last_hidden_state");
         }
     }
 
@@ -34,7 +39,7 @@ class CLIPTextModelParityTest extends TextEncoderFixture {
         try (NDManager m = manager.newSubManager()) {
             NDArray ids = longs(reference, "input_ids", m).get(new NDIndex(":, 0:10"));
             NDArray expected = floats(reference, "last_hidden_state", m).get(new NDIndex(":, 0:10, :"));
-            assertClose(expected, encoder.encode(ids), "last_hidden_state of the first 10 tokens");
+            assertClose(expected, network.encode(ids), "last_hidden_state of the first 10 tokens");
         }
     }
 }
