@@ -5,12 +5,14 @@ import io.github.sdm.bench.quality.FrechetDistance;
 import io.github.sdm.bench.quality.ImageEmbedding;
 import io.github.sdm.bench.quality.PixelEmbedding;
 import io.github.sdm.bench.quality.QualityBench;
+import io.github.sdm.bench.quality.QualityGrid;
 import io.github.sdm.bench.quality.QualityPrompts;
 import io.github.sdm.bench.quality.QualityVariant;
 import io.github.sdm.bench.quality.Retrieval;
 import io.github.sdm.bench.quality.VaeLatentEmbedding;
 import io.github.sdm.bench.report.MarkdownTable;
 import io.github.sdm.core.StableDiffusion;
+import io.github.sdm.core.image.PngFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +67,15 @@ final class QualityCommand implements Callable<Integer> {
             description = "Seed of the first prompt; prompt i uses seed + i (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--grid", paramLabel = "FILE",
+            description = "Also write a PNG picture grid of the full model's pictures, each beside the real emoji its "
+                    + "prompt names (half training, half held-out names), and list its prompts.")
+    Path grid;
+
+    @Option(names = "--grid-cells", defaultValue = "16", paramLabel = "N",
+            description = "Cells of the --grid picture (default: ${DEFAULT-VALUE}).")
+    int gridCells;
+
     @Spec
     CommandSpec spec;
 
@@ -80,6 +91,12 @@ final class QualityCommand implements Callable<Integer> {
         }
         if (perGroup < 1) {
             throw new ParameterException(spec.commandLine(), "--prompts must be at least 1, got " + perGroup);
+        }
+        if (gridCells < 1) {
+            throw new ParameterException(spec.commandLine(), "--grid-cells must be at least 1, got " + gridCells);
+        }
+        if (grid != null) {
+            WritableFiles.require("--grid", grid);
         }
         EmojiDataset dataset = EmojiDataset.load(data);
         Path folder = model != null ? model : EmbeddedModel.folder();
@@ -120,18 +137,44 @@ final class QualityCommand implements Callable<Integer> {
             out.println("### Deviation from the full model (same seeds)");
             out.println();
             MarkdownTable deviation = new MarkdownTable("variant", "PSNR (dB)", "mean abs diff", "top-1 (all)",
-                    "top-5 (all)").alignRight(1, 2, 3, 4);
-            deviation.row("full model", "reference", "", percent(result.all().top1()), percent(result.all().top5()));
+                    "top-5 (all)", "time (s)", "speed-up").alignRight(1, 2, 3, 4, 5, 6);
+            deviation.row("full model", "reference", "", percent(result.all().top1()), percent(result.all().top5()),
+                    seconds(result.seconds()), "1.00x");
             for (QualityBench.Deviation d : result.deviations()) {
                 deviation.row("`" + d.variant() + "`",
                         Double.isInfinite(d.psnr()) ? "identical" : String.format(Locale.ROOT, "%.1f", d.psnr()),
                         String.format(Locale.ROOT, "%.4f", d.meanAbs()), percent(d.fidelity().top1()),
-                        percent(d.fidelity().top5()));
+                        percent(d.fidelity().top5()), seconds(d.seconds()),
+                        String.format(Locale.ROOT, "%.2fx", result.seconds() / d.seconds()));
             }
             out.print(deviation.render());
+            out.println();
+            out.println("Times: wall time of the whole prompt set in this run, after one warm-up generation each.");
+        }
+        if (grid != null) {
+            writeGrid(out, prompts, result);
         }
         out.flush();
         return 0;
+    }
+
+    private void writeGrid(PrintWriter out, List<QualityPrompts.Prompt> prompts, QualityBench.Result result) {
+        QualityGrid cells = QualityGrid.of(prompts, gridCells);
+        PngFiles.write(cells.render(result.pictures()), grid, (String) null);
+        out.println();
+        out.println("### Picture grid");
+        out.println();
+        out.printf(Locale.ROOT, "`%s`: each cell is the generated picture, then the real emoji; rows of %d, "
+                + "prompts in cell order:%n%n", grid, QualityGrid.COLUMNS);
+        List<QualityPrompts.Prompt> captions = cells.captions();
+        for (int i = 0; i < captions.size(); i++) {
+            out.printf(Locale.ROOT, "%d. %s%s%n", i + 1, captions.get(i).caption(),
+                    captions.get(i).heldOut() ? " (held out)" : "");
+        }
+    }
+
+    private static String seconds(double value) {
+        return String.format(Locale.ROOT, "%.1f", value);
     }
 
     private ImageEmbedding embedding(Path modelFolder) {

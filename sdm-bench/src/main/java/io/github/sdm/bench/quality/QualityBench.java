@@ -24,8 +24,12 @@ public final class QualityBench {
     public record Settings(String sampler, int steps, double guidance) {
     }
 
-    /** How one variant deviates from the full model over the whole prompt set, and its own fidelity. */
-    public record Deviation(String variant, double psnr, double meanAbs, Retrieval.Accuracy fidelity) {
+    /**
+     * How one variant deviates from the full model over the whole prompt set, its own fidelity, and the wall time
+     * of generating the set.
+     */
+    public record Deviation(String variant, double psnr, double meanAbs, Retrieval.Accuracy fidelity,
+            double seconds) {
     }
 
     /**
@@ -34,10 +38,12 @@ public final class QualityBench {
      * @param all fidelity on all prompts, to set the variants' fidelity against
      * @param realism Fréchet distance of all generated pictures against the whole gallery
      * @param deviations one per variant, in the order given
+     * @param pictures the full model's pictures {@code [1, 3, H, W]} in [0, 1], one per prompt
+     * @param seconds wall time of generating the prompt set with the full model (after one warm-up generation)
      */
     public record Result(Retrieval.Accuracy training, Retrieval.Accuracy heldOut, Retrieval.Accuracy all,
             FrechetDistance.Result realism,
-            int realCount, List<Deviation> deviations) {
+            int realCount, List<Deviation> deviations, List<FloatTensor> pictures, double seconds) {
     }
 
     private QualityBench() {
@@ -45,7 +51,8 @@ public final class QualityBench {
 
     public static Result measure(StableDiffusion sd, EmojiDataset data, List<QualityPrompts.Prompt> prompts,
             Settings settings, List<QualityVariant> variants, ImageEmbedding embedding) {
-        List<FloatTensor> full = generate(sd, prompts, settings, null);
+        TimedSet fullSet = generateTimed(sd, prompts, settings, null);
+        List<FloatTensor> full = fullSet.pictures();
         List<float[]> generated = full.stream().map(p -> embed(embedding, p)).toList();
 
         List<EmojiImage> galleryImages = new ArrayList<>(data.training());
@@ -53,11 +60,7 @@ public final class QualityBench {
         List<float[]> gallery = new ArrayList<>(galleryImages.size());
         int realSide = embedding.realSide(full.get(0).dim(3));
         for (byte[] rgb : EmojiDataset.pixels(galleryImages, realSide)) {
-            float[] chw = new float[rgb.length];
-            for (int i = 0; i < rgb.length; i++) {
-                chw[i] = (rgb[i] & 0xff) / 255f;
-            }
-            gallery.add(embedding.embed(chw, realSide));
+            gallery.add(embedding.embed(unitRange(rgb), realSide));
         }
         Map<EmojiImage, Integer> index = new HashMap<>();
         for (int i = 0; i < galleryImages.size(); i++) {
@@ -71,26 +74,44 @@ public final class QualityBench {
 
         List<Deviation> deviations = new ArrayList<>();
         for (QualityVariant variant : variants) {
-            List<FloatTensor> pictures = generateVariant(sd, prompts, settings, variant);
+            TimedSet variantSet = generateVariant(sd, prompts, settings, variant);
+            List<FloatTensor> pictures = variantSet.pictures();
             FloatTensor reference = FloatTensor.concat(full.toArray(FloatTensor[]::new));
             FloatTensor changed = FloatTensor.concat(pictures.toArray(FloatTensor[]::new));
             List<float[]> embedded = pictures.stream().map(p -> embed(embedding, p)).toList();
             deviations.add(new Deviation(variant.label(), InheritanceDeviation.psnr(reference, changed),
-                    InheritanceDeviation.meanAbs(reference, changed), Retrieval.measure(embedded, truth, gallery)));
+                    InheritanceDeviation.meanAbs(reference, changed), Retrieval.measure(embedded, truth, gallery),
+                    variantSet.seconds()));
         }
         return new Result(training, heldOut, Retrieval.measure(generated, truth, gallery), realism, gallery.size(),
-                deviations);
+                deviations, full, fullSet.seconds());
     }
 
-    /** On the same loaded model, or on one loaded with the variant's component swapped in. */
-    private static List<FloatTensor> generateVariant(StableDiffusion sd, List<QualityPrompts.Prompt> prompts,
+    /**
+     * On the same loaded model, or on one loaded with the variant's component swapped in (warmed up with one
+     * generation, so its time compares with the full model's).
+     */
+    private static TimedSet generateVariant(StableDiffusion sd, List<QualityPrompts.Prompt> prompts,
             Settings settings, QualityVariant variant) {
         if (variant.component() == null) {
-            return generate(sd, prompts, settings, variant);
+            return generateTimed(sd, prompts, settings, variant);
         }
         try (StableDiffusion swapped = StableDiffusion.load(variant.location(sd.location()), LoadOptions.defaults())) {
-            return generate(swapped, prompts, settings, variant);
+            return generateTimed(swapped, prompts, settings, variant);
         }
+    }
+
+    /** A generated prompt set and its wall time. */
+    private record TimedSet(List<FloatTensor> pictures, double seconds) {
+    }
+
+    /** The set after one untimed warm-up generation, so that no timed set pays for first-call costs. */
+    private static TimedSet generateTimed(StableDiffusion sd, List<QualityPrompts.Prompt> prompts,
+            Settings settings, QualityVariant variant) {
+        generate(sd, prompts.subList(0, 1), settings, variant);
+        long start = System.nanoTime();
+        List<FloatTensor> pictures = generate(sd, prompts, settings, variant);
+        return new TimedSet(pictures, (System.nanoTime() - start) / 1e9);
     }
 
     private static List<FloatTensor> generate(StableDiffusion sd, List<QualityPrompts.Prompt> prompts,
@@ -104,6 +125,15 @@ public final class QualityBench {
             }
             GenerationResult result = builder.generate();
             out.add(result.decoded());
+        }
+        return out;
+    }
+
+    /** Planar RGB bytes of a real emoji ({@code EmojiPixels}) as floats in [0, 1], as decoded pictures are. */
+    static float[] unitRange(byte[] planarRgb) {
+        float[] out = new float[planarRgb.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (planarRgb[i] & 0xff) / 255f;
         }
         return out;
     }

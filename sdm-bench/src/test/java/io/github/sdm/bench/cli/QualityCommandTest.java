@@ -100,6 +100,37 @@ class QualityCommandTest {
     }
 
     @Test
+    void theGridShowsEachGeneratedPictureBesideTheEmojiItsPromptNames() throws IOException {
+        Path grid = dir.resolve("grid.png");
+        CliRunner.Result result = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data",
+                emojiFolder().toString(), "--prompts", "2", "--steps", "2", "--grid", grid.toString(),
+                "--grid-cells", "3");
+        assertEquals(0, result.code(), result.err());
+        String out = result.out();
+        assertTrue(out.contains("### Picture grid"), out);
+        // 3 cells: 2 training names then 1 held-out name (the only held-out emoji is the red apple)
+        Matcher captions = Pattern.compile("(?m)^(\\d)\\. ([A-Za-z -]+), (twemoji|noto)( \\(held out\\))?$")
+                .matcher(out);
+        BufferedImage picture = ImageIO.read(grid.toFile());
+        int side = 64 * 2; // 64 px pictures drawn twice as large
+        int cell = 2 * side + 8;
+        assertEquals(3 * (cell + 8) + 8, picture.getWidth());
+        assertEquals(side + 16, picture.getHeight());
+        int cells = 0;
+        while (captions.find()) {
+            int k = Integer.parseInt(captions.group(1)) - 1;
+            assertEquals(k == 2, captions.group(4) != null, out);
+            String colour = java.util.Arrays.stream(EMOJI).filter(e -> e[1].equalsIgnoreCase(captions.group(2)))
+                    .findFirst().orElseThrow()[3];
+            // the real emoji sits right of the generated one: its centre is the emoji's colour
+            int x = 8 + k * (cell + 8) + side + 8 + side / 2;
+            assertEquals(Integer.parseInt(colour, 16), picture.getRGB(x, 8 + side / 2) & 0xffffff, out);
+            cells++;
+        }
+        assertEquals(3, cells, out);
+    }
+
+    @Test
     void theVaeEmbeddingUsesTheModelsEncoder() throws IOException {
         CliRunner.Result result = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data",
                 emojiFolder().toString(), "--prompts", "1", "--steps", "2", "--embedding", "vae");
