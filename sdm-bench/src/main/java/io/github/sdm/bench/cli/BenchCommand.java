@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
                 ToolCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", description = "Diffusers model folder (default: the embedded tiny model; "
+    @Option(names = "--model", description = "Diffusers model folder (default: the embedded emoji model; "
             + "'sdm make-model' writes a full-size one).")
     Path model;
 

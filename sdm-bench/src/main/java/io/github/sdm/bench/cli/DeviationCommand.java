@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
                 + "final latents' max and mean absolute difference and the image PSNR, as a Markdown table.")
 final class DeviationCommand implements Callable<Integer> {
 
-    @Option(names = "--model", description = "Diffusers model folder (default: the embedded tiny model).")
+    @Option(names = "--model", description = "Diffusers model folder (default: the embedded emoji model).")
     Path model;
 
     @Option(names = "--prompt", defaultValue = "a red apple on a table", description = "Prompt (default: ${DEFAULT-VALUE}).")

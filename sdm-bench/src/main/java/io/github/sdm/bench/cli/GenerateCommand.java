@@ -44,7 +44,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", description = "Diffusers model folder (default: the embedded tiny model).")
+    @Option(names = "--model", description = "Diffusers model folder (default: the embedded emoji model).")
     Path model;
 
     @Option(names = "--vae", paramLabel = "FOLDER", description = "The VAE from this diffusers folder (config.json and "

@@ -30,8 +30,8 @@ final class MakeModelCommand implements Callable<Integer> {
     @Option(names = "--unet-only", description = "Write only the UNet, scheduler and tokenizer (no VAE, text encoder).")
     boolean unetOnly;
 
-    @Option(names = "--tokenizer", description = "CLIP tokenizer folder to copy (default: the embedded tiny model's, "
-            + "models/tiny-sd/tokenizer, which is CLIP's real vocabulary).")
+    @Option(names = "--tokenizer", description = "CLIP tokenizer folder to copy (default: the embedded emoji model's, "
+            + "models/emoji-sd/tokenizer, which is CLIP's real vocabulary).")
     Path tokenizer;
 
     @Spec

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
                 + "PSNR and mean absolute difference against the full model's pictures. See docs/quality.md."})
 final class QualityCommand implements Callable<Integer> {
 
-    @Option(names = "--model", description = "Diffusers model folder (default: the embedded tiny model).")
+    @Option(names = "--model", description = "Diffusers model folder (default: the embedded emoji model).")
     Path model;
 
     @Option(names = "--data", defaultValue = "data/emoji",

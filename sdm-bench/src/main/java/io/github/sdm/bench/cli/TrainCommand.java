@@ -66,7 +66,7 @@ final class TrainCommand implements Callable<Integer> {
     boolean fp32;
 
     @Option(names = "--tokenizer", description = "CLIP tokenizer folder (default: the embedded model's, "
-            + "models/tiny-sd/tokenizer).")
+            + "models/emoji-sd/tokenizer).")
     Path tokenizer;
 
     @Spec

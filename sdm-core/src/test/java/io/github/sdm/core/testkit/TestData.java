@@ -14,7 +14,7 @@ public final class TestData {
     private TestData() {
     }
 
-    /** The tiny SD 1.x diffusers folder the project ships as its default model (the pipeline fixtures' model). */
+    /** The tiny seeded-random SD 1.x diffusers folder the pipeline fixtures were made with (not the default model). */
     public static Path tinySd() {
         return model("tiny-sd");
     }
