@@ -79,24 +79,17 @@ public final class DistillationStage implements TrainingStage {
     @Override
     public float forwardBackward(long step, int batchSize, NDManager scratch) {
         DiffusionBatches.Batch batch = batches.draw(step, batchSize, scratch);
-        List<String> teacherParts = pairs.stream().map(FeaturePairs.Pair::teacherPart).toList();
-        List<String> studentParts = pairs.stream().map(FeaturePairs.Pair::studentPart).toList();
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            UNetActivations[] target = new UNetActivations[1];
-            NDArray[] text = new NDArray[1];
-            GradMode.withoutRecording(() -> {
-                text[0] = textEncoder.encode(batch.inputIds(), ForwardContext.DEFAULT);
-                target[0] = teacher.forwardWithActivations(batch.noisyLatents(), batch.timesteps(), text[0],
-                        ForwardContext.DEFAULT, teacherParts);
-            });
+            TeacherPass teacherPass = teacherPass(batch);
             UNetActivations predicted = student.forwardWithActivations(batch.noisyLatents(), batch.timesteps(),
-                    text[0], TRAINING, studentParts);
+                    teacherPass.text(), TRAINING, pairs.stream().map(FeaturePairs.Pair::studentPart).toList());
+            UNetActivations target = teacherPass.activations();
             NDArray task = meanSquaredError(predicted.output(), batch.noise());
-            NDArray output = meanSquaredError(predicted.output(), target[0].output());
+            NDArray output = meanSquaredError(predicted.output(), target.output());
             NDArray feature = null;
             for (FeaturePairs.Pair pair : pairs) {
                 NDArray term = meanSquaredError(predicted.blockOutputs().get(pair.studentPart()),
-                        target[0].blockOutputs().get(pair.teacherPart()));
+                        target.blockOutputs().get(pair.teacherPart()));
                 feature = feature == null ? term : feature.add(term);
             }
             NDArray loss = weighted(null, task, weights.task());
@@ -104,9 +97,23 @@ public final class DistillationStage implements TrainingStage {
             loss = weighted(loss, feature, weights.feature());
             collector.backward(loss);
             lastTerms = new LossTerms(task.getFloat(), output.getFloat(),
-                    feature == null ? (weights.feature() > 0 ? 0 : Double.NaN) : feature.getFloat());
+                    feature == null ? Double.NaN : feature.getFloat());
             return loss.getFloat();
         }
+    }
+
+    /** The teacher's text embedding and UNet pass (prediction and paired part outputs): constants to the student. */
+    private record TeacherPass(NDArray text, UNetActivations activations) {
+    }
+
+    private TeacherPass teacherPass(DiffusionBatches.Batch batch) {
+        TeacherPass[] pass = new TeacherPass[1];
+        GradMode.withoutRecording(() -> {
+            NDArray text = textEncoder.encode(batch.inputIds(), ForwardContext.DEFAULT);
+            pass[0] = new TeacherPass(text, teacher.forwardWithActivations(batch.noisyLatents(), batch.timesteps(),
+                    text, ForwardContext.DEFAULT, pairs.stream().map(FeaturePairs.Pair::teacherPart).toList()));
+        });
+        return pass[0];
     }
 
     private static NDArray meanSquaredError(NDArray a, NDArray b) {
