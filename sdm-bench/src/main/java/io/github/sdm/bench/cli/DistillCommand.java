@@ -20,10 +20,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "distill", mixinStandardHelpOptions = true,
         description = {"Distill a student UNet (from sdm assemble) from its teacher, as BK-SDM does:",
                 "  loss = task * mse(student, noise) + output * mse(student, teacher)",
-                "       + feature * sum over matched blocks of mse(student block output, teacher block output).",
-                "The teacher's UNet, text encoder and VAE stay frozen. Checkpoints go to OUT/distill-checkpoint/",
-                "(continue with --resume), every step's loss to OUT/distill-loss.csv and its terms to",
-                "OUT/distill-terms.csv; OUT/model/ is the teacher's folder with the distilled student UNet.",
+                "       + feature * sum of mse(student block output, teacher block output)",
+                "The teacher's UNet, text encoder and VAE stay frozen. Writes into OUT:",
+                "  distill-checkpoint/  resumable state (continue with --resume)",
+                "  distill-loss.csv     every step's loss; distill-terms.csv its three terms",
+                "  model/               the teacher's folder with the distilled student UNet",
                 "Fetch the data first with scripts/fetch-emoji."})
 final class DistillCommand implements Callable<Integer> {
 
@@ -48,7 +49,7 @@ final class DistillCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--lr", defaultValue = "1e-4",
-            description = "Peak learning rate, after a linear warm-up over 5% of the steps, then cosine to 0 "
+            description = "Peak learning rate, after a linear warm-up over 5%% of the steps, then cosine to 0 "
                     + "(default: ${DEFAULT-VALUE}).")
     double lr;
 

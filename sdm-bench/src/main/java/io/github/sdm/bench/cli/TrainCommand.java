@@ -47,7 +47,7 @@ final class TrainCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--lr", defaultValue = "1e-3",
-            description = "Peak learning rate, after a linear warm-up over 5% of the steps, then cosine to 0 "
+            description = "Peak learning rate, after a linear warm-up over 5%% of the steps, then cosine to 0 "
                     + "(default: ${DEFAULT-VALUE}).")
     double lr;
 
