@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Writes a student model folder: the teacher's folder with {@code unet/} replaced by the student's config and
@@ -25,7 +24,7 @@ import java.util.stream.Stream;
  * {@code StableDiffusion.load(student)} works on the folder alone.
  */
 public final class StudentAssembler {
-    private static final String UNET = "unet";
+    private static final String UNET = ModelFolders.UNET;
     private static final String UNET_WEIGHTS = "diffusion_pytorch_model.safetensors";
 
     private StudentAssembler() {
@@ -46,7 +45,7 @@ public final class StudentAssembler {
         }
         try (SafetensorsFile file = SafetensorsFile.open(weights)) {
             checkChannels(plan, file, weights);
-            copyTree(teacher, out, unet);
+            ModelFolders.copyWithoutUnet(teacher, out);
             Path studentUnet = Files.createDirectories(out.resolve(UNET));
             Files.writeString(studentUnet.resolve("config.json"), plan.studentConfigJson(configText));
             writeWeights(plan, file, studentUnet.resolve(UNET_WEIGHTS));
@@ -86,23 +85,6 @@ public final class StudentAssembler {
         }
         try (SafetensorsWriter writer = SafetensorsWriter.create(target, file.metadata(), specs)) {
             teacherNames.forEach((student, teacher) -> writer.writeBytes(student, file.bytes(teacher)));
-        }
-    }
-
-    /** Copies {@code from} into {@code to}, except {@code skipped}. */
-    private static void copyTree(Path from, Path to, Path skipped) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : (Iterable<Path>) paths::iterator) {
-                if (path.startsWith(skipped)) {
-                    continue;
-                }
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target);
-                }
-            }
         }
     }
 

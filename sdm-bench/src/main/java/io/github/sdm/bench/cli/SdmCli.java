@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sdm", mixinStandardHelpOptions = true, version = "sdm 0.1.0",
         description = "Stable Diffusion inference on the JVM.",
         subcommands = {GenerateCommand.class, BenchCommand.class, MakeModelCommand.class, TrainCommand.class,
-                AssembleCommand.class,
+                AssembleCommand.class, DistillCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SdmCli {
 

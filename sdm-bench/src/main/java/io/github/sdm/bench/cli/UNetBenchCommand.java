@@ -2,6 +2,7 @@ package io.github.sdm.bench.cli;
 
 import io.github.sdm.bench.djl.MatmulCeiling;
 import io.github.sdm.bench.djl.UNetCallBench;
+import io.github.sdm.bench.djl.UNetComparison;
 import io.github.sdm.bench.djl.UNetReport;
 import io.github.sdm.bench.perf.PartProfile;
 import io.github.sdm.bench.perf.SpiUNetCalls;
@@ -72,6 +73,11 @@ final class UNetBenchCommand implements Callable<Integer> {
             + "tree). Default: DJL's UNet, with all of those.")
     String backend;
 
+    @Option(names = "--compare", split = ",", description = "Other UNets (model or UNet folders, comma-separated) to "
+            + "time against --model's in one run, a call of each in turn per round, e.g. assembled students against "
+            + "their teacher: prints per-call times and FLOPs as ratios to --model's (one size; no ceiling or breakdown).")
+    List<Path> compare = new ArrayList<>();
+
     @Option(names = "--no-ceiling", description = "Skip the matmul ceiling measurement.")
     boolean noCeiling;
 
@@ -89,6 +95,9 @@ final class UNetBenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (backend != null && !backend.equals("djl")) {
             return timeOnBackend(out, err);
+        }
+        if (!compare.isEmpty()) {
+            return compareUNets(out, err);
         }
         out.println("## UNet call: time, FLOPs, fraction of the matmul ceiling, breakdown");
         out.println();
@@ -176,6 +185,46 @@ final class UNetBenchCommand implements Callable<Integer> {
             table.row(r.imageSize() + "x" + r.imageSize(), Arrays.toString(r.latentShape()),
                     r.calls().count(), Format.duration(r.calls().median()),
                     Format.range(r.calls().min(), r.calls().max()));
+        }
+        out.print(table.render());
+        out.println();
+        out.println("Memory: " + MemoryUsage.current().describe() + "  ");
+        out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
+        out.flush();
+        return 0;
+    }
+
+    /** --model's UNet and the --compare ones, timed in turn; ratios to --model's. */
+    private Integer compareUNets(PrintWriter out, PrintWriter err) {
+        if (model == null || sizes.size() != 1 || backend != null) {
+            throw new InvalidRequestException("--compare needs --model (the reference), one --sizes value and the "
+                    + "default backend");
+        }
+        List<Path> folders = new ArrayList<>();
+        folders.add(unetFolder(model));
+        compare.forEach(c -> folders.add(unetFolder(c)));
+        out.println("## UNet calls compared, in turn");
+        out.println();
+        out.println("Command: `" + Invocation.of(spec) + "`  ");
+        out.println("Machine at start: " + MachineInfo.current().describe());
+        out.println();
+        int size = sizes.get(0);
+        List<UNetComparison.Row> rows = UNetComparison.run(folders,
+                new UNetCallBench.Settings(size, batch, warmup, runs, attentionSlice, seed), err);
+        out.println(size + "x" + size + ", batch " + batch + ", float32; " + Math.max(1, warmup) + " unmeasured call(s) "
+                + "each, then " + runs + " rounds of one call of each UNet in turn. Speed-up: the first UNet's time "
+                + "over the row's.");
+        out.println();
+        MarkdownTable table = new MarkdownTable("UNet", "parameters", "GFLOP/call", "FLOP ratio", "median call",
+                "min - max", "speed-up (median)", "speed-up (min)").alignRight(1, 2, 3, 4, 5, 6, 7);
+        UNetComparison.Row reference = rows.get(0);
+        for (UNetComparison.Row r : rows) {
+            table.row(r.folder().toString(), String.format(Locale.ROOT, "%,d", r.parameters()),
+                    Format.giga(r.flopsPerCall().total()),
+                    Format.ratio((double) reference.flopsPerCall().total() / r.flopsPerCall().total()),
+                    Format.duration(r.calls().median()), Format.range(r.calls().min(), r.calls().max()),
+                    Format.ratio((double) reference.calls().median().toNanos() / r.calls().median().toNanos()),
+                    Format.ratio((double) reference.calls().min().toNanos() / r.calls().min().toNanos()));
         }
         out.print(table.render());
         out.println();

@@ -34,4 +34,26 @@ class AssembleCommandTest {
         assertNotEquals(0, result.code());
         assertTrue(result.err().contains("--remove: removal 'down_blocks.9.layers.0'"), result.err());
     }
+
+    /** Students timed against their teacher in one run: the teacher's row is 1.00x; FLOP ratios are exact counts. */
+    @Test
+    void studentsAreTimedAgainstTheirTeacherInOneRun() {
+        Path small = dir.resolve("small");
+        Path tiny = dir.resolve("tiny");
+        assertEquals(0, CliRunner.run("assemble", "--from", TestData.tinySd().toString(), "--preset", "bk-small",
+                "--out", small.toString()).code());
+        assertEquals(0, CliRunner.run("assemble", "--from", TestData.tinySd().toString(), "--preset", "bk-tiny",
+                "--out", tiny.toString()).code());
+        CliRunner.Result result = CliRunner.run("bench", "unet", "--model", TestData.tinySd().toString(), "--compare",
+                small + "," + tiny, "--sizes", "64", "--warmup", "0", "--runs", "2");
+        assertEquals(0, result.code(), result.err());
+        List<String> rows = result.out().lines().filter(l -> l.startsWith("| ") && l.contains("unet")).toList();
+        assertEquals(3, rows.size(), result.out());
+        assertTrue(rows.get(0).contains("|      1.00x |"), rows.get(0));
+        assertTrue(rows.get(1).contains(small.resolve("unet").toString()), rows.get(1));
+        assertEquals(2, result.err().lines().filter(l -> l.startsWith("round ")).count(), result.err());
+        CliRunner.Result noModel = CliRunner.run("bench", "unet", "--compare", small.toString(), "--sizes", "64");
+        assertNotEquals(0, noModel.code());
+        assertTrue(noModel.err().contains("--compare needs --model"), noModel.err());
+    }
 }

@@ -28,8 +28,15 @@ class QualityCommandTest {
     @TempDir
     Path dir;
 
-    /** The layout of scripts/fetch-emoji: both styles, each emoji a coloured square on transparency. */
     private Path emojiFolder() throws IOException {
+        return emojiFolder(dir);
+    }
+
+    /**
+     * A tiny emoji folder under {@code dir} (written once) in the layout of scripts/fetch-emoji: both styles, each
+     * emoji a coloured square on transparency.
+     */
+    static Path emojiFolder(Path dir) throws IOException {
         if (Files.isDirectory(dir.resolve("emoji"))) {
             return dir.resolve("emoji");
         }

@@ -44,6 +44,17 @@ public final class Checkpoint {
         return Files.isRegularFile(folder.resolve(STATE));
     }
 
+    /**
+     * Refuses to start over a checkpoint unless resuming: a run that meant to start afresh would otherwise
+     * silently continue (or overwrite) an earlier one.
+     */
+    public static void requireResumeIfPresent(Path folder, boolean resume) {
+        if (exists(folder) && !resume) {
+            throw new SdmException("a checkpoint is already at " + folder
+                    + ": pass --resume to continue it, or give another output folder");
+        }
+    }
+
     /** The folder of {@code component}'s weights in the checkpoint (a diffusers component folder). */
     public static Path networkFolder(Path folder, String component) {
         return folder.resolve(component);
@@ -108,7 +119,8 @@ public final class Checkpoint {
         ema.restore(values, shapes);
     }
 
-    static void deleteRecursively(Path path) {
+    /** Deletes {@code path} and everything under it, if it exists. */
+    public static void deleteRecursively(Path path) {
         if (!Files.exists(path)) {
             return;
         }

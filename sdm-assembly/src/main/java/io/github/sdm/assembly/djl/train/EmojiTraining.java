@@ -63,7 +63,7 @@ public final class EmojiTraining {
         int size = configs.imageSize();
         List<byte[]> pixels = EmojiDataset.pixels(training, size);
         Path checkpoint = vaeCheckpoint(out);
-        requireResumeIfPresent(checkpoint, resume);
+        Checkpoint.requireResumeIfPresent(checkpoint, resume);
         try (NDManager manager = NDManager.newBaseManager();
                 AutoencoderKL vae = Checkpoint.exists(checkpoint)
                         ? (AutoencoderKL) Checkpoint.loadNetwork(checkpoint, ComponentFolders.VAE, manager)
@@ -101,7 +101,7 @@ public final class EmojiTraining {
         List<List<String>> captions = training.stream().map(Captions::forms).toList();
         ClipTokenizer tokenizer = ClipTokenizer.load(tokenizerFolder);
         Path checkpoint = unetCheckpoint(out);
-        requireResumeIfPresent(checkpoint, resume);
+        Checkpoint.requireResumeIfPresent(checkpoint, resume);
         boolean resuming = Checkpoint.exists(checkpoint);
         try (NDManager manager = NDManager.newBaseManager();
                 UNet2DConditionModel unet = resuming
@@ -128,13 +128,6 @@ public final class EmojiTraining {
         try (NDManager manager = NDManager.newBaseManager(); AutoencoderKL vae = AutoencoderKL.load(vaeFolder, manager)) {
             return LatentTable.encode(vae, pixels.subList(0, Math.min(SCALE_SAMPLE, pixels.size())), size)
                     .unitVarianceScale();
-        }
-    }
-
-    private static void requireResumeIfPresent(Path checkpoint, boolean resume) {
-        if (Checkpoint.exists(checkpoint) && !resume) {
-            throw new SdmException("a checkpoint is already at " + checkpoint
-                    + ": pass --resume to continue it, or give another output folder");
         }
     }
 }

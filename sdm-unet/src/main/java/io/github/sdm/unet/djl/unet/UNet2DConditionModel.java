@@ -19,6 +19,7 @@ import io.github.sdm.unet.weights.WeightSource;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
@@ -256,23 +257,44 @@ public final class UNet2DConditionModel extends Network {
     /** {@link #forward(NDArray, NDArray, NDArray, ForwardContext)} plus every block's hidden state. */
     public UNetActivations forwardWithActivations(NDArray sample, NDArray timestep, NDArray encoderHiddenStates,
             ForwardContext ctx) {
-        checkInputs(sample, timestep, encoderHiddenStates);
-        Map<String, NDArray> acts = new LinkedHashMap<>();
-        Set<String> blocks = new HashSet<>();
+        List<String> blocks = new ArrayList<>();
         downBlocks.forEach(b -> blocks.add(b.name()));
         midBlock().ifPresent(b -> blocks.add(b.name()));
         upBlocks.forEach(b -> blocks.add(b.name()));
-        // outermost, so it records what the blocks finally hand on (a replacement by the caller's interceptor too)
-        PartInterceptor recorder = (name, inputs, compute) -> {
-            NDList out = compute.apply(inputs);
-            if (blocks.contains(name)) {
-                acts.put(name, out.get(out.size() - 1));
-            }
-            return out;
-        };
+        return forwardWithActivations(sample, timestep, encoderHiddenStates, ctx, blocks);
+    }
+
+    /**
+     * {@link #forward(NDArray, NDArray, NDArray, ForwardContext)} plus the last output of each part named in
+     * {@code partNames} (a block, a resnet, an attention: see {@link #partNames()}), keyed by that name. In a
+     * training pass the recorded outputs carry their gradients, so a loss on them (distillation's feature loss)
+     * trains the parts before them.
+     *
+     * @throws IllegalArgumentException naming a part this UNet does not have
+     */
+    public UNetActivations forwardWithActivations(NDArray sample, NDArray timestep, NDArray encoderHiddenStates,
+            ForwardContext ctx, Collection<String> partNames) {
+        checkInputs(sample, timestep, encoderHiddenStates);
+        Set<String> recorded = new HashSet<>();
+        for (String name : partNames) {
+            part(name);
+            recorded.add(name);
+        }
+        Map<String, NDArray> acts = new LinkedHashMap<>();
         NDList inputs = new NDList(sample, timestep, encoderHiddenStates);
         // the pass straight in the scope (not in the root part's own), so the recorded states outlive it
         NDList out = ctx.scoped(sample.getManager(), inputs, c -> {
+            // outermost, so it records what the parts finally hand on (a replacement by the caller's interceptor
+            // too); a part inside a block is moved to this scope, where the block's early release leaves it alone
+            PartInterceptor recorder = (name, in, compute) -> {
+                NDList partOut = compute.apply(in);
+                if (recorded.contains(name)) {
+                    NDArray last = partOut.get(partOut.size() - 1);
+                    last.attach(c.manager());
+                    acts.put(name, last);
+                }
+                return partOut;
+            };
             NDList result = new NDList(pass(c.withOuterInterceptor(recorder), sample, timestep, encoderHiddenStates,
                     skipCount, DeepBranchHook.NONE));
             acts.values().forEach(result::add);

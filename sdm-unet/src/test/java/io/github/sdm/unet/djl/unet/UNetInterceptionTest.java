@@ -2,6 +2,7 @@ package io.github.sdm.unet.djl.unet;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -10,7 +11,9 @@ import ai.djl.ndarray.NDManager;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.nn.PartInterceptor;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,5 +62,32 @@ class UNetInterceptionTest extends UNetFixtureCalls {
         assertTrue(Float.isFinite(out.sum().getFloat()));
         // the inputs of the pass are left as they were
         assertTrue(Float.isFinite(sample.sum().getFloat()) && Float.isFinite(context.sum().getFloat()));
+    }
+
+    /**
+     * Recording named parts (distillation's feature taps): an inner layer's output survives its block's early
+     * freeing with the value the pass computed, the prediction is unchanged, and an unknown part is refused.
+     */
+    @Test
+    void recordsAnyNamedPartsOutputIntact() {
+        Map<String, float[]> seen = new LinkedHashMap<>();
+        PartInterceptor watcher = (name, inputs, compute) -> {
+            NDList out = compute.apply(inputs);
+            seen.put(name, out.get(out.size() - 1).toFloatArray());
+            return out;
+        };
+        List<String> parts = List.of("down_blocks.1.attentions.1", "down_blocks.1.resnets.0", "down_blocks.1",
+                "up_blocks.2");
+        UNetActivations acts = unet.forwardWithActivations(sample, timestep, context, ForwardContext.of(watcher),
+                parts);
+        assertEquals(Set.copyOf(parts), acts.blockOutputs().keySet());
+        for (String part : parts) {
+            assertArrayEquals(seen.get(part), acts.blockOutputs().get(part).toFloatArray(), 0f, part);
+        }
+        assertArrayEquals(unet.forward(sample, timestep, context, ForwardContext.DEFAULT).toFloatArray(),
+                acts.output().toFloatArray(), 0f);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> unet.forwardWithActivations(
+                sample, timestep, context, ForwardContext.DEFAULT, List.of("down_blocks.9")));
+        assertTrue(e.getMessage().contains("down_blocks.9"), e.getMessage());
     }
 }
