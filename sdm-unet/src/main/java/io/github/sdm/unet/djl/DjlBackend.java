@@ -208,9 +208,12 @@ public final class DjlBackend implements ModelBackend {
         int gpus = Engine.getEngine("PyTorch").getGpuCount();
         if (index >= gpus) {
             throw new SdmException("device '" + name + "' was asked for but " + (gpus == 0
-                    ? "no GPU is available (no CUDA device, or the CPU-only PyTorch natives are on the classpath; "
-                            + "see sdm-cuda)"
-                    : "only " + gpus + " GPU(s) exist"));
+                    ? "DJL's PyTorch " + Engine.getEngine("PyTorch").getVersion() + " natives see no GPU: either the "
+                            + "machine has none (nvidia-smi lists them) or the natives are the CPU build (Maven Central "
+                            + "has no CUDA build of PyTorch 2.7.1): point PYTORCH_LIBRARY_PATH at libtorch 2.7.1 for "
+                            + "CUDA 12.8 (e.g. the torch/lib folder of pip's torch==2.7.1+cu128) with "
+                            + "PYTORCH_VERSION=2.7.1 and PYTORCH_FLAVOR=cu128, or load with device 'cpu'; see docs/gpu.md"
+                    : "only " + gpus + " GPU(s) exist (numbered from 0)"));
         }
         return Device.gpu(index);
     }
