@@ -1,5 +1,6 @@
 package io.github.sdm.cuda;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,12 +9,13 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Runs a GPU test class only where what it needs is there, else skips it before anything loads, printing why;
- * {@code -Dsdm.gpu.required=true} (set by scripts/gpu-check) turns the skip into a failure, so a GPU machine cannot
- * pass the check by skipping. Subclasses say what is missing; each is asked once per JVM.
+ * Runs a GPU test class only where what it needs is there, else skips it before anything loads, printing why.
+ * {@code -Dsdm.gpu.required=onnx,djl} (set by scripts/gpu-check for the engines it found set up; {@code true} means
+ * all) turns the skip into a failure for those engines, so a GPU machine cannot pass the check by skipping. Subclasses
+ * say what is missing; each is asked once per JVM.
  */
 public abstract class GpuCondition implements ExecutionCondition {
-    /** The system property that makes a missing GPU a failure. */
+    /** The system property naming the engines ({@link #engine()}) whose missing GPU is a failure. */
     public static final String REQUIRED = "sdm.gpu.required";
     private static final Map<Class<?>, Optional<String>> ANSWERS = new ConcurrentHashMap<>();
 
@@ -23,6 +25,9 @@ public abstract class GpuCondition implements ExecutionCondition {
      * @return the reason, or empty when they can
      */
     protected abstract Optional<String> missing();
+
+    /** The engine the tests run on, as {@link #REQUIRED} names it: {@code onnx} or {@code djl}. */
+    protected abstract String engine();
 
     /** Empty when {@code nvidia-smi} lists a GPU, else the reason. */
     protected static Optional<String> missingGpu() {
@@ -40,9 +45,14 @@ public abstract class GpuCondition implements ExecutionCondition {
         if (context.getTestMethod().isEmpty()) {
             System.out.println(message);
         }
-        if (Boolean.getBoolean(REQUIRED)) {
-            throw new IllegalStateException(message + " (-D" + REQUIRED + "=true demands it)");
+        if (required(engine())) {
+            throw new IllegalStateException(message + " (-D" + REQUIRED + "=" + System.getProperty(REQUIRED) + " demands it)");
         }
         return ConditionEvaluationResult.disabled(message);
+    }
+
+    private static boolean required(String engine) {
+        String value = System.getProperty(REQUIRED, "");
+        return value.equals("true") || Arrays.asList(value.split(",")).contains(engine);
     }
 }

@@ -7,6 +7,11 @@ import java.util.Optional;
 /** Runs a test class where an NVIDIA GPU is there and DJL's PyTorch natives can use it. */
 public final class DjlCuda extends GpuCondition {
     @Override
+    protected String engine() {
+        return "djl";
+    }
+
+    @Override
     protected Optional<String> missing() {
         Optional<String> gpu = missingGpu();
         if (gpu.isPresent()) {
