@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The reference cases on the onnx backend on GPU 0 (ONNX Runtime's CUDA provider), with optimum's export of the tiny
- * model. Bounds: 1e-2 of the peak, looser than on the CPU because cuDNN's convolution algorithms and ONNX Runtime's
- * default TF32 matrix products (10 mantissa bits on Ampere and later) round differently. Not yet run: no GPU was lent
+ * model. Bounds: 1e-2 of the peak, looser than on the CPU because cuDNN's convolution algorithms and, where enabled,
+ * TF32 matrix products (10 mantissa bits, Ampere and later) round differently. Not yet run: no GPU was lent
  * to this work (docs/gpu.md), so the bounds are stated, not measured.
  */
 @ExtendWith(OnnxCuda.class)
