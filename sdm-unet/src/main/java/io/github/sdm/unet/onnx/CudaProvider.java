@@ -86,7 +86,7 @@ final class CudaProvider {
     static boolean isCudaFailure(String message) {
         String lower = message == null ? "" : message.toLowerCase(Locale.ROOT);
         return lower.contains("cuda") || lower.contains("cudnn") || lower.contains("cublas")
-                || lower.contains("cannot open shared object");
+                || lower.contains("cannot open shared object") || lower.contains("invalid device");
     }
 
     /**
@@ -110,7 +110,8 @@ final class CudaProvider {
         } else if (lower.contains("failure 100") || lower.contains("no cuda-capable device")) {
             why = "no GPU is visible to CUDA on this machine (nvidia-smi lists none, or CUDA_VISIBLE_DEVICES hides "
                     + "them): run on a machine with an NVIDIA GPU, or load with device 'cpu'";
-        } else if (lower.contains("failure 101") || lower.contains("invalid device ordinal")) {
+        } else if (lower.contains("failure 101") || lower.contains("invalid device ordinal")
+                || lower.contains("invalid device id")) {
             why = "there is no GPU " + index(device) + " among those CUDA sees (numbered from 0; `nvidia-smi -L` lists "
                     + "them, CUDA_VISIBLE_DEVICES narrows them): pick an index that exists";
         } else if (lower.contains("failure 35") || lower.contains("driver version is insufficient")) {

@@ -42,6 +42,19 @@ class CudaProviderTest {
     }
 
     @Test
+    void anIndexRefusedWhenTheOptionsAreReadNamesTheIndexToo() {
+        // the provider's options check device_id against cudaGetDeviceCount before any session exists
+        String m = explain("gpu:1", "Invalid device ID: 1, must be between 0 (inclusive) and 1 (exclusive).");
+        assertTrue(m.contains("there is no GPU 1"), m);
+    }
+
+    @Test
+    void noDeviceFoundWhileCountingSaysSoToo() {
+        String m = explain("gpu", "CUDA error cudaErrorNoDevice:no CUDA-capable device is detected");
+        assertTrue(m.contains("no GPU is visible"), m);
+    }
+
+    @Test
     void anOldDriverSaysUpdateIt() {
         String m = explain("gpu", "CUDA failure 35: CUDA driver version is insufficient for CUDA runtime version");
         assertTrue(m.contains("update the driver"), m);
@@ -57,6 +70,7 @@ class CudaProviderTest {
     void onlyCudaFailuresAreTranslated() {
         assertTrue(CudaProvider.isCudaFailure("CUDA failure 100: no CUDA-capable device is detected"));
         assertTrue(CudaProvider.isCudaFailure("libcublasLt.so.12: cannot open shared object file"));
+        assertTrue(CudaProvider.isCudaFailure("Invalid device ID: 1, must be between 0 (inclusive) and 1 (exclusive)."));
         assertFalse(CudaProvider.isCudaFailure("Protobuf parsing failed."));
     }
 
