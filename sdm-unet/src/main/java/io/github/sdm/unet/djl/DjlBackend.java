@@ -212,12 +212,18 @@ public final class DjlBackend implements ModelBackend {
             }
             throw new SdmException("device '" + name + "': DJL's PyTorch engine could not start with the natives it "
                     + "found (" + e.getMessage() + (root != e ? ": " + root.getMessage() : "") + "); PYTORCH_LIBRARY_PATH="
-                    + System.getenv("PYTORCH_LIBRARY_PATH") + ", PYTORCH_VERSION=" + System.getenv("PYTORCH_VERSION")
-                    + ", PYTORCH_FLAVOR=" + System.getenv("PYTORCH_FLAVOR") + ": the djl backend's JNI glue "
+                    + nativesSetting("PYTORCH_LIBRARY_PATH") + ", PYTORCH_VERSION=" + nativesSetting("PYTORCH_VERSION")
+                    + ", PYTORCH_FLAVOR=" + nativesSetting("PYTORCH_FLAVOR") + ": the djl backend's JNI glue "
                     + "(pytorch-jni 2.7.1-0.35.1) needs libtorch 2.7.1, built for CUDA 12.8 (flavor cu128) on a GPU; "
                     + "point PYTORCH_LIBRARY_PATH at such a libtorch with PYTORCH_VERSION=2.7.1 and "
                     + "PYTORCH_FLAVOR=cu128, or load with device 'cpu'; see docs/gpu.md", e);
         }
+    }
+
+    /** A setting DJL reads from the environment, else from the system properties, as DJL does. */
+    private static String nativesSetting(String name) {
+        String value = System.getenv(name);
+        return value != null ? value : System.getProperty(name);
     }
 
     /** The engine's device for {@code options.device()}, or a clear error when the GPU is not there. */
