@@ -14,6 +14,7 @@ import io.github.sdm.bench.report.PipelineReport;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.Precision;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +81,14 @@ final class BenchCommand implements Callable<Integer> {
             + "highest-ranked backend that reads the model's weights).")
     String backend;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}); "
+            + "a GPU needs sdm-cuda's natives (docs/gpu.md, scripts/gpu-check).")
+    String device;
+
+    @Option(names = "--precision", defaultValue = "fp32", description = "Weight and compute precision: fp32, fp16 or "
+            + "bf16 (default: ${DEFAULT-VALUE}); the onnx backend computes in the export's own types and takes fp32.")
+    String precision;
+
     @Option(names = "--compare", description = "Compare scenarios within this run: ${COMPLETION-CANDIDATES}.",
             completionCandidates = ComparisonNames.class)
     String compare;
@@ -104,13 +113,16 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
         long loadStart = System.nanoTime();
         List<StageSummary> results;
-        try (StableDiffusion sd = StableDiffusion.load(folder,
-                LoadOptions.defaults().withThreads(threads).withAttentionSliceSize(attentionSlice).withBackend(backend))) {
+        Precision types = precision();
+        try (StableDiffusion sd = StableDiffusion.load(folder, LoadOptions.defaults().withThreads(threads)
+                .withAttentionSliceSize(attentionSlice).withBackend(backend).withDevice(device)
+                .withWeightPrecision(types).withComputePrecision(types))) {
             Duration load = Duration.ofNanos(System.nanoTime() - loadStart);
             out.println("Model: " + folder + " (loaded in " + Format.duration(load) + "); " + size + "x" + size
                     + ", prompt \"" + prompt + "\", seed " + seed + ", " + warmup + " warm-up + " + runs
                     + " measured generations per scenario, threads " + (threads == 0 ? "all" : threads)
-                    + ", attention " + (attentionSlice == 0 ? "unsliced" : "sliced by " + attentionSlice));
+                    + ", attention " + (attentionSlice == 0 ? "unsliced" : "sliced by " + attentionSlice)
+                    + ", device " + device + ", precision " + types);
             out.println();
             out.flush();
             results = PipelineBench.run(new StableDiffusionRunner(sd), scenarios, settings, line -> {
@@ -137,6 +149,14 @@ final class BenchCommand implements Callable<Integer> {
         out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
         out.flush();
         return 0;
+    }
+
+    private Precision precision() {
+        try {
+            return Precision.valueOf(precision.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("--precision must be fp32, fp16 or bf16, got '" + precision + "'");
+        }
     }
 
     private BenchSettings settings() {

@@ -32,6 +32,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void anUnknownPrecisionIsRefusedNamingTheOption() {
+        Result r = run("bench", "--model", MODEL, "--precision", "fp8");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--precision must be fp32, fp16 or bf16, got 'fp8'"), r.err());
+    }
+
+    @Test
+    void aGpuTheNativesCannotUseIsAnErrorNamingTheDevice() {
+        // the test class path has DJL's CPU natives, which see no GPU on any machine
+        Result r = run("bench", "--model", MODEL, "--size", "64", "--steps", "1", "--warmup", "0", "--runs", "1",
+                "--device", "gpu:0");
+        assertTrue(r.code() != 0, r.out());
+        assertTrue(r.err().contains("device 'gpu:0'") && r.err().contains("docs/gpu.md"), r.err());
+    }
+
+    @Test
     void theSamplerComparisonTimesFourScenariosInOneRun() {
         Result r = run("bench", "--model", MODEL, "--size", "64", "--warmup", "0", "--runs", "1", "--compare", "samplers");
         assertEquals(0, r.code(), r.err());

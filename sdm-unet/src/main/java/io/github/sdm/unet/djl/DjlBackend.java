@@ -198,6 +198,34 @@ public final class DjlBackend implements ModelBackend {
         return path;
     }
 
+    /**
+     * DJL's PyTorch engine, started for device {@code name}; a failure to start (natives of another PyTorch version or
+     * build than the glue in pytorch-jni 2.7.1-0.35.1 expects) names the natives it was pointed at and what they must be.
+     */
+    private static Engine startedForGpu(String name) {
+        try {
+            return Engine.getEngine("PyTorch");
+        } catch (RuntimeException | LinkageError e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new SdmException("device '" + name + "': DJL's PyTorch engine could not start with the natives it "
+                    + "found (" + e.getMessage() + (root != e ? ": " + root.getMessage() : "") + "); PYTORCH_LIBRARY_PATH="
+                    + nativesSetting("PYTORCH_LIBRARY_PATH") + ", PYTORCH_VERSION=" + nativesSetting("PYTORCH_VERSION")
+                    + ", PYTORCH_FLAVOR=" + nativesSetting("PYTORCH_FLAVOR") + ": the djl backend's JNI glue "
+                    + "(pytorch-jni 2.7.1-0.35.1) needs libtorch 2.7.1, built for CUDA 12.8 (flavor cu128) on a GPU; "
+                    + "point PYTORCH_LIBRARY_PATH at such a libtorch with PYTORCH_VERSION=2.7.1 and "
+                    + "PYTORCH_FLAVOR=cu128, or load with device 'cpu'; see docs/gpu.md", e);
+        }
+    }
+
+    /** A setting DJL reads from the environment, else from the system properties, as DJL does. */
+    private static String nativesSetting(String name) {
+        String value = System.getenv(name);
+        return value != null ? value : System.getProperty(name);
+    }
+
     /** The engine's device for {@code options.device()}, or a clear error when the GPU is not there. */
     static Device device(LoadOptions options) {
         String name = options.device();
@@ -205,12 +233,15 @@ public final class DjlBackend implements ModelBackend {
             return Device.cpu();
         }
         int index = name.contains(":") ? Integer.parseInt(name.substring(name.indexOf(':') + 1)) : 0;
-        int gpus = Engine.getEngine("PyTorch").getGpuCount();
+        int gpus = startedForGpu(name).getGpuCount();
         if (index >= gpus) {
             throw new SdmException("device '" + name + "' was asked for but " + (gpus == 0
-                    ? "no GPU is available (no CUDA device, or the CPU-only PyTorch natives are on the classpath; "
-                            + "see sdm-cuda)"
-                    : "only " + gpus + " GPU(s) exist"));
+                    ? "DJL's PyTorch " + Engine.getEngine("PyTorch").getVersion() + " natives see no GPU: either the "
+                            + "machine has none (nvidia-smi lists them) or the natives are the CPU build (Maven Central "
+                            + "has no CUDA build of PyTorch 2.7.1): point PYTORCH_LIBRARY_PATH at libtorch 2.7.1 for "
+                            + "CUDA 12.8 (e.g. the torch/lib folder of pip's torch==2.7.1+cu128) with "
+                            + "PYTORCH_VERSION=2.7.1 and PYTORCH_FLAVOR=cu128, or load with device 'cpu'; see docs/gpu.md"
+                    : "only " + gpus + " GPU(s) exist (numbered from 0)"));
         }
         return Device.gpu(index);
     }

@@ -2,7 +2,6 @@ package io.github.sdm.unet.onnx;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.error.SdmException;
@@ -14,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +27,13 @@ final class GraphSettings {
     private static final Logger LOG = LoggerFactory.getLogger(GraphSettings.class);
     private final OrtEnvironment environment;
     private final LoadOptions options;
+    /** ONNX Runtime's CUDA provider for a {@code gpu} device; null on the CPU. */
+    private final CudaProvider cuda;
 
-    private GraphSettings(OrtEnvironment environment, LoadOptions options) {
+    private GraphSettings(OrtEnvironment environment, LoadOptions options, CudaProvider cuda) {
         this.environment = environment;
         this.options = options;
+        this.cuda = cuda;
     }
 
     /**
@@ -53,13 +56,8 @@ final class GraphSettings {
                     + "the onnx backend: the attention is part of the exported graph and cannot be sliced; use 0");
         }
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        if (!options.device().equals("cpu") && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-            throw new SdmException("device '" + options.device() + "' was asked for but the ONNX Runtime on the class "
-                    + "path has no CUDA execution provider (providers: " + OrtEnvironment.getAvailableProviders()
-                    + "): depend on com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime, with CUDA 12 "
-                    + "and cuDNN 9 installed");
-        }
-        return new GraphSettings(environment, options);
+        CudaProvider cuda = options.device().equals("cpu") ? null : CudaProvider.of(options.device());
+        return new GraphSettings(environment, options, cuda);
     }
 
     /** The ONNX Runtime environment the graphs and their tensors belong to. */
@@ -76,7 +74,7 @@ final class GraphSettings {
      */
     OnnxGraph open(Path file) {
         try (OrtSession.SessionOptions session = sessionOptions(file)) {
-            return OnnxGraph.open(environment, file, session);
+            return onDevice(() -> OnnxGraph.open(environment, file, session));
         } catch (OrtException e) {
             throw new SdmException("cannot set ONNX Runtime's session options for " + file + ": " + e.getMessage(), e);
         }
@@ -100,7 +98,7 @@ final class GraphSettings {
         try (OrtSession.SessionOptions session = sessionOptions(file)) {
             // a graph given as bytes finds its external weight files through this setting, not its path
             session.addConfigEntry("session.model_external_initializers_file_folder_path", file.getParent().toString());
-            return OnnxGraph.open(environment, file, model, session);
+            return onDevice(() -> OnnxGraph.open(environment, file, model, session));
         } catch (OrtException e) {
             throw new SdmException("cannot set ONNX Runtime's session options for " + file + ": " + e.getMessage(), e);
         }
@@ -139,8 +137,8 @@ final class GraphSettings {
             if (options.threads() > 0) {
                 session.setIntraOpNumThreads(options.threads());
             }
-            if (!options.device().equals("cpu")) {
-                session.addCUDA(gpuIndex(options.device()));
+            if (cuda != null) {
+                cuda.addTo(session);
             }
             return session;
         } catch (OrtException | RuntimeException e) {
@@ -149,7 +147,18 @@ final class GraphSettings {
         }
     }
 
-    private static int gpuIndex(String device) {
-        return device.contains(":") ? Integer.parseInt(device.substring(device.indexOf(':') + 1)) : 0;
+    /**
+     * Opens a session; on a GPU, a failure of ONNX Runtime's CUDA provider (no GPU, a missing library) becomes the
+     * provider's explanation instead of "cannot load the file".
+     */
+    private OnnxGraph onDevice(Supplier<OnnxGraph> opening) {
+        try {
+            return opening.get();
+        } catch (ModelFormatException e) {
+            if (cuda != null && e.getCause() instanceof OrtException ort && CudaProvider.isCudaFailure(ort.getMessage())) {
+                throw CudaProvider.explain(options.device(), ort.getMessage(), ort);
+            }
+            throw e;
+        }
     }
 }

@@ -29,8 +29,8 @@ public final class OnnxBackend implements ModelBackend {
      */
     public static final int PRIORITY = -10;
     private static final String MISSING_RUNTIME = "ONNX Runtime is not on the class path: add "
-            + "com.microsoft.onnxruntime:onnxruntime:1.22.0 (CPU) or com.microsoft.onnxruntime:onnxruntime_gpu:1.22.0 "
-            + "(CUDA 12, cuDNN 9) to the application";
+            + "com.microsoft.onnxruntime:onnxruntime:1.22.0 (CPU) or, for CUDA 12 and cuDNN 9, io.github.sdm:sdm-cuda "
+            + "(which brings com.microsoft.onnxruntime:onnxruntime_gpu:1.22.0) to the application";
 
     @Override
     public String name() {
