@@ -8,6 +8,7 @@ import io.github.sdm.core.spi.AutoencoderNetwork;
 import io.github.sdm.core.spi.DenoiserSession;
 import io.github.sdm.core.spi.DenoiserSessionOptions;
 import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.NetworkRole;
 import io.github.sdm.core.spi.RequestSize;
 import io.github.sdm.core.spi.TextConditioning;
 import io.github.sdm.core.tensor.FloatTensor;
@@ -24,17 +25,21 @@ import java.util.function.Supplier;
  * so that the same inputs give the same numbers. Stateless: every generation's state lives in its locals, so
  * one pipeline serves concurrent generations. It reports stage boundaries and steps to a
  * {@link StageListener} and asks a {@link RunControl} whether to go on; it knows nothing of the
- * {@code Generation} that drives it.
+ * {@code Generation} that drives it. Each stage holds the network it runs through {@link StageResidency}, which
+ * loads and releases networks per stage when the model was loaded so.
  */
 final class DiffusionPipeline {
     private final DiffusionNetworks networks;
     private final PromptEncoder promptEncoder;
     private final SamplerFactory samplers;
+    private final StageResidency residency;
 
-    public DiffusionPipeline(DiffusionNetworks networks, PromptEncoder promptEncoder, SamplerFactory samplers) {
+    public DiffusionPipeline(DiffusionNetworks networks, PromptEncoder promptEncoder, SamplerFactory samplers,
+            StageResidency residency) {
         this.networks = networks;
         this.promptEncoder = promptEncoder;
         this.samplers = samplers;
+        this.residency = residency;
     }
 
     /** diffusers' {@code __call__}: encode the prompt, prepare timesteps and latents, denoise, decode. */
@@ -43,14 +48,34 @@ final class DiffusionPipeline {
         long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong();
         NoiseSource noise = request.noiseSource() != null ? request.noiseSource() : NoiseSource.seeded(seed);
 
-        TextConditioning conditioning = timed(listener, Stage.TEXT_ENCODING, () -> encodePrompt(request, size));
-        SamplingRun sampler = samplers.start(request, noise);
-        FloatTensor initial = request.mode() == Mode.TXT2IMG
-                ? initialTxt2ImgLatents(request, size, noise, sampler)
-                : timed(listener, Stage.IMAGE_ENCODING, () -> initialImg2ImgLatents(request, noise, sampler));
-        FloatTensor latents = denoise(request, conditioning, sampler, initial, control, listener);
-        Decoded decoded = timed(listener, Stage.IMAGE_DECODING, () -> decode(latents));
-        return new DiffusionOutput(decoded.images(), seed, sampler.timesteps(), latents, decoded.pixels());
+        try (StageResidency.Claims claims = residency.claim(request.mode())) {
+            TextConditioning conditioning = withNetwork(claims, NetworkRole.TEXT_ENCODER, listener,
+                    () -> timed(listener, Stage.TEXT_ENCODING, () -> encodePrompt(request, size)));
+            SamplingRun sampler = samplers.start(request, noise);
+            FloatTensor initial = request.mode() == Mode.TXT2IMG
+                    ? initialTxt2ImgLatents(request, size, noise, sampler)
+                    : withNetwork(claims, NetworkRole.VAE, listener, () -> timed(listener, Stage.IMAGE_ENCODING,
+                            () -> initialImg2ImgLatents(request, noise, sampler)));
+            FloatTensor latents = withNetwork(claims, NetworkRole.UNET, listener,
+                    () -> denoise(request, conditioning, sampler, initial, control, listener));
+            Decoded decoded = withNetwork(claims, NetworkRole.VAE, listener,
+                    () -> timed(listener, Stage.IMAGE_DECODING, () -> decode(latents)));
+            return new DiffusionOutput(decoded.images(), seed, sampler.timesteps(), latents, decoded.pixels());
+        }
+    }
+
+    /** Runs {@code stage} holding {@code role} loaded; taking and giving back the hold is timed on its own. */
+    private static <T> T withNetwork(StageResidency.Claims claims, NetworkRole role, StageListener listener,
+            Supplier<T> stage) {
+        StageResidency.Use use = timed(listener, Stage.NETWORK_RESIDENCY, () -> claims.use(role));
+        try {
+            return stage.get();
+        } finally {
+            timed(listener, Stage.NETWORK_RESIDENCY, () -> {
+                use.close();
+                return null;
+            });
+        }
     }
 
     /**

@@ -35,9 +35,19 @@ final class PromptEncoder {
             throw new InvalidRequestException("clip skip " + clipSkip + " is more than the text encoder's "
                     + textEncoder.numHiddenLayers() + " layers");
         }
-        TextConditioning conditional = embed(prompt, "prompt", clipSkip, extensions);
-        return new PromptEmbeddings(conditional,
-                guidance ? embed(negativePrompt, "negative prompt", clipSkip, extensions) : null);
+        long[] positive = tokenize(prompt, "prompt");
+        if (!guidance) {
+            return new PromptEmbeddings(textEncoder.encode(new long[][] {positive}, clipSkip, extensions), null);
+        }
+        long[] negative = tokenize(negativePrompt, "negative prompt");
+        if (negative.length != positive.length) {
+            // a batch needs one length; CLIP's tokenizer pads both to the same, so this is for other tokenizers
+            return new PromptEmbeddings(textEncoder.encode(new long[][] {positive}, clipSkip, extensions),
+                    textEncoder.encode(new long[][] {negative}, clipSkip, extensions));
+        }
+        // one call of batch 2 instead of two of batch 1: diffusers' order, negative first
+        TextConditioning both = textEncoder.encode(new long[][] {negative, positive}, clipSkip, extensions);
+        return new PromptEmbeddings(both.slice(1, 2), both.slice(0, 1));
     }
 
     /** One image's conditioning: the prompt's, and the negative prompt's when guidance runs (else null). */
@@ -68,12 +78,12 @@ final class PromptEncoder {
         }
     }
 
-    private TextConditioning embed(String text, String what, int clipSkip, List<SessionExtension> extensions) {
+    private long[] tokenize(String text, String what) {
         TokenizedPrompt tokens = tokenizer.encode(text);
         if (tokens.truncated()) {
             // diffusers truncates too, with the same kind of warning
             LOG.warn("{}: {}", what, tokens.truncationWarning());
         }
-        return textEncoder.encode(new long[][] {tokens.inputIds()}, clipSkip, extensions);
+        return tokens.inputIds();
     }
 }

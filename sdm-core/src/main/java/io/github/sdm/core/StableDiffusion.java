@@ -8,6 +8,7 @@ import io.github.sdm.core.model.LoraAdapter;
 import io.github.sdm.core.model.ModelFolder;
 import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.model.PipelineFamilies;
+import io.github.sdm.core.model.Residency;
 import io.github.sdm.core.spi.BackendSelector;
 import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.core.spi.ModelBackend;
@@ -41,8 +42,12 @@ public final class StableDiffusion implements AutoCloseable {
     /** Adapters merged after the load, latest first; changed only inside {@code usage.whileIdle}. */
     private final Deque<AppliedLora> applied = new ArrayDeque<>();
 
-    private StableDiffusion(ModelLocation location, DiffusionNetworks networks, DiffusionPipeline pipeline) {
+    private final Residency residency;
+
+    private StableDiffusion(ModelLocation location, DiffusionNetworks networks, DiffusionPipeline pipeline,
+            Residency residency) {
         this.location = location;
+        this.residency = residency;
         this.pipeline = pipeline;
         this.networks = networks;
         this.usage = new ModelUsage(String.valueOf(location.isSingleFile() ? location.checkpoint()
@@ -108,9 +113,38 @@ public final class StableDiffusion implements AutoCloseable {
                     + options.loras().size() + " given, first " + options.loras().get(0).file() + "); load with a "
                     + "backend that can, e.g. LoadOptions.withBackend(\"djl\")");
         }
+        requireResidency(backend, options);
         DiffusionNetworks networks = backend.load(location, options);
-        PromptEncoder prompts = new PromptEncoder(tokenizer, networks.textEncoder());
-        return new StableDiffusion(location, networks, new DiffusionPipeline(networks, prompts, samplers));
+        try {
+            PromptEncoder prompts = new PromptEncoder(tokenizer, networks.textEncoder());
+            StageResidency residency = new StageResidency(options.residency(), networks);
+            return new StableDiffusion(location, networks, new DiffusionPipeline(networks, prompts, samplers,
+                    residency), options.residency());
+        } catch (RuntimeException e) {
+            networks.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Per-stage residency needs a backend that releases networks, and no LoRA merged into the weights (a reload
+     * reads the files, not the merged weights).
+     */
+    private static void requireResidency(ModelBackend backend, LoadOptions options) {
+        if (options.residency() != Residency.PER_STAGE) {
+            return;
+        }
+        if (!backend.releasesPerStage()) {
+            throw new SdmException("LoadOptions.residency PER_STAGE: the " + backend.name() + " backend keeps its "
+                    + "networks resident and cannot release them per stage; load with Residency.RESIDENT or a "
+                    + "backend that can, e.g. LoadOptions.withBackend(\"djl\")");
+        }
+        if (!options.loras().isEmpty()) {
+            throw new SdmException("LoadOptions.residency PER_STAGE with LoRA adapters merged at load ("
+                    + options.loras().size() + ", first " + options.loras().get(0).file() + "): a network loaded "
+                    + "again per stage would lose the merge; use Residency.RESIDENT, or per-generation adapters "
+                    + "(GenerationBuilder.lora)");
+        }
     }
 
     /**
@@ -189,7 +223,8 @@ public final class StableDiffusion implements AutoCloseable {
      * @param file the adapter's {@code .safetensors} file (kohya/A1111 or diffusers/PEFT layout)
      * @param multiplier the strength (1 = as trained)
      * @return the handle whose {@link AppliedLora#unmerge()} restores the weights bit for bit
-     * @throws SdmException if the backend cannot merge adapters or the file does not fit the model
+     * @throws SdmException if the backend cannot merge adapters, the file does not fit the model, or the model was
+     *     loaded with {@link Residency#PER_STAGE}
      * @throws ModelClosedException if the model was closed
      */
     public AppliedLora applyLora(Path file, double multiplier) {
@@ -201,10 +236,16 @@ public final class StableDiffusion implements AutoCloseable {
      *
      * @param adapters the adapters
      * @return the handle whose {@link AppliedLora#unmerge()} restores the weights bit for bit
-     * @throws SdmException if the backend cannot merge adapters or a file does not fit the model
+     * @throws SdmException if the backend cannot merge adapters, a file does not fit the model, or the model was
+     *     loaded with {@link Residency#PER_STAGE} (a network loaded again would lose the merge)
      * @throws ModelClosedException if the model was closed
      */
     public AppliedLora applyLora(List<LoraAdapter> adapters) {
+        if (residency == Residency.PER_STAGE) {
+            throw new SdmException("applyLora: this model was loaded with Residency.PER_STAGE, whose networks are "
+                    + "loaded again per stage from the files and would lose the merge; load it with "
+                    + "Residency.RESIDENT, or use per-generation adapters (GenerationBuilder.lora)");
+        }
         return usage.whileIdle(() -> {
             AppliedLora handle = new AppliedLora(this, adapters, networks.mergeLora(adapters));
             applied.push(handle);

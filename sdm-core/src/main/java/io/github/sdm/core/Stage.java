@@ -11,5 +11,7 @@ enum Stage {
     /** One UNet call. */
     UNET_CALL,
     /** VAE decoding of the final latents and conversion to images. */
-    IMAGE_DECODING
+    IMAGE_DECODING,
+    /** Loading a network before its stage and releasing it after ({@code Residency.PER_STAGE}). */
+    NETWORK_RESIDENCY
 }

@@ -30,7 +30,8 @@ final class StageTimer implements StageListener {
     /** The stages so far; the total runs from this timer's creation to now. */
     StageTimings timings() {
         return new StageTimings(total(Stage.TEXT_ENCODING), total(Stage.IMAGE_ENCODING), List.copyOf(unetCalls),
-                total(Stage.SAMPLER), total(Stage.IMAGE_DECODING), Duration.ofNanos(System.nanoTime() - created));
+                total(Stage.SAMPLER), total(Stage.IMAGE_DECODING), total(Stage.NETWORK_RESIDENCY),
+                Duration.ofNanos(System.nanoTime() - created));
     }
 
     private Duration total(Stage stage) {

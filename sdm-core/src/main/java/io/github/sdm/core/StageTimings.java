@@ -11,10 +11,27 @@ import java.util.List;
  * @param unetCalls each UNet call, in order
  * @param samplerSteps all sampler arithmetic together (scaling, guidance, steps)
  * @param imageDecoding VAE decoding of the final latents
+ * @param networkResidency loading networks before their stages and releasing them after, under
+ *     {@code Residency.PER_STAGE} (about zero for resident networks)
  * @param total the whole generation
  */
 public record StageTimings(Duration textEncoding, Duration imageEncoding, List<Duration> unetCalls,
-        Duration samplerSteps, Duration imageDecoding, Duration total) {
+        Duration samplerSteps, Duration imageDecoding, Duration networkResidency, Duration total) {
+
+    /**
+     * Timings without network loading (resident networks).
+     *
+     * @param textEncoding tokenizing and encoding prompt and negative prompt
+     * @param imageEncoding VAE encoding of the init image (zero for txt2img)
+     * @param unetCalls each UNet call, in order
+     * @param samplerSteps all sampler arithmetic together (scaling, guidance, steps)
+     * @param imageDecoding VAE decoding of the final latents
+     * @param total the whole generation
+     */
+    public StageTimings(Duration textEncoding, Duration imageEncoding, List<Duration> unetCalls,
+            Duration samplerSteps, Duration imageDecoding, Duration total) {
+        this(textEncoding, imageEncoding, unetCalls, samplerSteps, imageDecoding, Duration.ZERO, total);
+    }
 
     /**
      * The time spent in the UNet.

@@ -7,6 +7,7 @@ import io.github.sdm.core.error.GenerationCancelledException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelFolder;
 import io.github.sdm.core.model.ModelLocation;
+import io.github.sdm.core.model.Residency;
 import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.core.testkit.TestData;
@@ -28,7 +29,8 @@ class DiffusionPipelineStagesTest {
         networks = new FakeBackend().load(ModelLocation.folder(folder.root()), LoadOptions.defaults());
         pipeline = new DiffusionPipeline(networks,
                 new PromptEncoder(ClipTokenizer.load(folder.tokenizerPath()), networks.textEncoder()),
-                new SamplerFactory(folder.schedulerConfig().json()));
+                new SamplerFactory(folder.schedulerConfig().json()),
+                new StageResidency(Residency.RESIDENT, networks));
     }
 
     @AfterAll
@@ -42,12 +44,16 @@ class DiffusionPipelineStagesTest {
 
         @Override
         public void stageStarted(Stage stage) {
-            events.add("+" + stage);
+            if (stage != Stage.NETWORK_RESIDENCY) {
+                events.add("+" + stage);
+            }
         }
 
         @Override
         public void stageFinished(Stage stage) {
-            events.add("-" + stage);
+            if (stage != Stage.NETWORK_RESIDENCY) {
+                events.add("-" + stage);
+            }
         }
 
         @Override
@@ -81,6 +87,44 @@ class DiffusionPipelineStagesTest {
         pipeline.run(request, RunControl.UNCANCELLABLE, recorder);
         assertEquals(List.of("+TEXT_ENCODING", "-TEXT_ENCODING", "+IMAGE_ENCODING", "-IMAGE_ENCODING", "+SAMPLER"),
                 recorder.events.subList(0, 5));
+    }
+
+    @Test
+    void perStageEachNetworkIsLoadedForItsStageAndReleasedAfterIt() {
+        Recorder recorder = new Recorder();
+        DiffusionPipeline perStage = perStagePipeline(recorder);
+        perStage.run(GenerationRequest.builder(Mode.TXT2IMG, "a cat").steps(2).sampler("ddim").seed(1L).build(),
+                RunControl.UNCANCELLABLE, recorder);
+        List<String> expected = new ArrayList<>(List.of("load TEXT_ENCODER", "+TEXT_ENCODING", "-TEXT_ENCODING",
+                "release TEXT_ENCODER", "load UNET"));
+        expected.addAll(step(1, 2));
+        expected.addAll(step(2, 2));
+        expected.addAll(List.of("release UNET", "load VAE", "+IMAGE_DECODING", "-IMAGE_DECODING", "release VAE"));
+        assertEquals(expected, recorder.events);
+    }
+
+    @Test
+    void perStageImg2imgReleasesTheVaeBetweenEncodingAndDecoding() {
+        Recorder recorder = new Recorder();
+        DiffusionPipeline perStage = perStagePipeline(recorder);
+        perStage.run(GenerationRequest.builder(Mode.IMG2IMG, "a cat").steps(1).strength(1.0).sampler("ddim").seed(1L)
+                .initImage(FloatTensor.zeros(1, 3, 16, 16)).build(), RunControl.UNCANCELLABLE, recorder);
+        List<String> expected = new ArrayList<>(List.of("load TEXT_ENCODER", "+TEXT_ENCODING", "-TEXT_ENCODING",
+                "release TEXT_ENCODER", "load VAE", "+IMAGE_ENCODING", "-IMAGE_ENCODING", "release VAE", "load UNET"));
+        expected.addAll(step(1, 1));
+        expected.addAll(List.of("release UNET", "load VAE", "+IMAGE_DECODING", "-IMAGE_DECODING", "release VAE"));
+        assertEquals(expected, recorder.events);
+    }
+
+    /** A pipeline over fresh fake networks loaded per stage, whose loads and releases go to {@code recorder}. */
+    private static DiffusionPipeline perStagePipeline(Recorder recorder) {
+        ModelFolder folder = ModelFolder.open(TestData.tinySd());
+        FakeBackend.FakeNetworks fakes = new FakeBackend().load(ModelLocation.folder(folder.root()),
+                LoadOptions.defaults());
+        StageResidency residency = new StageResidency(Residency.PER_STAGE, fakes);
+        fakes.log = recorder.events::add;
+        return new DiffusionPipeline(fakes, new PromptEncoder(ClipTokenizer.load(folder.tokenizerPath()),
+                fakes.textEncoder()), new SamplerFactory(folder.schedulerConfig().json()), residency);
     }
 
     @Test

@@ -9,11 +9,18 @@ import io.github.sdm.core.spi.DenoiserSessionOptions;
 import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.core.spi.LoadVerdict;
 import io.github.sdm.core.spi.ModelBackend;
+import io.github.sdm.core.spi.NetworkRole;
 import io.github.sdm.core.spi.TextConditioning;
 import io.github.sdm.core.spi.TextEncoderNetwork;
 import io.github.sdm.core.tensor.FloatTensor;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,6 +32,7 @@ public final class FakeBackend implements ModelBackend {
     /** Text encoder layers: clip skip may be 1 or 2. */
     static final int TEXT_LAYERS = 2;
     private static final AtomicReference<SessionRecord> LAST_SESSION = new AtomicReference<>();
+    private static final AtomicReference<FakeNetworks> LAST_NETWORKS = new AtomicReference<>();
     /** When set, the UNet returns NaN from this call index on. */
     static volatile int nanFromCall = -1;
 
@@ -54,27 +62,93 @@ public final class FakeBackend implements ModelBackend {
     }
 
     @Override
-    public DiffusionNetworks load(ModelLocation location, LoadOptions options) {
-        return new DiffusionNetworks() {
-            @Override
-            public TextEncoderNetwork textEncoder() {
-                return new FakeTextEncoder();
-            }
+    public boolean releasesPerStage() {
+        return true;
+    }
 
-            @Override
-            public DenoiserNetwork unet() {
-                return new FakeUnet();
-            }
+    @Override
+    public FakeNetworks load(ModelLocation location, LoadOptions options) {
+        FakeNetworks networks = new FakeNetworks();
+        LAST_NETWORKS.set(networks);
+        return networks;
+    }
 
-            @Override
-            public AutoencoderNetwork vae() {
-                return new FakeVae();
-            }
+    /** The networks loaded last (by any thread). */
+    static FakeNetworks lastNetworks() {
+        return LAST_NETWORKS.get();
+    }
 
-            @Override
-            public void close() {
+    /**
+     * The fake networks, which can be released and loaded again: a call to a released network fails (as a real
+     * one would read freed memory), and every load and release is counted and told to {@link #log}.
+     */
+    static final class FakeNetworks implements DiffusionNetworks {
+        private final Set<NetworkRole> loaded = EnumSet.allOf(NetworkRole.class);
+        private final Map<NetworkRole, AtomicInteger> loads = new EnumMap<>(NetworkRole.class);
+        private final Map<NetworkRole, AtomicInteger> releases = new EnumMap<>(NetworkRole.class);
+        /** Told "load ROLE" and "release ROLE" as they happen. */
+        volatile Consumer<String> log = event -> { };
+
+        FakeNetworks() {
+            for (NetworkRole role : NetworkRole.values()) {
+                loads.put(role, new AtomicInteger());
+                releases.put(role, new AtomicInteger());
             }
-        };
+        }
+
+        @Override
+        public TextEncoderNetwork textEncoder() {
+            return new FakeTextEncoder(() -> requireLoaded(NetworkRole.TEXT_ENCODER));
+        }
+
+        @Override
+        public DenoiserNetwork unet() {
+            return new FakeUnet(() -> requireLoaded(NetworkRole.UNET));
+        }
+
+        @Override
+        public AutoencoderNetwork vae() {
+            return new FakeVae(() -> requireLoaded(NetworkRole.VAE));
+        }
+
+        @Override
+        public synchronized void load(NetworkRole role) {
+            if (loaded.add(role)) {
+                loads.get(role).incrementAndGet();
+                log.accept("load " + role);
+            }
+        }
+
+        @Override
+        public synchronized void release(NetworkRole role) {
+            if (loaded.remove(role)) {
+                releases.get(role).incrementAndGet();
+                log.accept("release " + role);
+            }
+        }
+
+        synchronized boolean isLoaded(NetworkRole role) {
+            return loaded.contains(role);
+        }
+
+        /** Loads after the first (the backend's own load is not counted). */
+        int loads(NetworkRole role) {
+            return loads.get(role).get();
+        }
+
+        int releases(NetworkRole role) {
+            return releases.get(role).get();
+        }
+
+        private synchronized void requireLoaded(NetworkRole role) {
+            if (!loaded.contains(role)) {
+                throw new IllegalStateException("the fake " + role + " was called while released");
+            }
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /**
@@ -82,8 +156,15 @@ public final class FakeBackend implements ModelBackend {
      * layer, and a pooled [1, 2] embedding of the same value.
      */
     private static final class FakeTextEncoder implements TextEncoderNetwork {
+        private final Runnable requireLoaded;
+
+        FakeTextEncoder(Runnable requireLoaded) {
+            this.requireLoaded = requireLoaded;
+        }
+
         @Override
         public TextConditioning encode(long[][] ids, int clipSkip) {
+            requireLoaded.run();
             float[] out = new float[ids.length * 77 * 2];
             float[] pooled = new float[ids.length * 2];
             for (int b = 0; b < ids.length; b++) {
@@ -106,14 +187,22 @@ public final class FakeBackend implements ModelBackend {
     }
 
     private static final class FakeUnet implements DenoiserNetwork {
+        private final Runnable requireLoaded;
+
+        FakeUnet(Runnable requireLoaded) {
+            this.requireLoaded = requireLoaded;
+        }
+
         @Override
         public DenoiserSession openSession(DenoiserSessionOptions options) {
+            requireLoaded.run();
             SessionRecord record = new SessionRecord();
             LAST_SESSION.set(record);
             return new DenoiserSession() {
                 @Override
                 public FloatTensor predict(FloatTensor sample, double timestep, int callIndex,
                         TextConditioning conditioning) {
+                    requireLoaded.run();
                     FloatTensor context = conditioning.hiddenStates();
                     if (conditioning.pooled().dim(0) != context.dim(0)) {
                         throw new AssertionError("pooled batch " + conditioning.pooled().dim(0) + " != "
@@ -153,8 +242,15 @@ public final class FakeBackend implements ModelBackend {
 
     /** Latents are the image averaged over 8x8 cells (first 3 channels plus their mean); decoding repeats them. */
     private static final class FakeVae implements AutoencoderNetwork {
+        private final Runnable requireLoaded;
+
+        FakeVae(Runnable requireLoaded) {
+            this.requireLoaded = requireLoaded;
+        }
+
         @Override
         public FloatTensor encodeLatents(FloatTensor image) {
+            requireLoaded.run();
             int b = image.dim(0);
             int h = image.dim(2) / 8;
             int w = image.dim(3) / 8;
@@ -176,6 +272,7 @@ public final class FakeBackend implements ModelBackend {
 
         @Override
         public FloatTensor decode(FloatTensor latents) {
+            requireLoaded.run();
             int b = latents.dim(0);
             int h = latents.dim(2);
             int w = latents.dim(3);

@@ -11,10 +11,13 @@ import io.github.sdm.bench.report.Format;
 import io.github.sdm.bench.report.MachineInfo;
 import io.github.sdm.bench.report.MemoryUsage;
 import io.github.sdm.bench.report.PipelineReport;
+import io.github.sdm.bench.report.ResidentPeak;
+import io.github.sdm.core.Mode;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.Precision;
+import io.github.sdm.core.model.Residency;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,6 +92,18 @@ final class BenchCommand implements Callable<Integer> {
             + "bf16 (default: ${DEFAULT-VALUE}); the onnx backend computes in the export's own types and takes fp32.")
     String precision;
 
+    @Option(names = "--residency", defaultValue = "resident", paramLabel = "resident|per-stage",
+            description = ResidencyOption.DESCRIPTION)
+    String residency;
+
+    @Option(names = "--img2img", description = "Time img2img generations from a synthetic image of --size, so the "
+            + "VAE encoder is timed too (default: txt2img).")
+    boolean img2img;
+
+    @Option(names = "--strength", defaultValue = "0.8", description = "With --img2img: the strength; the UNet runs "
+            + "about strength x steps calls (default: ${DEFAULT-VALUE}).")
+    double strength;
+
     @Option(names = "--compare", description = "Compare scenarios within this run: ${COMPLETION-CANDIDATES}.",
             completionCandidates = ComparisonNames.class)
     String compare;
@@ -114,21 +129,25 @@ final class BenchCommand implements Callable<Integer> {
         long loadStart = System.nanoTime();
         List<StageSummary> results;
         Precision types = precision();
+        Residency policy = ResidencyOption.parse(residency);
+        ResidentPeak peaks = new ResidentPeak();
         try (StableDiffusion sd = StableDiffusion.load(folder, LoadOptions.defaults().withThreads(threads)
                 .withAttentionSliceSize(attentionSlice).withBackend(backend).withDevice(device)
-                .withWeightPrecision(types).withComputePrecision(types))) {
+                .withWeightPrecision(types).withComputePrecision(types).withResidency(policy))) {
             Duration load = Duration.ofNanos(System.nanoTime() - loadStart);
             out.println("Model: " + folder + " (loaded in " + Format.duration(load) + "); " + size + "x" + size
                     + ", prompt \"" + prompt + "\", seed " + seed + ", " + warmup + " warm-up + " + runs
                     + " measured generations per scenario, threads " + (threads == 0 ? "all" : threads)
                     + ", attention " + (attentionSlice == 0 ? "unsliced" : "sliced by " + attentionSlice)
-                    + ", device " + device + ", precision " + types);
+                    + ", device " + device + ", precision " + types
+                    + ", " + (img2img ? "img2img (strength " + strength + ")" : "txt2img") + ", residency "
+                    + ResidencyOption.label(policy));
             out.println();
             out.flush();
             results = PipelineBench.run(new StableDiffusionRunner(sd), scenarios, settings, line -> {
                 err.println(line);
                 err.flush();
-            });
+            }, peaks);
         }
         for (StageSummary s : results) {
             out.println("### " + s.scenario().label() + String.format(Locale.ROOT, " (guidance %.1f)",
@@ -136,6 +155,12 @@ final class BenchCommand implements Callable<Integer> {
             out.println();
             out.print(PipelineReport.stageTable(s).render());
             out.println();
+            String peakLine = PipelineReport.peakResidentLine(s);
+            if (!peakLine.isEmpty()) {
+                out.println(peakLine + (peaks.resettable() ? " (VmHWM reset before each generation)"
+                        : " (VmHWM could not be reset: peaks since the process started)"));
+                out.println();
+            }
         }
         if (comparison != null) {
             out.println("### Comparison '" + comparison.name() + "': " + comparison.description());
@@ -169,7 +194,11 @@ final class BenchCommand implements Callable<Integer> {
         if (runs < 1 || warmup < 0) {
             throw new InvalidRequestException("--runs must be >= 1 and --warmup >= 0, got " + runs + " and " + warmup);
         }
-        return new BenchSettings(prompt, size, size, seed, warmup, runs);
+        if (img2img && !(strength > 0 && strength <= 1)) {
+            throw new InvalidRequestException("--strength must be in (0, 1], got " + strength);
+        }
+        return new BenchSettings(prompt, size, size, seed, warmup, runs, img2img ? Mode.IMG2IMG : Mode.TXT2IMG,
+                strength);
     }
 
     /** The names {@code --compare} accepts, for help and completion. */

@@ -57,6 +57,10 @@ final class GenerateCommand implements Callable<Integer> {
             + "area (SD 1.5: above 1024x1024), off = never (default: ${DEFAULT-VALUE}; the bare flag means on).")
     String vaeTiling;
 
+    @Option(names = "--residency", defaultValue = "resident", paramLabel = "resident|per-stage",
+            description = ResidencyOption.DESCRIPTION)
+    String residency;
+
     @Option(names = "--checkpoint", description = "Single-file checkpoint with LDM key names; --model gives the configs.")
     Path checkpoint;
 
@@ -160,7 +164,7 @@ final class GenerateCommand implements Callable<Integer> {
             location = location.withComponent("vae", vae);
         }
         LoadOptions options = LoadOptions.defaults().withThreads(threads).withDevice(device).withBackend(backend)
-                .withVaeTiling(vaeTiling());
+                .withVaeTiling(vaeTiling()).withResidency(ResidencyOption.parse(residency));
         for (String lora : loras) {
             options = options.withLora(LoraOption.parse(lora, loraIgnoreUnmatched));
         }

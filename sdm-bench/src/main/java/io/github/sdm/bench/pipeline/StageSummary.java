@@ -10,14 +10,30 @@ import java.util.function.Function;
 /**
  * The measured generations of one scenario, stage by stage. Each stage's statistics are over the
  * measured generations, except {@link #unetCall()}, which is over every UNet call of all of them.
+ *
+ * @param first the scenario's first generation (a warm-up, or the first measured one), reported apart
+ * @param peakResidentBytes each measured generation's peak resident memory (-1 where unknown)
+ * @param firstPeakResidentBytes the first generation's peak resident memory (-1 where unknown)
  */
-public record StageSummary(BenchScenario scenario, List<StageTimings> runs) {
+public record StageSummary(BenchScenario scenario, List<StageTimings> runs, StageTimings first,
+        List<Long> peakResidentBytes, long firstPeakResidentBytes) {
 
     public StageSummary {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("scenario '" + scenario.label() + "' has no measured generation");
         }
         runs = List.copyOf(runs);
+        peakResidentBytes = List.copyOf(peakResidentBytes);
+    }
+
+    /** Measured generations without memory peaks; the first of them is the first generation. */
+    public StageSummary(BenchScenario scenario, List<StageTimings> runs) {
+        this(scenario, runs, runs.isEmpty() ? null : runs.get(0), java.util.Collections.nCopies(runs.size(), -1L), -1);
+    }
+
+    /** Loading and releasing networks for their stages (per-stage residency). */
+    public Durations networkResidency() {
+        return over(StageTimings::networkResidency);
     }
 
     public Durations textEncoding() {
@@ -63,8 +79,13 @@ public record StageSummary(BenchScenario scenario, List<StageTimings> runs) {
 
     /** What the stages do not account for: tokenizing, latents set-up, conversions, the image itself. */
     public Durations unaccounted() {
-        return over(r -> r.total().minus(r.textEncoding()).minus(r.imageEncoding()).minus(r.unetTotal())
-                .minus(r.samplerSteps()).minus(r.imageDecoding()));
+        return over(StageSummary::unaccounted);
+    }
+
+    /** The first generation's time outside the stages. */
+    public static Duration unaccounted(StageTimings r) {
+        return r.total().minus(r.textEncoding()).minus(r.imageEncoding()).minus(r.unetTotal())
+                .minus(r.samplerSteps()).minus(r.imageDecoding()).minus(r.networkResidency());
     }
 
     private Durations over(Function<StageTimings, Duration> stage) {

@@ -2,6 +2,7 @@ package io.github.sdm.bench.report;
 
 import io.github.sdm.bench.perf.Durations;
 import io.github.sdm.bench.pipeline.StageSummary;
+import io.github.sdm.core.StageTimings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -11,24 +12,50 @@ public final class PipelineReport {
     private PipelineReport() {
     }
 
-    /** Median and spread of each stage of one scenario's measured generations. */
+    /**
+     * Median and spread of each stage of one scenario's measured generations, beside the scenario's first
+     * generation (its UNet row: the very first call, the cold one).
+     */
     public static MarkdownTable stageTable(StageSummary s) {
-        MarkdownTable t = new MarkdownTable("stage", "median", "min - max", "share of end to end")
-                .alignRight(1, 3);
+        MarkdownTable t = new MarkdownTable("stage", "first generation", "median", "min - max", "share of end to end")
+                .alignRight(1, 2, 4);
         Duration total = s.total().median();
-        row(t, "text encoding", s.textEncoding(), total);
+        StageTimings first = s.first();
+        row(t, "text encoding", first.textEncoding(), s.textEncoding(), total);
         if (!s.imageEncoding().max().isZero()) {
-            row(t, "image encoding", s.imageEncoding(), total);
+            row(t, "image encoding (VAE encoder)", first.imageEncoding(), s.imageEncoding(), total);
         }
-        t.row("UNet, per call (" + s.unetCallsPerGeneration() + " calls)", Format.duration(s.unetCall().median()),
-                Format.range(s.unetCall().min(), s.unetCall().max()), "");
-        row(t, "UNet, all calls", s.unetTotal(), total);
-        t.row("sampler arithmetic, per call", Format.duration(s.samplerStep().median()),
+        t.row("UNet, per call (" + s.unetCallsPerGeneration() + " calls)",
+                first.unetCalls().isEmpty() ? "" : Format.duration(first.unetCalls().get(0)) + " (first call)",
+                Format.duration(s.unetCall().median()), Format.range(s.unetCall().min(), s.unetCall().max()), "");
+        row(t, "UNet, all calls", first.unetTotal(), s.unetTotal(), total);
+        t.row("sampler arithmetic, per call", "", Format.duration(s.samplerStep().median()),
                 Format.range(s.samplerStep().min(), s.samplerStep().max()), "");
-        row(t, "VAE decode", s.imageDecoding(), total);
-        row(t, "other (prompt set-up, latents, image conversion)", s.unaccounted(), total);
-        row(t, "end to end", s.total(), total);
+        row(t, "VAE decode", first.imageDecoding(), s.imageDecoding(), total);
+        if (s.networkResidency().max().compareTo(Duration.ofMillis(1)) >= 0) {
+            row(t, "loading and releasing networks (per stage)", first.networkResidency(), s.networkResidency(),
+                    total);
+        }
+        row(t, "other (prompt set-up, latents, image conversion)", StageSummary.unaccounted(first), s.unaccounted(),
+                total);
+        row(t, "end to end", first.total(), s.total(), total);
         return t;
+    }
+
+    /**
+     * {@code Peak RSS per generation: first 5.31 GiB; measured median 5.28 GiB (5.27 GiB - 5.30 GiB)}, or empty
+     * where the peaks are unknown.
+     */
+    public static String peakResidentLine(StageSummary s) {
+        List<Long> peaks = s.peakResidentBytes().stream().filter(p -> p >= 0).sorted().toList();
+        if (peaks.isEmpty() || s.firstPeakResidentBytes() < 0) {
+            return "";
+        }
+        long median = peaks.size() % 2 == 1 ? peaks.get(peaks.size() / 2)
+                : (peaks.get(peaks.size() / 2 - 1) + peaks.get(peaks.size() / 2)) / 2;
+        return "Peak RSS per generation: first " + Format.bytes(s.firstPeakResidentBytes()) + "; measured median "
+                + Format.bytes(median) + " (" + Format.bytes(peaks.get(0)) + " - " + Format.bytes(peaks.get(peaks.size() - 1))
+                + ")";
     }
 
     /**
@@ -51,8 +78,8 @@ public final class PipelineReport {
         return t;
     }
 
-    private static void row(MarkdownTable t, String stage, Durations d, Duration total) {
-        t.row(stage, Format.duration(d.median()), Format.range(d.min(), d.max()),
+    private static void row(MarkdownTable t, String stage, Duration first, Durations d, Duration total) {
+        t.row(stage, Format.duration(first), Format.duration(d.median()), Format.range(d.min(), d.max()),
                 Format.percent(d.median().toNanos() / (double) total.toNanos()));
     }
 }

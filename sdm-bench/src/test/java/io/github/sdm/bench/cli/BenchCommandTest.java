@@ -48,6 +48,23 @@ class BenchCommandTest {
     }
 
     @Test
+    void img2imgPerStageTimesTheVaeEncoderTheLoadsAndThePeakOfEveryGeneration() {
+        Result r = run("bench", "--model", MODEL, "--size", "64", "--steps", "2", "--warmup", "1", "--runs", "1",
+                "--img2img", "--strength", "1", "--residency", "per-stage");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("img2img (strength 1.0), residency per-stage"), r.out());
+        for (String row : new String[] {"| image encoding (VAE encoder)", "| loading and releasing networks (per stage)"}) {
+            assertTrue(r.out().contains(row), "no row " + row + " in\n" + r.out());
+        }
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| UNet, per call (2 calls)") && l.contains(" (first call) |")),
+                r.out());
+        assertTrue(r.out().contains("Peak RSS per generation: first "), r.out());
+        Result bad = run("bench", "--model", MODEL, "--residency", "lazy");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--residency: expected resident or per-stage, got 'lazy'"), bad.err());
+    }
+
+    @Test
     void theSamplerComparisonTimesFourScenariosInOneRun() {
         Result r = run("bench", "--model", MODEL, "--size", "64", "--warmup", "0", "--runs", "1", "--compare", "samplers");
         assertEquals(0, r.code(), r.err());

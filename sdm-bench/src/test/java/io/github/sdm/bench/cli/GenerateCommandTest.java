@@ -196,6 +196,23 @@ class GenerateCommandTest {
         assertTrue(taesd.code() != 0 && taesd.err().contains("AutoencoderTiny"), taesd.err());
     }
 
+    @Test
+    void perStageResidencyDrawsTheResidentImage(@TempDir Path dir) {
+        Path resident = dir.resolve("resident.png");
+        Path perStage = dir.resolve("per-stage.png");
+        Result plain = run("generate", "--model", MODEL, "--prompt", "a red apple", "--steps", "2", "--sampler", "ddim",
+                "--seed", "1", "--out", resident.toString());
+        Result staged = run("generate", "--model", MODEL, "--residency", "per-stage", "--prompt", "a red apple",
+                "--steps", "2", "--sampler", "ddim", "--seed", "1", "--out", perStage.toString());
+        assertEquals(0, plain.code(), plain.err());
+        assertEquals(0, staged.code(), staged.err());
+        assertTrue(Arrays.equals(pixels(resident), pixels(perStage)));
+        Result bad = run("generate", "--model", MODEL, "--residency", "sometimes", "--prompt", "x",
+                "--out", perStage.toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--residency: expected resident or per-stage, got 'sometimes'"), bad.err());
+    }
+
     private static int[] pixels(Path png) {
         BufferedImage image = PngFiles.read(png);
         return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
@@ -236,7 +253,7 @@ class GenerateCommandTest {
         assertEquals(0, r.code());
         for (String option : List.of("--model", "--prompt", "--negative", "--steps", "--guidance", "--sampler", "--seed",
                 "--width", "--height", "--init-image", "--strength", "--batch", "--out", "--init-latents",
-                "--save-latents", "--cache", "--backend", "--vae", "--vae-tiling", "--clip-skip", "--student", "--switch", "deepcache-fast", "block:2:interval=3")) {
+                "--save-latents", "--cache", "--backend", "--vae", "--vae-tiling", "--residency", "--clip-skip", "--student", "--switch", "deepcache-fast", "block:2:interval=3")) {
             assertTrue(r.out().contains(option), "help lacks " + option);
         }
         for (String sampler : io.github.sdm.samplers.Samplers.names()) {

@@ -57,6 +57,35 @@ class PipelineBenchTest {
     }
 
     @Test
+    void theFirstGenerationIsKeptApartAndEveryGenerationGetsItsOwnPeak() {
+        long[] rss = {1000};
+        PeakMemory memory = new PeakMemory() {
+            @Override
+            public void reset() {
+                rss[0] += 10;
+            }
+
+            @Override
+            public long peakBytes() {
+                return rss[0];
+            }
+        };
+        StageSummary s = PipelineBench.run(new FakePipeline(), List.of(new BenchScenario("A", "ddim", 2, 7.5)),
+                SETTINGS, line -> { }, memory).get(0);
+        // the warm-up decodes in 200 ms, the measured ones in 201, 202, 203 ms
+        assertEquals(Duration.ofMillis(200), s.first().imageDecoding());
+        assertEquals(1010, s.firstPeakResidentBytes());
+        assertEquals(List.of(1020L, 1030L, 1040L), s.peakResidentBytes());
+        assertTrue(PipelineReport.stageTable(s).render().lines()
+                .anyMatch(l -> l.startsWith("| VAE decode ") && l.contains(" 200.0 ms |") && l.contains(" 202.0 ms |")));
+
+        StageSummary noWarmUp = PipelineBench.run(new FakePipeline(), List.of(new BenchScenario("A", "ddim", 2, 7.5)),
+                new BenchSettings("a cat", 512, 512, 1, 0, 2), line -> { }).get(0);
+        assertEquals(Duration.ofMillis(200), noWarmUp.first().imageDecoding(), "without warm-up: the first measured");
+        assertEquals("", PipelineReport.peakResidentLine(noWarmUp), "no peaks measured");
+    }
+
+    @Test
     void stagesAreSummarisedPerGenerationAndPerUNetCall() {
         StageSummary s = PipelineBench.run(new FakePipeline(), List.of(new BenchScenario("P", "pndm", 4, 7.5)),
                 SETTINGS, line -> { }).get(0);

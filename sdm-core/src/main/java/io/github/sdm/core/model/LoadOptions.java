@@ -22,9 +22,11 @@ import java.util.List;
  * @param attentionSliceSize attention rows computed at once (bounds the attention map's memory); 0 = all
  * @param vaeTiling whether the VAE runs large images in tiles ({@link VaeTiling#AUTO}: above four tiles' area)
  * @param loras LoRA adapters merged into the weights at load ({@code W' = W + m * scale * up @ down}), in order
+ * @param residency whether the networks stay loaded ({@link Residency#RESIDENT}) or are loaded for their stage
+ *     only ({@link Residency#PER_STAGE})
  */
 public record LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
-        String backend, int attentionSliceSize, VaeTiling vaeTiling, List<LoraAdapter> loras) {
+        String backend, int attentionSliceSize, VaeTiling vaeTiling, List<LoraAdapter> loras, Residency residency) {
 
     /**
      * Checks the options.
@@ -37,8 +39,9 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @param attentionSliceSize attention rows computed at once, 0 for all
      * @param vaeTiling when the VAE tiles
      * @param loras adapters merged at load; null for none
+     * @param residency when the networks hold their weights
      * @throws InvalidRequestException if the device is not {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}, threads
-     *     or the attention slice size is negative, or a precision or the tiling is null
+     *     or the attention slice size is negative, or a precision, the tiling or the residency is null
      */
     public LoadOptions {
         if (device == null || !(device.equals("cpu") || device.matches("gpu(:\\d+)?"))) {
@@ -59,7 +62,28 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
         if (vaeTiling == null) {
             throw new InvalidRequestException("vaeTiling must not be null");
         }
+        if (residency == null) {
+            throw new InvalidRequestException("residency must not be null");
+        }
         loras = loras == null ? List.of() : List.copyOf(loras);
+    }
+
+    /**
+     * The options with every network resident ({@link Residency#RESIDENT}).
+     *
+     * @param device {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}
+     * @param threads intra-op threads, 0 for the engine's default
+     * @param weightPrecision the type the weights are held in
+     * @param computePrecision the type the networks compute in
+     * @param backend a backend name, or null to choose one
+     * @param attentionSliceSize attention rows computed at once, 0 for all
+     * @param vaeTiling when the VAE tiles
+     * @param loras adapters merged at load; null for none
+     */
+    public LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
+            String backend, int attentionSliceSize, VaeTiling vaeTiling, List<LoraAdapter> loras) {
+        this(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, vaeTiling, loras,
+                Residency.RESIDENT);
     }
 
     /**
@@ -74,7 +98,8 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
             String backend, int attentionSliceSize) {
-        this(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, VaeTiling.AUTO, List.of());
+        this(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, VaeTiling.AUTO, List.of(),
+                Residency.RESIDENT);
     }
 
     /**
@@ -84,7 +109,8 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @return the default options
      */
     public static LoadOptions defaults() {
-        return new LoadOptions("cpu", 0, Precision.FP32, Precision.FP32, null, 0, VaeTiling.AUTO, List.of());
+        return new LoadOptions("cpu", 0, Precision.FP32, Precision.FP32, null, 0, VaeTiling.AUTO, List.of(),
+                Residency.RESIDENT);
     }
 
     /**
@@ -96,7 +122,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions withDevice(String newDevice) {
         return new LoadOptions(newDevice, threads, weightPrecision, computePrecision, backend, attentionSliceSize,
-                vaeTiling, loras);
+                vaeTiling, loras, residency);
     }
 
     /**
@@ -109,7 +135,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions withThreads(int newThreads) {
         return new LoadOptions(device, newThreads, weightPrecision, computePrecision, backend, attentionSliceSize,
-                vaeTiling, loras);
+                vaeTiling, loras, residency);
     }
 
     /**
@@ -120,7 +146,8 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code weights} is null
      */
     public LoadOptions withWeightPrecision(Precision weights) {
-        return new LoadOptions(device, threads, weights, computePrecision, backend, attentionSliceSize, vaeTiling, loras);
+        return new LoadOptions(device, threads, weights, computePrecision, backend, attentionSliceSize, vaeTiling,
+                loras, residency);
     }
 
     /**
@@ -131,7 +158,8 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code compute} is null
      */
     public LoadOptions withComputePrecision(Precision compute) {
-        return new LoadOptions(device, threads, weightPrecision, compute, backend, attentionSliceSize, vaeTiling, loras);
+        return new LoadOptions(device, threads, weightPrecision, compute, backend, attentionSliceSize, vaeTiling,
+                loras, residency);
     }
 
     /**
@@ -143,7 +171,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions withBackend(String newBackend) {
         return new LoadOptions(device, threads, weightPrecision, computePrecision, newBackend, attentionSliceSize,
-                vaeTiling, loras);
+                vaeTiling, loras, residency);
     }
 
     /**
@@ -155,7 +183,8 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code rows} is negative
      */
     public LoadOptions withAttentionSliceSize(int rows) {
-        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, rows, vaeTiling, loras);
+        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, rows, vaeTiling, loras,
+                residency);
     }
 
     /**
@@ -166,7 +195,8 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @throws InvalidRequestException if {@code tiling} is null
      */
     public LoadOptions withVaeTiling(VaeTiling tiling) {
-        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, tiling, loras);
+        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize,
+                tiling, loras, residency);
     }
 
     /**
@@ -197,6 +227,19 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
         List<LoraAdapter> all = new ArrayList<>(loras);
         all.add(adapter);
         return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize,
-                vaeTiling, all);
+                vaeTiling, all, residency);
+    }
+
+    /**
+     * These options with another residency policy: {@link Residency#PER_STAGE} loads each network for its stage
+     * only, {@link Residency#RESIDENT} keeps them all loaded.
+     *
+     * @param newResidency the policy
+     * @return a copy with that residency
+     * @throws InvalidRequestException if {@code newResidency} is null
+     */
+    public LoadOptions withResidency(Residency newResidency) {
+        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize,
+                vaeTiling, loras, newResidency);
     }
 }

@@ -4,7 +4,17 @@ import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.LoraAdapter;
 import java.util.List;
 
-/** The loaded networks of one model; closing frees their weights. */
+/**
+ * The loaded networks of one model; closing frees their weights.
+ *
+ * <p>A backend whose {@link ModelBackend#releasesPerStage()} is true can also {@linkplain #release(NetworkRole)
+ * release} one network's weights and {@linkplain #load(NetworkRole) load} them again (stage residency). The
+ * network objects stay the same throughout: their sizes and factors ({@code latentChannels()},
+ * {@code sampleSize()}, {@code numHiddenLayers()}, ...) answer from the configs whether or not the weights are
+ * loaded, while their calls ({@code encode}, {@code openSession}, {@code decode}, ...) need them loaded. The
+ * pipeline decides when; it never releases a network while a call or session of it runs, and never calls
+ * {@code load} and {@code release} of one network at the same time.
+ */
 public interface DiffusionNetworks extends AutoCloseable {
 
     /**
@@ -44,7 +54,28 @@ public interface DiffusionNetworks extends AutoCloseable {
     }
 
     /**
-     * Frees the networks' weights; no network may be used afterwards.
+     * Makes a released network's weights resident again; nothing happens when they are resident. The default,
+     * for a backend that never releases, does nothing.
+     *
+     * @param role the network
+     * @throws io.github.sdm.core.error.ModelFormatException if the weights cannot be read again
+     */
+    default void load(NetworkRole role) {
+    }
+
+    /**
+     * Frees one network's weights until {@link #load(NetworkRole)}; its size methods keep answering, its calls
+     * fail meanwhile. Nothing happens when the network is already released.
+     *
+     * @param role the network
+     * @throws SdmException if this backend cannot release networks (the default)
+     */
+    default void release(NetworkRole role) {
+        throw new SdmException("this backend keeps its networks resident and cannot release the " + role);
+    }
+
+    /**
+     * Frees the networks' weights, loaded or released; no network may be used afterwards.
      */
     @Override
     void close();

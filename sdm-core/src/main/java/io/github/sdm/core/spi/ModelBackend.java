@@ -47,6 +47,17 @@ public interface ModelBackend {
     }
 
     /**
+     * Whether the networks {@link #load} returns can release and reload their weights one by one
+     * ({@link DiffusionNetworks#release(NetworkRole)}), as {@link io.github.sdm.core.model.Residency#PER_STAGE}
+     * needs; a backend that cannot is refused a load with that residency.
+     *
+     * @return false by default
+     */
+    default boolean releasesPerStage() {
+        return false;
+    }
+
+    /**
      * Loads the model's three networks.
      *
      * @param location the model, its folder already checked to be a supported diffusers folder

@@ -80,6 +80,17 @@ public record TextConditioning(FloatTensor hiddenStates, FloatTensor pooled, Map
                 first.pooled == null ? null : FloatTensor.concat(first.pooled, second.pooled), extras);
     }
 
+    /**
+     * Batch entries {@code [from, to)} of every tensor, copied (one prompt's share of a batched encoding).
+     *
+     * @param from the first entry, inclusive
+     * @param to the last entry, exclusive
+     * @return a new conditioning with {@code to - from} entries
+     */
+    public TextConditioning slice(int from, int to) {
+        return map(t -> t.slice(from, to));
+    }
+
     private TextConditioning map(UnaryOperator<FloatTensor> f) {
         Map<String, FloatTensor> mapped = new LinkedHashMap<>();
         extras.forEach((name, t) -> mapped.put(name, f.apply(t)));

@@ -36,6 +36,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -142,28 +144,48 @@ public final class DjlBackend implements ModelBackend {
             JniUtils.setNumThreads(options.threads());
         }
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
-        try (LdmCheckpoint checkpoint = location.isSingleFile() ? LdmCheckpoint.open(location.checkpoint()) : null) {
-            CLIPTextModel clip = fromCheckpoint(location, "text_encoder")
-                    ? CLIPTextModel.load(clipConfig, checkpoint.textEncoder(clipConfig), manager)
+        try {
+            // each loader reads its network anew, so that stage residency can release it and load it again
+            Supplier<CLIPTextModel> clipLoader = () -> fromCheckpoint(location, "text_encoder")
+                    ? fromCheckpoint(location, checkpoint -> CLIPTextModel.load(clipConfig,
+                            checkpoint.textEncoder(clipConfig), manager))
                     : Network.fromComponentFolder(textFolder, w -> CLIPTextModel.load(clipConfig, w, manager));
-            UNet2DConditionModel unet = fromCheckpoint(location, "unet")
-                    ? UNet2DConditionModel.load(unetConfig, unetLayers,
+            Supplier<UNet2DConditionModel> unetLoader = () -> fromCheckpoint(location, "unet")
+                    ? fromCheckpoint(location, checkpoint -> UNet2DConditionModel.load(unetConfig, unetLayers,
                             checkpoint.unet(LdmUNetLayout.of(unetConfig, unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE).toString())),
-                            manager)
+                            manager))
                     : Network.fromComponentFolder(unetFolder, w -> UNet2DConditionModel.load(unetConfig, unetLayers, w, manager));
-            Network vae = tinyVae
+            Supplier<Network> vaeLoader = () -> tinyVae
                     ? Network.fromComponentFolder(vaeFolder, w -> AutoencoderTiny.load(tinyConfig, w, manager))
                     : fromCheckpoint(location, "vae")
-                    ? AutoencoderKL.load(vaeConfig, checkpoint.vae(vaeConfig), manager)
+                    ? fromCheckpoint(location, checkpoint -> AutoencoderKL.load(vaeConfig, checkpoint.vae(vaeConfig), manager))
                     : Network.fromComponentFolder(vaeFolder, w -> AutoencoderKL.load(vaeConfig, w, manager));
+            CLIPTextModel clip = clipLoader.get();
+            UNet2DConditionModel unet = unetLoader.get();
+            Network vae = vaeLoader.get();
             if (!options.loras().isEmpty()) {
                 // merged for good: the handles' originals stay mapped views, freed with the model
                 LoraApplication.merge(options.loras(), clip, unet);
             }
-            return new DjlNetworks(manager, clip, unet, vae, vaeTiles, options, plan);
+            return new DjlNetworks(manager, new ReleasableNetwork<>("text encoder", clipLoader, clip),
+                    new ReleasableNetwork<>("UNet", unetLoader, unet), new ReleasableNetwork<>("VAE", vaeLoader, vae),
+                    vaeTiles, options, plan);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    /** Whether {@link DjlNetworks} can release and reload each network: yes, each is read again from its files. */
+    @Override
+    public boolean releasesPerStage() {
+        return true;
+    }
+
+    /** One network read from the single-file checkpoint, opened for that read (its F32 weights stay mapped). */
+    private static <N extends Network> N fromCheckpoint(ModelLocation location, Function<LdmCheckpoint, N> read) {
+        try (LdmCheckpoint checkpoint = LdmCheckpoint.open(location.checkpoint())) {
+            return read.apply(checkpoint);
         }
     }
 

@@ -9,6 +9,7 @@ import io.github.sdm.core.spi.LoraSession;
 import io.github.sdm.core.spi.SessionExtension;
 import io.github.sdm.core.spi.TextConditioning;
 import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.djl.lora.LoraApplication;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.strategy.DenoisingStrategies;
@@ -17,15 +18,20 @@ import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import io.github.sdm.unet.lora.LoraNetwork;
 import io.github.sdm.unet.lora.LoraTargets;
 import java.util.List;
+import java.util.function.Supplier;
 
+/** The UNet; a session takes the model when it opens (it may be released between generations). */
 final class DjlDenoiser implements DenoiserNetwork {
-    private final UNet2DConditionModel model;
+    private final Supplier<UNet2DConditionModel> model;
+    private final UNetConfig config;
     private final NDManager manager;
     private final ForwardContext context;
     private final LoraTargets loraTargets;
 
-    DjlDenoiser(UNet2DConditionModel model, NDManager manager, ForwardContext context, LoraTargets loraTargets) {
+    DjlDenoiser(Supplier<UNet2DConditionModel> model, UNetConfig config, NDManager manager, ForwardContext context,
+            LoraTargets loraTargets) {
         this.model = model;
+        this.config = config;
         this.manager = manager;
         this.context = context;
         this.loraTargets = loraTargets;
@@ -37,13 +43,14 @@ final class DjlDenoiser implements DenoiserNetwork {
      */
     @Override
     public DenoiserSession openSession(DenoiserSessionOptions options) {
+        UNet2DConditionModel unet = model.get();
         NDManager sessionManager = manager.newSubManager();
         try {
             ForwardContext sessionContext = context;
             var lora = options.extension(LoraSession.class);
             if (lora.isPresent()) {
                 var interceptor = LoraApplication.perGeneration(lora.get().adapters(), loraTargets,
-                        LoraNetwork.UNET, model, sessionManager);
+                        LoraNetwork.UNET, unet, sessionManager);
                 if (interceptor.isPresent()) {
                     sessionContext = context.withOuterInterceptor(interceptor.get());
                 }
@@ -51,7 +58,7 @@ final class DjlDenoiser implements DenoiserNetwork {
             List<SessionExtension> others = options.extensions().stream()
                     .filter(e -> !(e instanceof LoraSession)).toList();
             DenoiserSessionOptions strategyOptions = new DenoiserSessionOptions(options.modelCalls(), others);
-            return new Session(sessionManager, DenoisingStrategies.forSession(strategyOptions, sessionManager),
+            return new Session(unet, sessionManager, DenoisingStrategies.forSession(strategyOptions, sessionManager),
                     sessionContext);
         } catch (RuntimeException e) {
             sessionManager.close();
@@ -61,19 +68,20 @@ final class DjlDenoiser implements DenoiserNetwork {
 
     @Override
     public int inChannels() {
-        return model.config().inChannels();
+        return config.inChannels();
     }
 
     @Override
     public int sampleSize() {
-        return model.config().sampleSize();
+        return config.sampleSize();
     }
 
     /**
      * One generation: the text context is converted once and kept until the session closes; the strategy
      * (plain or feature inheritance) holds the generation's caches.
      */
-    private final class Session implements DenoiserSession {
+    private static final class Session implements DenoiserSession {
+        private final UNet2DConditionModel model;
         private final NDManager sessionManager;
         private final DenoisingStrategy strategy;
         private final ForwardContext sessionContext;
@@ -81,7 +89,9 @@ final class DjlDenoiser implements DenoiserNetwork {
         private NDArray contextArray;
 
         /** The LoRA interceptor's arrays, if any, live in {@code sessionManager} and go with it. */
-        Session(NDManager sessionManager, DenoisingStrategy strategy, ForwardContext sessionContext) {
+        Session(UNet2DConditionModel model, NDManager sessionManager, DenoisingStrategy strategy,
+                ForwardContext sessionContext) {
+            this.model = model;
             this.sessionManager = sessionManager;
             this.strategy = strategy;
             this.sessionContext = sessionContext;

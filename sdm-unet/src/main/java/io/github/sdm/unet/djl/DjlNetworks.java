@@ -7,6 +7,7 @@ import io.github.sdm.core.model.LoraAdapter;
 import io.github.sdm.core.spi.AutoencoderNetwork;
 import io.github.sdm.core.spi.DenoiserNetwork;
 import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.NetworkRole;
 import io.github.sdm.core.spi.RequestSize;
 import io.github.sdm.core.spi.TextEncoderNetwork;
 import io.github.sdm.unet.config.UNetConfig;
@@ -25,47 +26,54 @@ import io.github.sdm.unet.tiling.TiledAutoencoder;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
-/** The three loaded networks and the manager that owns their weights. */
+/**
+ * The three networks and the manager that owns their weights. Each network can be released and loaded again
+ * ({@link ReleasableNetwork}) for stage residency; the network objects handed to the pipeline stay the same.
+ */
 final class DjlNetworks implements DiffusionNetworks {
     private final NDManager manager;
     private final DjlTextEncoder textEncoder;
     private final DjlDenoiser unet;
     private final AutoencoderNetwork vae;
-    private final CLIPTextModel clip;
-    private final UNet2DConditionModel unetModel;
+    private final ReleasableNetwork<CLIPTextModel> clip;
+    private final ReleasableNetwork<UNet2DConditionModel> unetModel;
+    private final ReleasableNetwork<Network> vaeModel;
     private final UNetConfig unetConfig;
     private final ToLongFunction<RequestSize> vaeDecodeBytes;
 
     /**
-     * @param vae an {@link AutoencoderKL} or an {@link AutoencoderTiny}
+     * @param clip the text encoder, loaded
+     * @param unet the UNet, loaded
+     * @param vae an {@link AutoencoderKL} or an {@link AutoencoderTiny}, loaded
      * @param vaeTiles the tiles of an {@link AutoencoderKL}, tiled as {@link LoadOptions#vaeTiling()} says
      * @param plan the compute type of each network ({@link DjlBackend} has checked that it runs)
      */
-    DjlNetworks(NDManager manager, CLIPTextModel clip, UNet2DConditionModel unet, Network vae, VaeTileSize vaeTiles,
-            LoadOptions options, PrecisionPlan plan) {
+    DjlNetworks(NDManager manager, ReleasableNetwork<CLIPTextModel> clip, ReleasableNetwork<UNet2DConditionModel> unet,
+            ReleasableNetwork<Network> vae, VaeTileSize vaeTiles, LoadOptions options, PrecisionPlan plan) {
         this.manager = manager;
         this.clip = clip;
         this.unetModel = unet;
-        this.unetConfig = unet.config();
+        this.vaeModel = vae;
+        this.unetConfig = unet.get().config();
         ForwardContext context = ForwardContext.DEFAULT.withAttentionSliceSize(options.attentionSliceSize());
         // the parts a per-generation LoRA may adapt, in both networks (a file's keys are matched against both)
-        LoraTargets loraTargets = LoraParts.targets(clip, unet);
-        this.textEncoder = new DjlTextEncoder(clip, manager, ForwardContext.DEFAULT.withComputePrecision(plan.textEncoder()),
-                loraTargets);
-        this.unet = new DjlDenoiser(unet, manager, context.withComputePrecision(plan.unet()), loraTargets);
+        LoraTargets loraTargets = LoraParts.targets(clip.get(), unet.get());
+        this.textEncoder = new DjlTextEncoder(clip, clip.get().config(), manager,
+                ForwardContext.DEFAULT.withComputePrecision(plan.textEncoder()), loraTargets);
+        this.unet = new DjlDenoiser(unet, unetConfig, manager, context.withComputePrecision(plan.unet()), loraTargets);
         ForwardContext vaeContext = context.withComputePrecision(plan.vae());
-        if (vae instanceof AutoencoderTiny tiny) {
-            this.vae = new DjlTinyAutoencoder(tiny, manager, vaeContext);
+        if (vae.get() instanceof AutoencoderTiny tiny) {
+            this.vae = new DjlTinyAutoencoder(() -> (AutoencoderTiny) vae.get(), tiny.config(), manager, vaeContext);
             this.vaeDecodeBytes = size -> ActivationEstimate.tinyDecode(tiny.config(), size);
-        } else if (vae instanceof AutoencoderKL kl) {
-            TiledAutoencoder tiled = new TiledAutoencoder(new DjlAutoencoder(kl, manager, vaeContext), vaeTiles,
-                    options.vaeTiling());
+        } else if (vae.get() instanceof AutoencoderKL kl) {
+            TiledAutoencoder tiled = new TiledAutoencoder(new DjlAutoencoder(() -> (AutoencoderKL) vae.get(),
+                    kl.config(), manager, vaeContext), vaeTiles, options.vaeTiling());
             this.vae = tiled;
             // a tiled decode holds the activations of one tile
             this.vaeDecodeBytes = size -> ActivationEstimate.vaeDecode(kl.config(),
                     tiled.tilesLatents(size.latentHeight(), size.latentWidth()) ? oneTile(size, vaeTiles) : size);
         } else {
-            throw new IllegalArgumentException("not a VAE this backend serves: " + vae.getClass().getName());
+            throw new IllegalArgumentException("not a VAE this backend serves: " + vae.get().getClass().getName());
         }
     }
 
@@ -99,12 +107,37 @@ final class DjlNetworks implements DiffusionNetworks {
     /** Merges into the text encoder's and the UNet's weights (see {@link MergedLora}); the caller keeps the model idle. */
     @Override
     public Runnable mergeLora(List<LoraAdapter> adapters) {
-        List<MergedLora> merged = LoraApplication.merge(adapters, clip, unetModel);
+        List<MergedLora> merged = LoraApplication.merge(adapters, clip.get(), unetModel.get());
         return () -> merged.forEach(MergedLora::unmerge);
     }
 
     @Override
+    public void load(NetworkRole role) {
+        network(role).load();
+    }
+
+    @Override
+    public void release(NetworkRole role) {
+        network(role).release();
+    }
+
+    /** The holder of {@code role}'s weights (tests read its counts). */
+    ReleasableNetwork<?> network(NetworkRole role) {
+        return switch (role) {
+            case TEXT_ENCODER -> clip;
+            case UNET -> unetModel;
+            case VAE -> vaeModel;
+        };
+    }
+
+    @Override
     public void close() {
-        manager.close();
+        try {
+            clip.close();
+            unetModel.close();
+            vaeModel.close();
+        } finally {
+            manager.close();
+        }
     }
 }

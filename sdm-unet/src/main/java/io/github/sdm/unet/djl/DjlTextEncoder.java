@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.core.spi.TextConditioning;
 import io.github.sdm.core.spi.TextEncoderNetwork;
+import io.github.sdm.unet.config.CLIPTextConfig;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
 import io.github.sdm.unet.djl.clip.CLIPTextOutput;
 import io.github.sdm.unet.djl.nn.ForwardContext;
@@ -17,15 +18,20 @@ import io.github.sdm.unet.lora.LoraTargets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
+/** The CLIP text encoder; the model comes from {@code model} at each call (it may be released between stages). */
 final class DjlTextEncoder implements TextEncoderNetwork {
-    private final CLIPTextModel model;
+    private final Supplier<CLIPTextModel> model;
+    private final CLIPTextConfig config;
     private final NDManager manager;
     private final ForwardContext context;
     private final LoraTargets loraTargets;
 
-    DjlTextEncoder(CLIPTextModel model, NDManager manager, ForwardContext context, LoraTargets loraTargets) {
+    DjlTextEncoder(Supplier<CLIPTextModel> model, CLIPTextConfig config, NDManager manager, ForwardContext context,
+            LoraTargets loraTargets) {
         this.model = model;
+        this.config = config;
         this.manager = manager;
         this.context = context;
         this.loraTargets = loraTargets;
@@ -45,7 +51,7 @@ final class DjlTextEncoder implements TextEncoderNetwork {
             return encode(inputIds, clipSkip, context);
         }
         Optional<LoraInterceptor> interceptor = LoraApplication.perGeneration(lora.get().adapters(), loraTargets,
-                LoraNetwork.TEXT_ENCODER, model, manager);
+                LoraNetwork.TEXT_ENCODER, model.get(), manager);
         if (interceptor.isEmpty()) {
             return encode(inputIds, clipSkip, context);
         }
@@ -63,13 +69,13 @@ final class DjlTextEncoder implements TextEncoderNetwork {
         }
         try (NDManager call = manager.newSubManager()) {
             NDArray ids = call.create(flat, new Shape(batch, length));
-            CLIPTextOutput out = model.encode(ids, clipSkip, callContext);
+            CLIPTextOutput out = model.get().encode(ids, clipSkip, callContext);
             return new TextConditioning(Tensors.toTensor(out.hiddenStates()), Tensors.toTensor(out.pooled()), Map.of());
         }
     }
 
     @Override
     public int numHiddenLayers() {
-        return model.config().numHiddenLayers();
+        return config.numHiddenLayers();
     }
 }

@@ -18,12 +18,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.Residency;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Closing a model at random moments while several threads generate on it: freeing the weights under a running
  * network call used to kill the JVM (SIGSEGV in libtorch). Now every generation either completes with the
- * numbers of an undisturbed run or stops with the "model was closed" error, and the JVM lives on.
+ * numbers of an undisturbed run or stops with the "model was closed" error, and the JVM lives on; with
+ * per-stage residency too, whose networks are loaded and released between the stages meanwhile.
  */
 class CloseUnderLoadTest {
     private static final Path MODEL = TestData.tinySd();
@@ -31,8 +35,9 @@ class CloseUnderLoadTest {
     private static final int GENERATING_THREADS = 3;
     private static final long SEED = 5;
 
-    @Test
-    void closeAtRandomMomentsUnderConcurrentGenerationsNeverCrashes() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Residency.class)
+    void closeAtRandomMomentsUnderConcurrentGenerationsNeverCrashes(Residency residency) throws Exception {
         GenerationResult reference;
         try (StableDiffusion sd = StableDiffusion.load(MODEL)) {
             reference = generate(sd);
@@ -43,7 +48,7 @@ class CloseUnderLoadTest {
         ExecutorService pool = Executors.newFixedThreadPool(GENERATING_THREADS);
         try {
             for (int round = 0; round < ROUNDS; round++) {
-                StableDiffusion sd = StableDiffusion.load(MODEL);
+                StableDiffusion sd = StableDiffusion.load(MODEL, LoadOptions.defaults().withResidency(residency));
                 CountDownLatch firstCompleted = new CountDownLatch(1);
                 List<Future<?>> generators = new ArrayList<>();
                 for (int t = 0; t < GENERATING_THREADS; t++) {

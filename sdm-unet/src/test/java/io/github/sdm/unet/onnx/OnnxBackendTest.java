@@ -12,6 +12,7 @@ import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.model.Precision;
+import io.github.sdm.core.model.Residency;
 import io.github.sdm.core.spi.BackendSelector;
 import io.github.sdm.core.spi.LoadVerdict;
 import io.github.sdm.core.testkit.TestData;
@@ -102,6 +103,14 @@ class OnnxBackendTest {
         SdmException e = assertThrows(SdmException.class, () -> StableDiffusion.load(OnnxExports.optimum(),
                 LoadOptions.defaults().withComputePrecision(Precision.FP16)));
         assertTrue(e.getMessage().contains("computePrecision FP16") && e.getMessage().contains("onnx backend"),
+                e.getMessage());
+    }
+
+    @Test
+    void perStageResidencyIsRefusedNamingTheOptionAndTheBackend() {
+        SdmException e = assertThrows(SdmException.class, () -> StableDiffusion.load(OnnxExports.optimum(),
+                LoadOptions.defaults().withResidency(Residency.PER_STAGE)));
+        assertTrue(e.getMessage().contains("residency PER_STAGE") && e.getMessage().contains("onnx backend"),
                 e.getMessage());
     }
 
