@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,34 +36,13 @@ final class DistillCommand implements Callable<Integer> {
             description = "The student: a model folder from sdm assemble, or a UNet folder.")
     Path student;
 
-    @Option(names = "--data", defaultValue = "data/emoji",
-            description = "Emoji data folder written by scripts/fetch-emoji (default: ${DEFAULT-VALUE}).")
-    Path data;
-
-    @Option(names = "--out", required = true, description = "Output folder (checkpoint, loss logs and model/).")
-    Path out;
-
-    @Option(names = "--steps", required = true, description = "Optimizer steps.")
-    int steps;
-
-    @Option(names = "--batch", defaultValue = "32", description = "Pictures per step (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Mixin
+    TrainingRunOptions run;
 
     @Option(names = "--lr", defaultValue = "1e-4",
             description = "Peak learning rate, after a linear warm-up over 5%% of the steps, then cosine to 0 "
                     + "(default: ${DEFAULT-VALUE}).")
     double lr;
-
-    @Option(names = "--seed", defaultValue = "0",
-            description = "Seed of the data order and noise (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--checkpoint-every", defaultValue = "500",
-            description = "Steps between checkpoints (default: ${DEFAULT-VALUE}; the last step always writes one).")
-    int checkpointEvery;
-
-    @Option(names = "--resume", description = "Continue from OUT/distill-checkpoint/ (same seed and batch).")
-    boolean resume;
 
     @Option(names = "--task-weight", defaultValue = "1",
             description = "Weight of the task loss, mse to the true noise (default: ${DEFAULT-VALUE}).")
@@ -77,30 +57,25 @@ final class DistillCommand implements Callable<Integer> {
                     + "teacher's latent and text widths be distilled (default: ${DEFAULT-VALUE}).")
     double featureWeight;
 
-    @Option(names = "--fp32", description = "Export float32 weights (default: float16, half the size).")
-    boolean fp32;
-
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        TrainingSettings settings;
+        TrainingSettings settings = run.settings("sdm distill", lr, ", --task-weight " + taskWeight
+                + ", --output-weight " + outputWeight + ", --feature-weight " + featureWeight);
         DistillationWeights weights;
         try {
-            settings = TrainingSettings.defaults(steps, batch, lr, seed)
-                    .withCheckpointEvery(Math.min(checkpointEvery, steps));
             weights = new DistillationWeights(taskWeight, outputWeight, featureWeight);
         } catch (IllegalArgumentException e) {
-            throw new SdmException("sdm distill: " + e.getMessage() + " (--steps " + steps + ", --batch " + batch
-                    + ", --lr " + lr + ", --checkpoint-every " + checkpointEvery + ", --task-weight " + taskWeight
+            throw new SdmException("sdm distill: " + e.getMessage() + " (--task-weight " + taskWeight
                     + ", --output-weight " + outputWeight + ", --feature-weight " + featureWeight + ")", e);
         }
-        Distillation distillation = new Distillation(teacher, student, weights, fp32 ? DType.F32 : DType.F16);
-        EmojiDataset dataset = EmojiDataset.load(data);
+        Distillation distillation = new Distillation(teacher, student, weights, run.fp32 ? DType.F32 : DType.F16);
+        EmojiDataset dataset = EmojiDataset.load(run.data);
         err.printf("sdm distill: %s from %s, %d training pictures from %s, %d steps of %d, loss weights %s/%s/%s%n",
-                student, teacher, dataset.training().size(), data, steps, batch, taskWeight, outputWeight,
+                student, teacher, dataset.training().size(), run.data, run.steps, run.batch, taskWeight, outputWeight,
                 featureWeight);
         if (featureWeight > 0) {
             err.printf("  feature pairs (student <- teacher): %s%n", distillation.featurePairs().pairs().stream()
@@ -109,12 +84,12 @@ final class DistillCommand implements Callable<Integer> {
         }
         err.flush();
         double loss;
-        try (LossLog log = new LossLog(Distillation.lossLog(out))) {
+        try (LossLog log = new LossLog(Distillation.lossLog(run.out))) {
             TrainingListener progress = new TrainCommand.TrainingProgressBar(err).andThen(log);
-            loss = distillation.run(dataset.training(), out, settings, resume, progress);
+            loss = distillation.run(dataset.training(), run.out, settings, run.resume, progress);
         }
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.printf("distillation done: last loss %.5f; model folder %s%n", loss, Distillation.model(out));
+        stdout.printf("distillation done: last loss %.5f; model folder %s%n", loss, Distillation.model(run.out));
         stdout.flush();
         return 0;
     }

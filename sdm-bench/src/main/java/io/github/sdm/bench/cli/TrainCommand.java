@@ -7,12 +7,12 @@ import io.github.sdm.assembly.train.ModelConfigs;
 import io.github.sdm.assembly.train.StepReport;
 import io.github.sdm.assembly.train.TrainingListener;
 import io.github.sdm.assembly.train.TrainingSettings;
-import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.safetensors.DType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,37 +33,13 @@ final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Stage: ${COMPLETION-CANDIDATES}.")
     Stage stage;
 
-    @Option(names = "--data", defaultValue = "data/emoji",
-            description = "Emoji data folder written by scripts/fetch-emoji (default: ${DEFAULT-VALUE}).")
-    Path data;
-
-    @Option(names = "--out", required = true, description = "Output folder (checkpoints and model/).")
-    Path out;
-
-    @Option(names = "--steps", required = true, description = "Optimizer steps of the stage.")
-    int steps;
-
-    @Option(names = "--batch", defaultValue = "32", description = "Pictures per step (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Mixin
+    TrainingRunOptions run;
 
     @Option(names = "--lr", defaultValue = "1e-3",
             description = "Peak learning rate, after a linear warm-up over 5%% of the steps, then cosine to 0 "
                     + "(default: ${DEFAULT-VALUE}).")
     double lr;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the weights, data order and noise "
-            + "(default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--checkpoint-every", defaultValue = "500",
-            description = "Steps between checkpoints (default: ${DEFAULT-VALUE}; the last step always writes one).")
-    int checkpointEvery;
-
-    @Option(names = "--resume", description = "Continue from OUT/<stage>-checkpoint/ (same seed and batch).")
-    boolean resume;
-
-    @Option(names = "--fp32", description = "Export float32 weights (default: float16, half the size).")
-    boolean fp32;
 
     @Option(names = "--tokenizer", description = "CLIP tokenizer folder (default: the embedded model's, "
             + "models/emoji-sd/tokenizer).")
@@ -75,30 +51,23 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        TrainingSettings settings;
-        try {
-            settings = TrainingSettings.defaults(steps, batch, lr, seed)
-                    .withCheckpointEvery(Math.min(checkpointEvery, steps));
-        } catch (IllegalArgumentException e) {
-            throw new SdmException("sdm train: " + e.getMessage() + " (--steps " + steps + ", --batch " + batch
-                    + ", --lr " + lr + ", --checkpoint-every " + checkpointEvery + ")", e);
-        }
-        EmojiDataset dataset = EmojiDataset.load(data);
+        TrainingSettings settings = run.settings("sdm train", lr, "");
+        EmojiDataset dataset = EmojiDataset.load(run.data);
         err.printf("sdm train %s: %d training pictures (%d held out) from %s, %d steps of %d%n", stage,
-                dataset.training().size(), dataset.heldOut().size(), data, steps, batch);
+                dataset.training().size(), dataset.heldOut().size(), run.data, run.steps, run.batch);
         err.flush();
         EmojiTraining training = new EmojiTraining(ModelConfigs.emojiSd(),
                 tokenizer != null ? tokenizer : EmbeddedModel.folder().resolve("tokenizer"),
-                fp32 ? DType.F32 : DType.F16);
+                run.fp32 ? DType.F32 : DType.F16);
         double loss;
-        try (LossLog log = new LossLog(out.resolve(stage + "-loss.csv"))) {
+        try (LossLog log = new LossLog(run.out.resolve(stage + "-loss.csv"))) {
             TrainingListener progress = new TrainingProgressBar(err).andThen(log);
             loss = stage == Stage.vae
-                    ? training.trainVae(dataset.training(), out, settings, resume, progress)
-                    : training.trainUnet(dataset.training(), out, settings, resume, progress);
+                    ? training.trainVae(dataset.training(), run.out, settings, run.resume, progress)
+                    : training.trainUnet(dataset.training(), run.out, settings, run.resume, progress);
         }
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.printf("%s stage done: last loss %.5f; model folder %s%n", stage, loss, EmojiTraining.model(out));
+        stdout.printf("%s stage done: last loss %.5f; model folder %s%n", stage, loss, EmojiTraining.model(run.out));
         stdout.flush();
         return 0;
     }
