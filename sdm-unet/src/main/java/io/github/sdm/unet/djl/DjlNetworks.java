@@ -52,7 +52,8 @@ final class DjlNetworks implements DiffusionNetworks {
         LoraTargets loraTargets = LoraParts.targets(clip, unet);
         this.textEncoder = new DjlTextEncoder(clip, manager, ForwardContext.DEFAULT.withComputePrecision(plan.textEncoder()),
                 loraTargets);
-        this.unet = new DjlDenoiser(unet, manager, context.withComputePrecision(plan.unet()), loraTargets);
+        this.unet = new DjlDenoiser(unet, manager,
+                context.withComputePrecision(plan.unet()).withAttentionPrecision(plan.unetAttention()), loraTargets);
         ForwardContext vaeContext = context.withComputePrecision(plan.vae());
         if (vae instanceof AutoencoderTiny tiny) {
             this.vae = new DjlTinyAutoencoder(tiny, manager, vaeContext);

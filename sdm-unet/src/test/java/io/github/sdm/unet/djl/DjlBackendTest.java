@@ -11,7 +11,6 @@ import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
-import io.github.sdm.core.model.Precision;
 import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.djl.strategy.UnhandledExtension;
 import java.nio.file.Path;
@@ -77,12 +76,5 @@ class DjlBackendTest {
             assertTrue(e.getMessage().contains("'block:2:interval=3'") && e.getMessage().contains("add the module"),
                     e.getMessage());
         }
-    }
-
-    @Test
-    void halfPrecisionIsRefusedUntilItRuns() {
-        SdmException e = assertThrows(SdmException.class,
-                () -> StableDiffusion.load(MODEL, LoadOptions.defaults().withComputePrecision(Precision.FP16)));
-        assertTrue(e.getMessage().contains("computePrecision FP16") && e.getMessage().contains("djl"), e.getMessage());
     }
 }
