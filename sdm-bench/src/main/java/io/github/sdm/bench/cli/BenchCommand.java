@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -69,6 +70,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Measured generations per scenario (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Mixin
+    PrecisionOptions precision = new PrecisionOptions();
+
     @Option(names = "--threads", defaultValue = "0", description = "Threads for the networks; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -105,7 +109,8 @@ final class BenchCommand implements Callable<Integer> {
         long loadStart = System.nanoTime();
         List<StageSummary> results;
         try (StableDiffusion sd = StableDiffusion.load(folder,
-                LoadOptions.defaults().withThreads(threads).withAttentionSliceSize(attentionSlice).withBackend(backend))) {
+                precision.applyTo(LoadOptions.defaults().withThreads(threads).withAttentionSliceSize(attentionSlice)
+                        .withBackend(backend)))) {
             Duration load = Duration.ofNanos(System.nanoTime() - loadStart);
             out.println("Model: " + folder + " (loaded in " + Format.duration(load) + "); " + size + "x" + size
                     + ", prompt \"" + prompt + "\", seed " + seed + ", " + warmup + " warm-up + " + runs
