@@ -88,9 +88,10 @@ public final class ForwardContext {
      * each layer computes in its input's type, with its weights converted to it where they are held in another.
      */
     public ForwardContext withComputePrecision(Precision precision) {
-        if (precision == null || !precision.isComputeType()) {
-            throw new IllegalArgumentException("compute precision must be a compute type, got " + precision);
+        if (precision == null) {
+            throw new IllegalArgumentException("compute precision must not be null");
         }
+        dataType(precision);
         return new ForwardContext(interceptor, attentionSliceSize, precision, attentionPrecision, training, manager);
     }
 
@@ -99,9 +100,10 @@ public final class ForwardContext {
      * (diffusers' {@code upcast_attention}: {@link Precision#FP32} scores under half-precision compute).
      */
     public ForwardContext withAttentionPrecision(Precision precision) {
-        if (precision == null || !precision.isComputeType()) {
-            throw new IllegalArgumentException("attention precision must be a compute type, got " + precision);
+        if (precision == null) {
+            throw new IllegalArgumentException("attention precision must not be null");
         }
+        dataType(precision);
         return new ForwardContext(interceptor, attentionSliceSize, computePrecision, precision, training, manager);
     }
 
@@ -128,13 +130,14 @@ public final class ForwardContext {
     /**
      * The engine type of a compute precision.
      *
-     * @throws IllegalArgumentException for {@link Precision#INT8}, a storage type
+     * @throws IllegalArgumentException for {@link Precision#INT8}, a storage type, and for {@link Precision#BF16}:
+     *     DJL 0.35.1's PyTorch bridge has no bfloat16 arrays (casting to one aborts the process)
      */
     public static DataType dataType(Precision precision) {
         return switch (precision) {
             case FP32 -> DataType.FLOAT32;
             case FP16 -> DataType.FLOAT16;
-            case BF16 -> DataType.BFLOAT16;
+            case BF16 -> throw new IllegalArgumentException("BF16: DJL 0.35.1's PyTorch bridge has no bfloat16 arrays");
             case INT8 -> throw new IllegalArgumentException("INT8 is a weight storage type, not a compute type");
         };
     }
