@@ -8,6 +8,7 @@ import io.github.sdm.bench.perf.Durations;
 import io.github.sdm.bench.perf.Flops;
 import io.github.sdm.bench.perf.PartProfile;
 import io.github.sdm.bench.report.Format;
+import io.github.sdm.bench.report.MemoryUsage;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.core.model.Precision;
 import io.github.sdm.unet.djl.nn.ForwardContext;
@@ -105,7 +106,8 @@ public final class UNetCallBench {
                 progress.println("loading " + unetFolder + "...");
                 unet = UNet2DConditionModel.load(unetFolder, manager, storage);
                 weights = "UNet of " + unetFolder + ", weights held as " + storage + " ("
-                        + Format.bytes(residentWeightBytes(unet)) + "), computed in " + compute;
+                        + Format.bytes(residentWeightBytes(unet)) + "; process resident set after the load "
+                        + Format.bytes(MemoryUsage.residentNow()) + "), computed in " + compute;
             }
             progress.println("ready in " + Format.duration(Duration.ofNanos(System.nanoTime() - start)));
             try (unet) {
