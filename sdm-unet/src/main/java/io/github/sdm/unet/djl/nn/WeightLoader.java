@@ -103,31 +103,41 @@ public final class WeightLoader {
         return Arrays.stream(shape).filter(d -> d != 1).toArray();
     }
 
-    /** Reads one parameter and holds it as {@code storage}, freeing any intermediate array at once. */
+    /**
+     * Reads one parameter and holds it as {@code storage}. A converted tensor's intermediate array is freed and
+     * its file mapping released at once ({@link MappedPages}), so the float32 pages do not stay resident.
+     */
     private static void store(WeightSource source, Parameter p, NDManager manager, Precision storage) {
-        if (storage == Precision.FP16) {
-            if (source.info(p.key()).dtype() == DType.F16) {
-                p.set(read(source, p, manager, () -> manager.create(source.bytes(p.key()), new Shape(p.shape()),
-                        DataType.FLOAT16)));
+        boolean keepsFileBytes = storage == Precision.FP32 || storage == Precision.INT8 && !p.isPerChannelWeight()
+                || storage == Precision.FP16 && source.info(p.key()).dtype() == DType.F16;
+        if (keepsFileBytes) {
+            p.set(storage == Precision.FP16
+                    ? read(source, p, () -> manager.create(source.bytes(p.key()), new Shape(p.shape()), DataType.FLOAT16))
+                    : toFloat32(source, p, manager, source.bytes(p.key())));
+            return;
+        }
+        ByteBuffer bytes = source.bytes(p.key());
+        try {
+            NDArray weight = toFloat32(source, p, manager, bytes);
+            if (storage == Precision.FP16) {
+                p.set(convert(weight, DataType.FLOAT16));
             } else {
-                p.set(convert(toFloat32(source, p, manager), DataType.FLOAT16));
+                try (weight) {
+                    NDArray[] quantized = WeightConversion.quantize(weight);
+                    p.set(quantized[0], quantized[1]);
+                }
             }
-        } else if (storage == Precision.INT8 && p.isPerChannelWeight()) {
-            try (NDArray weight = toFloat32(source, p, manager)) {
-                NDArray[] quantized = WeightConversion.quantize(weight);
-                p.set(quantized[0], quantized[1]);
-            }
-        } else {
-            p.set(toFloat32(source, p, manager));
+        } finally {
+            MappedPages.release(bytes);
         }
     }
 
-    private static NDArray toFloat32(WeightSource source, Parameter p, NDManager manager) {
-        return read(source, p, manager, () -> float32(source, p, manager));
+    private static NDArray toFloat32(WeightSource source, Parameter p, NDManager manager, ByteBuffer bytes) {
+        return read(source, p, () -> float32(source, p, manager, bytes));
     }
 
     /** Runs a read, naming the source and the tensor in any engine error. */
-    private static NDArray read(WeightSource source, Parameter p, NDManager manager, Supplier<NDArray> reading) {
+    private static NDArray read(WeightSource source, Parameter p, Supplier<NDArray> reading) {
         TensorInfo info = source.info(p.key());
         try {
             return reading.get();
@@ -140,9 +150,8 @@ public final class WeightLoader {
         }
     }
 
-    private static NDArray float32(WeightSource source, Parameter p, NDManager manager) {
+    private static NDArray float32(WeightSource source, Parameter p, NDManager manager, ByteBuffer bytes) {
         TensorInfo info = source.info(p.key());
-        ByteBuffer bytes = source.bytes(p.key());
         Shape shape = new Shape(p.shape());
         return switch (info.dtype()) {
             case F32 -> manager.create(bytes, shape, DataType.FLOAT32);
