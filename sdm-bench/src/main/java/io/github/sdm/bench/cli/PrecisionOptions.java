@@ -28,6 +28,11 @@ final class PrecisionOptions {
         return options.withWeightPrecision(weightPrecision()).withComputePrecision(computePrecision());
     }
 
+    /** Whether both are the default, fp32. */
+    boolean isFp32() {
+        return weightPrecision() == Precision.FP32 && computePrecision() == Precision.FP32;
+    }
+
     /** The {@code --weights} value. */
     Precision weightPrecision() {
         return parse("--weights", weights, List.of(Precision.values()));

@@ -221,6 +221,10 @@ final class UNetBenchCommand implements Callable<Integer> {
         if (attentionSlice < 0) {
             throw new InvalidRequestException("--attention-slice must be >= 0, got " + attentionSlice);
         }
+        if (model == null && !precision.isFp32()) {
+            throw new InvalidRequestException("--weights " + precision.weights + " --compute " + precision.compute
+                    + " need --model: the random weights are float32 (scripts/sdm make-model writes an SD 1.5 folder)");
+        }
     }
 
     /** The UNet folder of a model folder, or the folder itself if it holds a UNet config. */

@@ -56,6 +56,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void theUNetBenchHoldsTheWeightsAsAskedAndReportsTheirBytes() {
+        Result fp32 = run("bench", "unet", "--model", MODEL, "--sizes", "64", "--warmup", "0", "--runs", "1",
+                "--no-ceiling");
+        Result int8 = run("bench", "unet", "--model", MODEL, "--sizes", "64", "--warmup", "0", "--runs", "1",
+                "--no-ceiling", "--weights", "int8");
+        assertEquals(0, int8.code(), int8.err());
+        assertTrue(fp32.out().contains("weights held as FP32 (3.2 MiB"), fp32.out());
+        assertTrue(int8.out().contains("weights held as INT8 (") && int8.out().contains("computed in FP32"), int8.out());
+        Result random = run("bench", "unet", "--sizes", "64", "--weights", "fp16");
+        assertEquals(2, random.code());
+        assertTrue(random.err().contains("--weights fp16 --compute fp32 need --model"), random.err());
+        Result kernels = run("bench", "tool", "half-kernels", "rounds=1", "c=8", "hw=4");
+        assertEquals(0, kernels.code(), kernels.err());
+    }
+
+    @Test
     void theCeilingListsEveryProductShape() {
         Result r = run("bench", "ceiling", "--warmup", "0", "--runs", "1");
         assertEquals(0, r.code(), r.err());

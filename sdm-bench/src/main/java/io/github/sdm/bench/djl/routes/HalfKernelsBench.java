@@ -12,12 +12,16 @@ import java.util.function.Supplier;
 
 /**
  * The engine's CPU kernels in float32 and float16 on shapes of an SD 1.5 UNet call at 256x256 (batch 2): a 3x3
- * convolution of 320 channels at 32x32, a batched attention product, a linear layer; and what a layer pays per call
+ * convolution of 320 channels at 32x32, a batched attention product of 1024 tokens, a linear layer of 2048 rows to
+ * 1280 features; and what a layer pays per call
  * for weights held in another type: widening a float16 weight and dequantizing an int8 one (1280x1280x3x3).
  *
  * <pre>
  * scripts/sdm bench tool half-kernels rounds=3
  * </pre>
+ *
+ * <p>{@code c=} (channels, 320) and {@code hw=} (side, 32) scale the convolution, the product and the linear layer
+ * down for a quick check; the weight conversions stay at SD 1.5's largest convolution.
  */
 public final class HalfKernelsBench {
     private static final Shape UNIT = new Shape(1, 1);
@@ -30,13 +34,15 @@ public final class HalfKernelsBench {
         System.out.println("machine at start: " + MachineInfo.current().describe());
         System.out.println(EngineThreads.set(o.integer("threads", 0)));
         int rounds = o.integer("rounds", 3);
+        int c = o.integer("c", 320);
+        int hw = o.integer("hw", 32);
         try (NDManager manager = NDManager.newBaseManager()) {
             manager.getEngine().setRandomSeed(0);
-            NDArray x = manager.randomNormal(new Shape(2, 320, 32, 32));
-            NDArray w = manager.randomNormal(new Shape(320, 320, 3, 3));
-            NDArray q = manager.randomNormal(new Shape(16, 1024, 40));
-            NDArray rows = manager.randomNormal(new Shape(2048, 320));
-            NDArray lw = manager.randomNormal(new Shape(1280, 320));
+            NDArray x = manager.randomNormal(new Shape(2, c, hw, hw));
+            NDArray w = manager.randomNormal(new Shape(c, c, 3, 3));
+            NDArray q = manager.randomNormal(new Shape(16, hw * hw, 40));
+            NDArray rows = manager.randomNormal(new Shape(2L * hw * hw, c));
+            NDArray lw = manager.randomNormal(new Shape(4L * c, c));
             for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT16}) {
                 NDArray xt = x.toType(type, false);
                 NDArray wt = w.toType(type, false);
@@ -44,10 +50,10 @@ public final class HalfKernelsBench {
                 NDArray kt = qt.transpose(0, 2, 1);
                 NDArray rt = rows.toType(type, false);
                 NDArray lt = lw.toType(type, false);
-                report(type + " conv 3x3 [2,320,32,32] -> 320", rounds, () -> xt.getNDArrayInternal()
+                report(type + " conv 3x3 " + xt.getShape() + " -> " + c, rounds, () -> xt.getNDArrayInternal()
                         .convolution(xt, wt, null, UNIT, UNIT, UNIT, 1).singletonOrThrow());
-                report(type + " batched matmul [16,1024,40] x [16,40,1024]", rounds, () -> qt.matMul(kt));
-                report(type + " linear [2048,320] -> 1280", rounds,
+                report(type + " batched matmul " + qt.getShape() + " x " + kt.getShape(), rounds, () -> qt.matMul(kt));
+                report(type + " linear " + rt.getShape() + " -> " + 4 * c, rounds,
                         () -> rt.getNDArrayInternal().linear(rt, lt, null).singletonOrThrow());
             }
             NDArray big = manager.randomNormal(new Shape(1280, 1280, 3, 3));
