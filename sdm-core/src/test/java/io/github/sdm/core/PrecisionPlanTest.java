@@ -2,8 +2,10 @@ package io.github.sdm.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.Precision;
 import org.junit.jupiter.api.Test;
@@ -54,5 +56,16 @@ class PrecisionPlanTest {
     void fp16WeightsWithFp32ComputeIsNotAllFp32() {
         assertFalse(PrecisionPlan.of(LoadOptions.defaults().withWeightPrecision(Precision.FP16), false, false)
                 .isAllFp32());
+    }
+
+    @Test
+    void int8IsAWeightFormatOnly() {
+        PrecisionPlan plan = PrecisionPlan.of(LoadOptions.defaults().withWeightPrecision(Precision.INT8), false, false);
+        assertEquals(Precision.INT8, plan.weights());
+        assertEquals(Precision.FP32, plan.unet());
+        assertFalse(plan.isAllFp32());
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> LoadOptions.defaults().withComputePrecision(Precision.INT8));
+        assertTrue(e.getMessage().contains("computePrecision INT8 is a weight format only"), e.getMessage());
     }
 }

@@ -16,7 +16,6 @@ import io.github.sdm.core.Mode;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.model.LoadOptions;
-import io.github.sdm.core.model.Precision;
 import io.github.sdm.core.model.Residency;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -27,6 +26,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -73,6 +73,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Measured generations per scenario (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Mixin
+    PrecisionOptions precision = new PrecisionOptions();
+
     @Option(names = "--threads", defaultValue = "0", description = "Threads for the networks; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -87,10 +90,6 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}); "
             + "a GPU needs sdm-cuda's natives (docs/gpu.md, scripts/gpu-check).")
     String device;
-
-    @Option(names = "--precision", defaultValue = "fp32", description = "Weight and compute precision: fp32, fp16 or "
-            + "bf16 (default: ${DEFAULT-VALUE}); the onnx backend computes in the export's own types and takes fp32.")
-    String precision;
 
     @Option(names = "--residency", defaultValue = "resident", paramLabel = "resident|per-stage",
             description = ResidencyOption.DESCRIPTION)
@@ -128,18 +127,17 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
         long loadStart = System.nanoTime();
         List<StageSummary> results;
-        Precision types = precision();
         Residency policy = ResidencyOption.parse(residency);
         ResidentPeak peaks = new ResidentPeak();
-        try (StableDiffusion sd = StableDiffusion.load(folder, LoadOptions.defaults().withThreads(threads)
-                .withAttentionSliceSize(attentionSlice).withBackend(backend).withDevice(device)
-                .withWeightPrecision(types).withComputePrecision(types).withResidency(policy))) {
+        try (StableDiffusion sd = StableDiffusion.load(folder, precision.applyTo(LoadOptions.defaults()
+                .withThreads(threads).withAttentionSliceSize(attentionSlice).withBackend(backend).withDevice(device)
+                .withResidency(policy)))) {
             Duration load = Duration.ofNanos(System.nanoTime() - loadStart);
             out.println("Model: " + folder + " (loaded in " + Format.duration(load) + "); " + size + "x" + size
                     + ", prompt \"" + prompt + "\", seed " + seed + ", " + warmup + " warm-up + " + runs
                     + " measured generations per scenario, threads " + (threads == 0 ? "all" : threads)
                     + ", attention " + (attentionSlice == 0 ? "unsliced" : "sliced by " + attentionSlice)
-                    + ", device " + device + ", precision " + types
+                    + ", device " + device + ", weights " + precision.weights + ", compute " + precision.compute
                     + ", " + (img2img ? "img2img (strength " + strength + ")" : "txt2img") + ", residency "
                     + ResidencyOption.label(policy));
             out.println();
@@ -174,14 +172,6 @@ final class BenchCommand implements Callable<Integer> {
         out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
         out.flush();
         return 0;
-    }
-
-    private Precision precision() {
-        try {
-            return Precision.valueOf(precision.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("--precision must be fp32, fp16 or bf16, got '" + precision + "'");
-        }
     }
 
     private BenchSettings settings() {

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -131,6 +132,9 @@ final class GenerateCommand implements Callable<Integer> {
             + "calls on the student (0.4: the first 40%), or calls:0,1,2; the model's UNet computes the rest.")
     String switchSchedule;
 
+    @Mixin
+    PrecisionOptions precision = new PrecisionOptions();
+
     @Option(names = "--threads", defaultValue = "0", description = "Threads for the networks (default: all cores).")
     int threads;
 
@@ -163,8 +167,8 @@ final class GenerateCommand implements Callable<Integer> {
         if (vae != null) {
             location = location.withComponent("vae", vae);
         }
-        LoadOptions options = LoadOptions.defaults().withThreads(threads).withDevice(device).withBackend(backend)
-                .withVaeTiling(vaeTiling()).withResidency(ResidencyOption.parse(residency));
+        LoadOptions options = precision.applyTo(LoadOptions.defaults().withThreads(threads).withDevice(device)
+                .withBackend(backend).withVaeTiling(vaeTiling()).withResidency(ResidencyOption.parse(residency)));
         for (String lora : loras) {
             options = options.withLora(LoraOption.parse(lora, loraIgnoreUnmatched));
         }

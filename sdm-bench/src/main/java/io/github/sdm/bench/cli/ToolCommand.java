@@ -8,6 +8,7 @@ import io.github.sdm.bench.djl.routes.AttentionAsConvBench;
 import io.github.sdm.bench.djl.routes.AttentionCoreBench;
 import io.github.sdm.bench.djl.routes.ConvLayoutBench;
 import io.github.sdm.bench.djl.routes.ConvSplitBench;
+import io.github.sdm.bench.djl.routes.HalfKernelsBench;
 import io.github.sdm.bench.djl.routes.HeadProductBench;
 import io.github.sdm.bench.djl.routes.LinearAsConvBench;
 import io.github.sdm.core.error.InvalidRequestException;
@@ -36,7 +37,9 @@ import picocli.CommandLine.Parameters;
             "      a synthetic LoRA on SD 1.5's attention: merge time, memory, per-generation call cost",
             "  linear-as-conv | attention-core | head-product | attention-as-conv |",
             "  conv-split | conv-layout  key=value...",
-            "      kernel-route micro-benchmarks"})
+            "      kernel-route micro-benchmarks",
+            "  half-kernels [rounds=3]",
+            "      float32 against float16 kernels; widening and dequantizing a weight"})
 final class ToolCommand implements Callable<Integer> {
     /** A tool's {@code main}. */
     interface Tool {
@@ -57,6 +60,7 @@ final class ToolCommand implements Callable<Integer> {
         tools.put("attention-as-conv", AttentionAsConvBench::main);
         tools.put("conv-split", ConvSplitBench::main);
         tools.put("conv-layout", ConvLayoutBench::main);
+        tools.put("half-kernels", HalfKernelsBench::main);
         TOOLS = Collections.unmodifiableMap(tools);
     }
 

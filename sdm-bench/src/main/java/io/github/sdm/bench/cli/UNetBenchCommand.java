@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -67,6 +68,9 @@ final class UNetBenchCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random weights and inputs (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Mixin
+    PrecisionOptions precision = new PrecisionOptions();
 
     @Option(names = "--backend", description = "Time the UNet of --model on this backend through the network SPI, "
             + "e.g. onnx for an ONNX export: call times only (the FLOP count, ceiling and breakdown need DJL's part "
@@ -120,14 +124,14 @@ final class UNetBenchCommand implements Callable<Integer> {
         for (int size : sizes) {
             settings.add(new UNetCallBench.Settings(size, batch, warmup, runs, attentionSlice, seed));
         }
-        UNetCallBench.Runs measuredRuns = UNetCallBench.runAll(model == null ? null : unetFolder(model), seed,
-                settings, err);
+        UNetCallBench.Runs measuredRuns = UNetCallBench.runAll(model == null ? null : unetFolder(model),
+                precision.weightPrecision(), precision.computePrecision(), seed, settings, err);
         List<UNetCallBench.Result> results = measuredRuns.results();
         String weights = measuredRuns.weights();
         int textWidth = measuredRuns.textWidth();
         out.println("### UNet calls");
         out.println();
-        out.println("Network: " + weights + "; float32, attention "
+        out.println("Network: " + weights + "; attention "
                 + (attentionSlice == 0 ? "unsliced" : "sliced by " + attentionSlice) + ", timestep "
                 + (int) UNetCallBench.TIMESTEP + ", text embedding [" + batch + ", " + UNetCallBench.TEXT_TOKENS
                 + ", " + textWidth + "]. GFLOP/s and the fraction of the ceiling count the matmul FLOPs only. diffusers: its CPU "
@@ -167,7 +171,8 @@ final class UNetBenchCommand implements Callable<Integer> {
         out.println("Machine at start: " + MachineInfo.current().describe());
         out.println();
         ModelLocation location = ModelLocation.folder(model);
-        LoadOptions options = LoadOptions.defaults().withBackend(backend).withAttentionSliceSize(attentionSlice);
+        LoadOptions options = precision.applyTo(LoadOptions.defaults().withBackend(backend)
+                .withAttentionSliceSize(attentionSlice));
         List<SpiUNetCalls.Result> results;
         try (DiffusionNetworks networks = BackendSelector.fromClasspath().choose(location, options).load(location,
                 options)) {
@@ -264,6 +269,10 @@ final class UNetBenchCommand implements Callable<Integer> {
         }
         if (attentionSlice < 0) {
             throw new InvalidRequestException("--attention-slice must be >= 0, got " + attentionSlice);
+        }
+        if (model == null && !precision.isFp32()) {
+            throw new InvalidRequestException("--weights " + precision.weights + " --compute " + precision.compute
+                    + " need --model: the random weights are float32 (scripts/sdm make-model writes an SD 1.5 folder)");
         }
     }
 

@@ -8,8 +8,12 @@ import io.github.sdm.bench.perf.Durations;
 import io.github.sdm.bench.perf.Flops;
 import io.github.sdm.bench.perf.PartProfile;
 import io.github.sdm.bench.report.Format;
+import io.github.sdm.bench.report.MemoryUsage;
 import io.github.sdm.unet.config.UNetConfig;
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.unet.djl.nn.ForwardContext;
+import io.github.sdm.unet.djl.nn.Network;
+import io.github.sdm.unet.djl.nn.Parameter;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -73,6 +77,22 @@ public final class UNetCallBench {
      * @param progress where loading and per-size progress lines go
      */
     public static Runs runAll(Path unetFolder, long seed, List<Settings> settings, PrintWriter progress) {
+        return runAll(unetFolder, Precision.FP32, Precision.FP32, seed, settings, progress);
+    }
+
+    /**
+     * {@link #runAll(Path, long, List, PrintWriter)} with the weights held as {@code storage} and the calls computed
+     * in {@code compute} (the config's {@code upcast_attention} keeps attention in float32); other than float32 needs
+     * {@code unetFolder}.
+     *
+     * @throws IllegalArgumentException for another precision than float32 without a folder
+     */
+    public static Runs runAll(Path unetFolder, Precision storage, Precision compute, long seed, List<Settings> settings,
+            PrintWriter progress) {
+        if (unetFolder == null && (storage != Precision.FP32 || compute != Precision.FP32)) {
+            throw new IllegalArgumentException("weights " + storage + " / compute " + compute + " need a model folder "
+                    + "(random weights are float32; 'sdm make-model' writes an SD 1.5-shaped folder)");
+        }
         List<Result> results = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             long start = System.nanoTime();
@@ -81,22 +101,36 @@ public final class UNetCallBench {
             if (unetFolder == null) {
                 progress.println("building SD 1.5's UNet with random weights (seed " + seed + ")...");
                 unet = UNet2DConditionModel.random(UNetConfig.stableDiffusion15(), seed, manager);
-                weights = "SD 1.5 UNet (859,520,964 parameters), seeded random weights";
+                weights = "SD 1.5 UNet (859,520,964 parameters), seeded random weights, float32";
             } else {
                 progress.println("loading " + unetFolder + "...");
-                unet = UNet2DConditionModel.load(unetFolder, manager);
-                weights = "UNet of " + unetFolder;
+                unet = UNet2DConditionModel.load(unetFolder, manager, storage);
+                weights = "UNet of " + unetFolder + ", weights held as " + storage + " ("
+                        + Format.bytes(residentWeightBytes(unet)) + "; process resident set after the load "
+                        + Format.bytes(MemoryUsage.residentNow()) + "), computed in " + compute;
             }
             progress.println("ready in " + Format.duration(Duration.ofNanos(System.nanoTime() - start)));
             try (unet) {
                 for (Settings s : settings) {
                     progress.println("size " + s.imageSize() + ": " + s.warmup() + " warm-up + " + s.runs()
                             + " measured calls...");
-                    results.add(run(unet, s, manager));
+                    results.add(run(unet, s, compute, manager));
                 }
                 return new Runs(List.copyOf(results), weights, unet.config().crossAttentionDim().get(0));
             }
         }
+    }
+
+    /** The bytes the network's weights are held in (values, and the scales of int8 values). */
+    public static long residentWeightBytes(Network network) {
+        long bytes = 0;
+        for (Parameter p : network.allParameters().values()) {
+            bytes += p.value().getShape().size() * p.value().getDataType().getNumOfBytes();
+            if (p.scales() != null) {
+                bytes += p.scales().getShape().size() * p.scales().getDataType().getNumOfBytes();
+            }
+        }
+        return bytes;
     }
 
     /**
@@ -107,10 +141,17 @@ public final class UNetCallBench {
     }
 
     public static Result run(UNet2DConditionModel unet, Settings settings, NDManager manager) {
+        return run(unet, settings, Precision.FP32, manager);
+    }
+
+    /** The calls computed in {@code compute}, the config's {@code upcast_attention} in float32. */
+    public static Result run(UNet2DConditionModel unet, Settings settings, Precision compute, NDManager manager) {
         int latent = settings.latentSize();
         int crossDim = unet.config().crossAttentionDim().get(0);
         PartProfiler profiler = new PartProfiler(unet);
-        ForwardContext plain = ForwardContext.DEFAULT.withAttentionSliceSize(settings.attentionSliceSize());
+        ForwardContext plain = ForwardContext.DEFAULT.withAttentionSliceSize(settings.attentionSliceSize())
+                .withComputePrecision(compute)
+                .withAttentionPrecision(unet.config().upcastAttention() ? Precision.FP32 : compute);
         ForwardContext profiled = plain.withInterceptor(profiler);
         List<Long> nanos = new ArrayList<>();
         CpuTimes cpu = new CpuTimes(0, 0);

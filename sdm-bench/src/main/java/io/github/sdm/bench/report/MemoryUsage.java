@@ -39,10 +39,23 @@ public record MemoryUsage(long peakResidentBytes, long peakHeapBytes, long maxHe
         return parseVmHwm(lines);
     }
 
+    /** The process's resident set now ({@code VmRSS}) in bytes, or -1 where {@code /proc/self/status} does not exist. */
+    public static long residentNow() {
+        try {
+            return parseField(Files.readAllLines(Path.of("/proc/self/status")), "VmRSS:");
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     static long parseVmHwm(List<String> statusLines) {
+        return parseField(statusLines, "VmHWM:");
+    }
+
+    private static long parseField(List<String> statusLines, String field) {
         for (String line : statusLines) {
-            if (line.startsWith("VmHWM:")) {
-                String[] fields = line.substring("VmHWM:".length()).trim().split("\\s+");
+            if (line.startsWith(field)) {
+                String[] fields = line.substring(field.length()).trim().split("\\s+");
                 long value = Long.parseLong(fields[0]);
                 return fields.length > 1 && fields[1].equalsIgnoreCase("kB") ? value * 1024 : value;
             }

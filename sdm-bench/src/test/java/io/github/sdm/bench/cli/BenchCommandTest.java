@@ -33,9 +33,9 @@ class BenchCommandTest {
 
     @Test
     void anUnknownPrecisionIsRefusedNamingTheOption() {
-        Result r = run("bench", "--model", MODEL, "--precision", "fp8");
+        Result r = run("bench", "--model", MODEL, "--weights", "fp8");
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("--precision must be fp32, fp16 or bf16, got 'fp8'"), r.err());
+        assertTrue(r.err().contains("--weights: expected fp32, fp16, bf16 or int8, got 'fp8'"), r.err());
     }
 
     @Test
@@ -86,6 +86,22 @@ class BenchCommandTest {
         assertTrue(r.out().contains("| total "), r.out());
         assertTrue(r.out().contains("text embedding [2, 77, 32]"), r.out());
         assertFalse(r.out().contains("### Matmul ceiling"), "--no-ceiling: " + r.out());
+    }
+
+    @Test
+    void theUNetBenchHoldsTheWeightsAsAskedAndReportsTheirBytes() {
+        Result fp32 = run("bench", "unet", "--model", MODEL, "--sizes", "64", "--warmup", "0", "--runs", "1",
+                "--no-ceiling");
+        Result int8 = run("bench", "unet", "--model", MODEL, "--sizes", "64", "--warmup", "0", "--runs", "1",
+                "--no-ceiling", "--weights", "int8");
+        assertEquals(0, int8.code(), int8.err());
+        assertTrue(fp32.out().contains("weights held as FP32 (3.2 MiB"), fp32.out());
+        assertTrue(int8.out().contains("weights held as INT8 (") && int8.out().contains("computed in FP32"), int8.out());
+        Result random = run("bench", "unet", "--sizes", "64", "--weights", "fp16");
+        assertEquals(2, random.code());
+        assertTrue(random.err().contains("--weights fp16 --compute fp32 need --model"), random.err());
+        Result kernels = run("bench", "tool", "half-kernels", "rounds=1", "c=8", "hw=4");
+        assertEquals(0, kernels.code(), kernels.err());
     }
 
     @Test

@@ -107,6 +107,33 @@ class GenerateCommandTest {
     }
 
     @Test
+    void weightsAndComputePrecisionAreLoadOptions(@TempDir Path dir) {
+        Result plain = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--seed", "3",
+                "--out", dir.resolve("plain.png").toString());
+        assertEquals(0, plain.code(), plain.err());
+        for (String[] variant : new String[][] {{"--weights", "fp16"}, {"--weights", "int8"}, {"--compute", "fp16"}}) {
+            Path png = dir.resolve(variant[1] + ".png");
+            Result r = run("generate", "--model", MODEL, "--prompt", "x", "--steps", "2", "--seed", "3", variant[0],
+                    variant[1], "--out", png.toString());
+            assertEquals(0, r.code(), r.err());
+            // a different precision gives a (slightly) different picture: the option reached the networks
+            assertTrue(!Arrays.equals(pixels(dir.resolve("plain.png")), pixels(png)), String.join(" ", variant));
+        }
+        Result bad = run("generate", "--model", MODEL, "--prompt", "x", "--weights", "fp8",
+                "--out", dir.resolve("bad.png").toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--weights: expected fp32, fp16, bf16 or int8, got 'fp8'"), bad.err());
+        Result int8Compute = run("generate", "--model", MODEL, "--prompt", "x", "--compute", "int8",
+                "--out", dir.resolve("bad.png").toString());
+        assertEquals(2, int8Compute.code(), int8Compute.err());
+        assertTrue(int8Compute.err().contains("--compute: expected fp32, fp16 or bf16, got 'int8'"), int8Compute.err());
+        Result bf16 = run("generate", "--model", MODEL, "--prompt", "x", "--weights", "bf16",
+                "--out", dir.resolve("bad.png").toString());
+        assertEquals(2, bf16.code(), bf16.err());
+        assertTrue(bf16.err().contains("weightPrecision BF16 does not run on the djl backend"), bf16.err());
+    }
+
+    @Test
     void clipSkipChangesTheImageAndIsRecordedInThePng(@TempDir Path dir) {
         Path last = dir.resolve("last.safetensors");
         Path skipped = dir.resolve("skipped.safetensors");

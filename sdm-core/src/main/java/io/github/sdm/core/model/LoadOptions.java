@@ -14,9 +14,11 @@ import java.util.List;
  * @param threads intra-op threads for the networks; 0 leaves the engine's default (all cores). PyTorch keeps one
  *     pool per process, so this applies to every model loaded in the JVM
  * @param weightPrecision the type the weights are held in memory as, whatever the files store (they are
- *     converted at load)
+ *     converted at load): {@link Precision#FP32}, {@link Precision#FP16}, {@link Precision#BF16}, or the
+ *     weight-only {@link Precision#INT8}
  * @param computePrecision the type the networks compute in, except where the model keeps an fp32 island
- *     ({@code upcast_attention}, the VAE's {@code force_upcast}; see {@link PrecisionPlan})
+ *     ({@code upcast_attention}, the VAE's {@code force_upcast}; see {@link PrecisionPlan}); never
+ *     {@link Precision#INT8}
  * @param backend a backend name ({@code "djl"}), or null for the {@code sdm.backend} system property or else
  *     the highest-ranked backend that can load the model
  * @param attentionSliceSize attention rows computed at once (bounds the attention map's memory); 0 = all
@@ -41,7 +43,8 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @param loras adapters merged at load; null for none
      * @param residency when the networks hold their weights
      * @throws InvalidRequestException if the device is not {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}, threads
-     *     or the attention slice size is negative, or a precision, the tiling or the residency is null
+     *     or the attention slice size is negative, a precision, the tiling or the residency is null, or the compute
+     *     precision is {@link Precision#INT8}
      */
     public LoadOptions {
         if (device == null || !(device.equals("cpu") || device.matches("gpu(:\\d+)?"))) {
@@ -55,6 +58,10 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
         }
         if (computePrecision == null) {
             throw new InvalidRequestException("computePrecision must not be null");
+        }
+        if (!computePrecision.isComputeType()) {
+            throw new InvalidRequestException("computePrecision " + computePrecision + " is a weight format only: "
+                    + "compute in FP32, FP16 or BF16 (weightPrecision " + computePrecision + " keeps the weights in it)");
         }
         if (attentionSliceSize < 0) {
             throw new InvalidRequestException("attentionSliceSize must be >= 0, got " + attentionSliceSize);
@@ -155,7 +162,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      *
      * @param compute the compute type
      * @return a copy with that compute precision
-     * @throws InvalidRequestException if {@code compute} is null
+     * @throws InvalidRequestException if {@code compute} is null or {@link Precision#INT8} (a weight format only)
      */
     public LoadOptions withComputePrecision(Precision compute) {
         return new LoadOptions(device, threads, weightPrecision, compute, backend, attentionSliceSize, vaeTiling,

@@ -44,8 +44,13 @@ import java.util.stream.Stream;
  * The networks on DJL's PyTorch engine, from a diffusers folder of safetensors weights or a single-file LDM
  * checkpoint, each network optionally from its own folder ({@link ModelLocation#withComponent}), with the LoRA
  * adapters of {@link LoadOptions#loras()} merged into the weights. The VAE is an {@code AutoencoderKL} or, by
- * its config's {@code _class_name}, a TAESD {@code AutoencoderTiny}. Runs FP32
- * weights with FP32 compute only, and refuses anything else at load.
+ * its config's {@code _class_name}, a TAESD {@code AutoencoderTiny}.
+ *
+ * <p>Precision ({@link PrecisionPlan}): weights held as FP32, FP16 or INT8 (per-channel, convolution and linear
+ * weights; see {@link Precision#INT8}), computed in FP32 or FP16, with diffusers' fp32 islands
+ * ({@code upcast_attention}, the VAE's {@code force_upcast}); latents and embeddings cross every network's boundary
+ * in FP32. BF16, as storage or compute, is refused at load: DJL 0.35.1's PyTorch bridge cannot make a bfloat16
+ * array. A compute type is checked against the engine's kernels at load ({@code ComputeKernels}).
  */
 public final class DjlBackend implements ModelBackend {
     /** The rank of this backend: the reference implementation, below backends that are faster on a format. */
@@ -138,6 +143,7 @@ public final class DjlBackend implements ModelBackend {
         boolean vaeForceUpcast = tinyVae ? tinyConfig.forceUpcast() : vaeConfig.forceUpcast();
         PrecisionPlan plan = PrecisionPlan.of(options, unetConfig.upcastAttention(), vaeForceUpcast);
         requireRunnable(options, plan);
+        Precision storage = plan.weights();
         if (options.threads() > 0) {
             // the thread setting is a native call: the engine must have loaded its natives first
             Engine.getEngine("PyTorch");
@@ -145,21 +151,23 @@ public final class DjlBackend implements ModelBackend {
         }
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
         try {
+            requireKernels(options, plan, manager);
             // each loader reads its network anew, so that stage residency can release it and load it again
             Supplier<CLIPTextModel> clipLoader = () -> fromCheckpoint(location, "text_encoder")
                     ? fromCheckpoint(location, checkpoint -> CLIPTextModel.load(clipConfig,
-                            checkpoint.textEncoder(clipConfig), manager))
-                    : Network.fromComponentFolder(textFolder, w -> CLIPTextModel.load(clipConfig, w, manager));
+                            checkpoint.textEncoder(clipConfig), manager, storage))
+                    : Network.fromComponentFolder(textFolder, w -> CLIPTextModel.load(clipConfig, w, manager, storage));
             Supplier<UNet2DConditionModel> unetLoader = () -> fromCheckpoint(location, "unet")
                     ? fromCheckpoint(location, checkpoint -> UNet2DConditionModel.load(unetConfig, unetLayers,
                             checkpoint.unet(LdmUNetLayout.of(unetConfig, unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE).toString())),
-                            manager))
-                    : Network.fromComponentFolder(unetFolder, w -> UNet2DConditionModel.load(unetConfig, unetLayers, w, manager));
+                            manager, storage))
+                    : Network.fromComponentFolder(unetFolder,
+                            w -> UNet2DConditionModel.load(unetConfig, unetLayers, w, manager, storage));
             Supplier<Network> vaeLoader = () -> tinyVae
-                    ? Network.fromComponentFolder(vaeFolder, w -> AutoencoderTiny.load(tinyConfig, w, manager))
+                    ? Network.fromComponentFolder(vaeFolder, w -> AutoencoderTiny.load(tinyConfig, w, manager, storage))
                     : fromCheckpoint(location, "vae")
-                    ? fromCheckpoint(location, checkpoint -> AutoencoderKL.load(vaeConfig, checkpoint.vae(vaeConfig), manager))
-                    : Network.fromComponentFolder(vaeFolder, w -> AutoencoderKL.load(vaeConfig, w, manager));
+                    ? fromCheckpoint(location, checkpoint -> AutoencoderKL.load(vaeConfig, checkpoint.vae(vaeConfig), manager, storage))
+                    : Network.fromComponentFolder(vaeFolder, w -> AutoencoderKL.load(vaeConfig, w, manager, storage));
             CLIPTextModel clip = clipLoader.get();
             UNet2DConditionModel unet = unetLoader.get();
             Network vae = vaeLoader.get();
@@ -195,18 +203,33 @@ public final class DjlBackend implements ModelBackend {
     }
 
     /**
-     * Only FP32 weights with FP32 compute run on this backend today; any other request fails here, naming
-     * the option, rather than computing in FP32 without a word.
+     * Refuses, naming the option and what to use instead, what this backend cannot run: BF16 weights or compute
+     * (DJL 0.35.1's PyTorch bridge has no bfloat16 arrays: it aborts the process on one). FP32, FP16 and INT8
+     * weights with FP32 or FP16 compute pass; whether the engine has FP16 kernels is checked on the device
+     * afterwards ({@link #requireKernels}).
      */
     static void requireRunnable(LoadOptions options, PrecisionPlan plan) {
-        if (plan.isAllFp32()) {
-            return;
+        String bridge = "DJL 0.35.1's PyTorch bridge has no bfloat16 arrays, so the djl backend cannot hold or "
+                + "compute BF16";
+        if (options.weightPrecision() == Precision.BF16) {
+            throw new SdmException("LoadOptions.weightPrecision BF16 does not run on the djl backend: " + bridge
+                    + "; hold the weights as FP16 or INT8 (--weights fp16|int8) for the memory saving");
         }
-        String option = options.weightPrecision() != Precision.FP32
-                ? "LoadOptions.weightPrecision " + options.weightPrecision()
-                : "LoadOptions.computePrecision " + options.computePrecision();
-        throw new SdmException(option + " does not run on the djl backend yet: it runs FP32 weights with FP32 "
-                + "compute only (plan asked for: " + plan + ")");
+        if (options.computePrecision() == Precision.BF16) {
+            throw new SdmException("LoadOptions.computePrecision BF16 does not run on the djl backend: " + bridge
+                    + "; compute in FP16 or FP32 (--compute fp16|fp32; plan asked for: " + plan + ")");
+        }
+    }
+
+    /** A half-precision compute type must have the engine's kernels for every operator the networks use. */
+    private static void requireKernels(LoadOptions options, PrecisionPlan plan, NDManager manager) {
+        for (Precision compute : new Precision[] {plan.textEncoder(), plan.unet(), plan.vae()}) {
+            if (compute != Precision.FP32) {
+                ComputeKernels.require(compute, "LoadOptions.computePrecision " + compute, manager,
+                        ComputeKernels.OPERATORS);
+                return;
+            }
+        }
     }
 
     /** The folder of a network: its override, else the main folder's sub-folder (configs even for single files). */

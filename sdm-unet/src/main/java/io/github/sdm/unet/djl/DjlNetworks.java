@@ -60,7 +60,7 @@ final class DjlNetworks implements DiffusionNetworks {
         LoraTargets loraTargets = LoraParts.targets(clip.get(), unet.get());
         this.textEncoder = new DjlTextEncoder(clip, clip.get().config(), manager,
                 ForwardContext.DEFAULT.withComputePrecision(plan.textEncoder()), loraTargets);
-        this.unet = new DjlDenoiser(unet, unetConfig, manager, context.withComputePrecision(plan.unet()), loraTargets);
+        this.unet = new DjlDenoiser(unet, unetConfig, manager, context.withComputePrecision(plan.unet()).withAttentionPrecision(plan.unetAttention()), loraTargets);
         ForwardContext vaeContext = context.withComputePrecision(plan.vae());
         if (vae.get() instanceof AutoencoderTiny tiny) {
             this.vae = new DjlTinyAutoencoder(() -> (AutoencoderTiny) vae.get(), tiny.config(), manager, vaeContext);

@@ -29,19 +29,35 @@ class DjlBackendTest {
     @Test
     void concurrentGenerationsGiveTheSameNumbersAsOneAtATime() throws Exception {
         try (StableDiffusion sd = StableDiffusion.load(MODEL)) {
-            float[] alone = sd.txt2img("a boat").steps(5).sampler("dpmpp_2m").seed(21).generate().finalLatents().data();
-            ExecutorService pool = Executors.newFixedThreadPool(3);
-            try {
-                List<Future<GenerationResult>> runs = new ArrayList<>();
-                for (int i = 0; i < 3; i++) {
-                    runs.add(pool.submit(() -> sd.txt2img("a boat").steps(5).sampler("dpmpp_2m").seed(21).generate()));
-                }
-                for (Future<GenerationResult> run : runs) {
-                    assertArrayEquals(alone, run.get().finalLatents().data());
-                }
-            } finally {
-                pool.shutdownNow();
+            assertConcurrentRunsEqualOneAtATime(sd);
+        }
+    }
+
+    /** Weights converted per call (int8, float16 with float16 compute): each call converts its own copies. */
+    @Test
+    void concurrentGenerationsOnReducedPrecisionGiveTheSameNumbersAsOneAtATime() throws Exception {
+        try (StableDiffusion sd = StableDiffusion.load(MODEL, LoadOptions.defaults().withWeightPrecision(Precision.INT8))) {
+            assertConcurrentRunsEqualOneAtATime(sd);
+        }
+        try (StableDiffusion sd = StableDiffusion.load(MODEL, LoadOptions.defaults()
+                .withWeightPrecision(Precision.FP16).withComputePrecision(Precision.FP16))) {
+            assertConcurrentRunsEqualOneAtATime(sd);
+        }
+    }
+
+    private static void assertConcurrentRunsEqualOneAtATime(StableDiffusion sd) throws Exception {
+        float[] alone = sd.txt2img("a boat").steps(5).sampler("dpmpp_2m").seed(21).generate().finalLatents().data();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<GenerationResult>> runs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                runs.add(pool.submit(() -> sd.txt2img("a boat").steps(5).sampler("dpmpp_2m").seed(21).generate()));
             }
+            for (Future<GenerationResult> run : runs) {
+                assertArrayEquals(alone, run.get().finalLatents().data());
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -77,12 +93,5 @@ class DjlBackendTest {
             assertTrue(e.getMessage().contains("'block:2:interval=3'") && e.getMessage().contains("add the module"),
                     e.getMessage());
         }
-    }
-
-    @Test
-    void halfPrecisionIsRefusedUntilItRuns() {
-        SdmException e = assertThrows(SdmException.class,
-                () -> StableDiffusion.load(MODEL, LoadOptions.defaults().withComputePrecision(Precision.FP16)));
-        assertTrue(e.getMessage().contains("computePrecision FP16") && e.getMessage().contains("djl"), e.getMessage());
     }
 }

@@ -81,10 +81,20 @@ public final class CondConv2d extends Conv2d {
         }
         long batch = shape.get(0);
         NDArray r = routing(x, training);
-        NDArray kernels = mix(r, parameters().get(key("weight")).value(), expertWeights.value(),
-                outChannels * inChannels * kernel * kernel, x.getManager(), training);
-        NDArray biases = mix(r, parameters().get(key("bias")).value(), expertBiases.value(), outChannels,
-                x.getManager(), training);
+        // weights held in another type than x's (float16 or int8 storage, half-precision compute): converted copies
+        Parameter[] held = {parameters().get(key("weight")), expertWeights, parameters().get(key("bias")),
+            expertBiases};
+        NDArray[] w = new NDArray[held.length];
+        for (int i = 0; i < held.length; i++) {
+            w[i] = held[i].isHeldAs(x.getDataType()) ? held[i].value() : held[i].convertedTo(x.getDataType());
+        }
+        NDArray kernels = mix(r, w[0], w[1], outChannels * inChannels * kernel * kernel, x.getManager(), training);
+        NDArray biases = mix(r, w[2], w[3], outChannels, x.getManager(), training);
+        for (int i = 0; i < held.length; i++) {
+            if (w[i] != held[i].value() && !training) {
+                w[i].close();
+            }
+        }
         NDArray grouped = x.reshape(1, batch * inChannels, shape.get(2), shape.get(3));
         NDArray kernelStack = kernels.reshape(batch * outChannels, inChannels, kernel, kernel);
         NDArray biasStack = biases.reshape(batch * outChannels);

@@ -15,6 +15,8 @@ import io.github.sdm.assembly.djl.train.ComponentFolders;
 import io.github.sdm.core.GenerationResult;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.error.ModelFormatException;
+import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.djl.nn.ForwardContext;
@@ -173,6 +175,30 @@ class CondConvUNetTest {
                 assertTrue(Float.isFinite(latents[i]));
                 // the student starts as its teacher
                 assertEquals(teacherLatents[i], latents[i], 1e-3f);
+            }
+        }
+    }
+
+    /** Held as int8, or computed in float16: the conditional convolutions convert their weights per call. */
+    @Test
+    void aCondConvModelGeneratesInReducedPrecision() throws IOException {
+        Path model = studentModel();
+        float[] teacherLatents;
+        try (StableDiffusion sd = StableDiffusion.load(TEACHER)) {
+            teacherLatents = sd.txt2img("a red apple").steps(3).seed(3).generate().finalLatents().data();
+        }
+        double peak = 1;
+        for (float v : teacherLatents) {
+            peak = Math.max(peak, Math.abs(v));
+        }
+        for (Precision[] variant : new Precision[][] {{Precision.INT8, Precision.FP32}, {Precision.FP16, Precision.FP16}}) {
+            try (StableDiffusion sd = StableDiffusion.load(model, LoadOptions.defaults().withWeightPrecision(variant[0])
+                    .withComputePrecision(variant[1]))) {
+                float[] latents = sd.txt2img("a red apple").steps(3).seed(3).generate().finalLatents().data();
+                for (int i = 0; i < latents.length; i++) {
+                    // the bounds of the precision parity tests (int8 weights: 3e-2 of the peak)
+                    assertEquals(teacherLatents[i], latents[i], 3e-2 * peak, variant[0] + "/" + variant[1] + " at " + i);
+                }
             }
         }
     }

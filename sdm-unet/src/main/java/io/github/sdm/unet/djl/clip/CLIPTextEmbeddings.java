@@ -32,8 +32,9 @@ public final class CLIPTextEmbeddings extends Part {
         NDArray ids = inputs.head();
         long length = ids.getShape().get(1);
         NDArray positions = ids.getManager().arange(0, (int) length, 1, DataType.INT64);
-        NDArray tokens = lookup(ids, tokenEmbedding.value());
-        return new NDList(tokens.add(lookup(positions, positionEmbedding.value())));
+        // the tables stay in their storage type; only the looked-up rows are cast to the compute type
+        NDArray tokens = ctx.toComputeType(lookup(ids, tokenEmbedding.value()));
+        return new NDList(tokens.add(ctx.toComputeType(lookup(positions, positionEmbedding.value()))));
     }
 
     /** {@code weight[ids]} by the engine's embedding op; the result belongs to the ids' manager. */

@@ -12,6 +12,7 @@ import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.nn.InputShapeException;
 import io.github.sdm.unet.djl.nn.LayerNorm;
 import io.github.sdm.unet.djl.nn.Network;
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.unet.weights.WeightSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ import java.util.List;
  * <p>Owns its weights (in a sub-manager of the manager given at load); {@link #close()} frees them.
  */
 public final class CLIPTextModel extends Network {
+    /** float16's largest finite value. */
+    private static final float HALF_MAX = 65504f;
     public static final String CONFIG_FILE = "config.json";
     public static final String WEIGHTS_FILE = "model.safetensors";
     /** A constant buffer ({@code arange(max_positions)}) that some checkpoints store; not a weight. */
@@ -63,7 +66,12 @@ public final class CLIPTextModel extends Network {
      * view); a stored {@code text_model.embeddings.position_ids} buffer is ignored, as transformers does.
      */
     public static CLIPTextModel load(CLIPTextConfig config, WeightSource weights, NDManager manager) {
-        return withWeights(new CLIPTextModel(config), withoutPositionIds(weights), manager);
+        return load(config, weights, manager, Precision.FP32);
+    }
+
+    /** {@link #load(CLIPTextConfig, WeightSource, NDManager)} with the weights held as {@code storage}. */
+    public static CLIPTextModel load(CLIPTextConfig config, WeightSource weights, NDManager manager, Precision storage) {
+        return withWeights(new CLIPTextModel(config), withoutPositionIds(weights), manager, storage);
     }
 
     /** Builds {@code config}'s text encoder with seeded random weights, for timing without a checkpoint. */
@@ -175,7 +183,7 @@ public final class CLIPTextModel extends Network {
         }
         checkRange(ids);
         NDArray h = embeddings.forward(ctx, ids);
-        NDArray mask = causalMask(ids);
+        NDArray mask = causalMask(ids, ctx.computeType());
         int chosenLayer = layers.size() - clipSkip;
         NDArray chosen = null;
         for (int i = 0; i < layers.size(); i++) {
@@ -184,9 +192,10 @@ public final class CLIPTextModel extends Network {
                 chosen = h;
             }
         }
-        NDList out = new NDList(finalLayerNorm.forward(ctx, h));
+        // the embeddings leave the network in float32 whatever it computes in
+        NDList out = new NDList(ForwardContext.toFloat32(finalLayerNorm.forward(ctx, h)));
         if (chosen != null) {
-            out.add(finalLayerNorm.forward(ctx, chosen));
+            out.add(ForwardContext.toFloat32(finalLayerNorm.forward(ctx, chosen)));
         }
         return out;
     }
@@ -214,13 +223,18 @@ public final class CLIPTextModel extends Network {
     }
 
     /**
-     * {@code [L, L]}, 0 where key position {@code j <= i} and the most negative float above the diagonal,
-     * as transformers' {@code _create_4d_causal_attention_mask} (softmax then gives those keys weight 0).
+     * {@code [L, L]} in {@code type}, 0 where key position {@code j <= i} and the type's most negative finite value
+     * above the diagonal, as transformers' {@code _create_4d_causal_attention_mask} ({@code torch.finfo(dtype).min};
+     * softmax then gives those keys weight 0).
      */
-    private static NDArray causalMask(NDArray ids) {
+    private static NDArray causalMask(NDArray ids, DataType type) {
         long length = ids.getShape().get(1);
         NDArray positions = ids.getManager().arange(0, (int) length, 1, DataType.INT64);
         NDArray future = positions.reshape(1, length).gt(positions.reshape(length, 1));
-        return future.toType(DataType.FLOAT32, false).mul(-Float.MAX_VALUE);
+        if (type == DataType.FLOAT32) {
+            return future.toType(DataType.FLOAT32, false).mul(-Float.MAX_VALUE);
+        }
+        // float16's lowest finite value, exact in float32; -Float.MAX_VALUE would round to -inf, and 0 * -inf is NaN
+        return future.toType(DataType.FLOAT32, false).mul(-HALF_MAX).toType(type, false);
     }
 }

@@ -30,7 +30,17 @@ public final class LoraInterceptor implements PartInterceptor, AutoCloseable {
     /** One adapter on one part: its down and (pre-scaled) up arrays. */
     private record Adapter(NDArray down, NDArray up, boolean convolution, Shape stride, Shape padding) {
 
+        /** The update for {@code x}, in x's type: the adapters' float32 products, cast for half-precision compute. */
         NDArray apply(NDArray x) {
+            if (x.getDataType() == down.getDataType()) {
+                return product(x);
+            }
+            try (NDArray wide = x.toType(down.getDataType(), false); NDArray delta = product(wide)) {
+                return delta.toType(x.getDataType(), false);
+            }
+        }
+
+        private NDArray product(NDArray x) {
             if (!convolution) {
                 try (NDArray h = x.getNDArrayInternal().linear(x, down, null).singletonOrThrow()) {
                     return h.getNDArrayInternal().linear(h, up, null).singletonOrThrow();

@@ -2,6 +2,7 @@ package io.github.sdm.unet.djl.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.djl.nn.Parameter;
@@ -45,11 +46,19 @@ public final class MergedLora implements AutoCloseable {
         NDManager manager = null;
         // the weights hold no gradients (unless trainable), so these products record no graph
         for (Map.Entry<String, List<WeightedLayer>> e : byPart.entrySet()) {
-            NDArray weight = parameters.get(LoraParts.weightKey(e.getKey())).value();
+            Parameter parameter = parameters.get(LoraParts.weightKey(e.getKey()));
+            NDArray weight = parameter.value();
             if (manager == null) {
                 manager = weight.getManager().newSubManager();
             }
-            merged.put(LoraParts.weightKey(e.getKey()), mergedWeight(weight, e.getValue(), manager));
+            if (parameter.isHeldAs(DataType.FLOAT32)) {
+                merged.put(parameter.key(), mergedWeight(weight, e.getValue(), manager));
+            } else {
+                // a float16 or int8 weight merges in float32 and stays float32 until unmerged
+                try (NDArray wide = parameter.convertedTo(DataType.FLOAT32)) {
+                    merged.put(parameter.key(), mergedWeight(wide, e.getValue(), manager));
+                }
+            }
         }
         return new MergedLora(network, manager, merged.isEmpty() ? Map.of() : network.replaceWeights(merged));
     }

@@ -2,12 +2,15 @@ package io.github.sdm.unet.djl.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * Multi-head scaled dot-product attention as diffusers' {@code Attention}: projections {@code to_q},
  * {@code to_k}, {@code to_v} (bias optional) and {@code to_out.0} (with bias), scale
  * {@code 1/sqrt(head_dim)}, softmax over keys. Self-attention when given one input, cross-attention
- * over the second input otherwise. {@code upcast_attention} needs nothing here: everything is float32.
+ * over the second input otherwise. Under half-precision compute, a context whose
+ * {@linkplain ForwardContext#attentionPrecision() attention precision} is float32 (diffusers' {@code upcast_attention})
+ * computes the scores, the softmax and the weighted sum in float32 and hands the result on in the compute type.
  *
  * <p>Heads are folded into the batch ({@code [B*h, N, d]}) so the engine runs two batched matrix
  * products ({@link AttentionCore}, in chunks that bound the score map); a slice size in the context sets
@@ -57,7 +60,10 @@ public final class Attention extends Part {
         NDArray kh = heads(ctx, inputs, toK.forward(ctx, context), false);
         NDArray vh = heads(ctx, inputs, toV.forward(ctx, context), false);
         NDArray kt = kh.transpose(0, 2, 1);
-        NDArray attended = AttentionCore.attend(qh, kt, vh, ctx.attentionSliceSize());
+        DataType scoreType = ForwardContext.dataType(ctx.attentionPrecision());
+        NDArray attended = qh.getDataType() == scoreType
+                ? AttentionCore.attend(qh, kt, vh, ctx.attentionSliceSize())
+                : attendIn(scoreType, qh, kt, vh, ctx.attentionSliceSize());
         for (NDArray used : new NDArray[] {qh, kt, kh, vh}) {
             used.close();
         }
@@ -65,6 +71,20 @@ public final class Attention extends Part {
                 new long[] {batch, n, heads * headDim});
         attended.close();
         return new NDList(toOut.forward(ctx, merged));
+    }
+
+    /** The attention core in {@code type} (an fp32 island), its result back in the type of {@code q}. */
+    private static NDArray attendIn(DataType type, NDArray q, NDArray kt, NDArray v, int sliceSize) {
+        NDArray qs = q.toType(type, false);
+        NDArray kts = kt.toType(type, false);
+        NDArray vs = v.toType(type, false);
+        NDArray attended = AttentionCore.attend(qs, kts, vs, sliceSize);
+        for (NDArray used : new NDArray[] {qs, kts, vs}) {
+            used.close();
+        }
+        NDArray out = attended.toType(q.getDataType(), false);
+        attended.close();
+        return out;
     }
 
     /**

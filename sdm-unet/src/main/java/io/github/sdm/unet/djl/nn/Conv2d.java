@@ -3,12 +3,15 @@ package io.github.sdm.unet.djl.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
  * 2-D convolution over {@code [N, C, H, W]}, square kernel. Parameters {@code weight [out, in, k, k]},
  * {@code bias [out]} (none for a convolution built without bias, as PyTorch's {@code bias=False}).
- * Weights above 16 MiB run in slices of output channels ({@link WeightSlices}).
+ * Weights above 16 MiB run in slices of output channels ({@link WeightSlices}). The convolution computes in its
+ * input's type; weights held in another (float16 or int8 storage, or float32 weights under half-precision
+ * compute) are converted one slice at a time just before use and freed after it.
  *
  * <p>Open for subclasses that take a convolution's place with the same parameters (a UNet builds its
  * resnet convolutions through {@code UNetLayerFactory}): they override {@link #apply(NDArray, boolean)}.
@@ -29,7 +32,8 @@ public class Conv2d extends Part {
             boolean withBias) {
         super(name);
         long fanIn = inChannels * kernel * kernel;
-        weight = parameter("weight", Parameter.Init.FAN_IN_UNIFORM, fanIn, outChannels, inChannels, kernel, kernel);
+        weight = parameter("weight", Parameter.Init.FAN_IN_UNIFORM, fanIn, outChannels, inChannels, kernel, kernel)
+                .perChannelWeight();
         bias = withBias ? parameter("bias", Parameter.Init.FAN_IN_UNIFORM, fanIn, outChannels) : null;
         this.stride = new Shape(stride, stride);
         this.padding = new Shape(padding, padding);
@@ -56,7 +60,7 @@ public class Conv2d extends Part {
         if (slices != null) {
             slices.close();
         }
-        slices = WeightSlices.of(weight.value(), biasValue());
+        slices = WeightSlices.of(weight.value(), weight.scales(), biasValue());
     }
 
     /**
@@ -64,11 +68,14 @@ public class Conv2d extends Part {
      * differentiates the whole weight, not the slices derived from it.
      */
     public NDArray apply(NDArray x, boolean training) {
-        return training ? convolve(x, weight.value(), biasValue()) : apply(x);
+        return training && isHeldAs(x.getDataType()) ? convolve(x, weight.value(), biasValue()) : apply(x);
     }
 
     /** The inference computation without interception (large weights in slices). */
     public final NDArray apply(NDArray x) {
+        if (!isHeldAs(x.getDataType())) {
+            return applyConverted(x);
+        }
         if (slices == null || slices.count() == 1) {
             return convolve(x, weight.value(), biasValue());
         }
@@ -76,6 +83,30 @@ public class Conv2d extends Part {
         NDList pieces = new NDList(slices.count());
         for (int i = 0; i < slices.count(); i++) {
             pieces.add(convolve(x, slices.weight(i), slices.bias(i)));
+        }
+        NDArray out = NDArrays.concat(pieces, 1);
+        pieces.close();
+        return out;
+    }
+
+    /** Whether the weights can be used as they are by a convolution in {@code type}. */
+    private boolean isHeldAs(DataType type) {
+        return weight.isHeldAs(type) && (bias == null || bias.isHeldAs(type));
+    }
+
+    /** Weights held in another type than {@code x}'s: each slice converted just before its op, freed after it. */
+    private NDArray applyConverted(NDArray x) {
+        NDList pieces = new NDList(slices.count());
+        for (int i = 0; i < slices.count(); i++) {
+            NDArray[] converted = slices.converted(i, x.getDataType());
+            try {
+                pieces.add(convolve(x, converted[0], converted[1]));
+            } finally {
+                WeightConversion.close(converted);
+            }
+        }
+        if (pieces.size() == 1) {
+            return pieces.head();
         }
         NDArray out = NDArrays.concat(pieces, 1);
         pieces.close();

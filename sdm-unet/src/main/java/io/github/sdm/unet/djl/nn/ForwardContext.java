@@ -3,6 +3,7 @@ package io.github.sdm.unet.djl.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import io.github.sdm.core.model.Precision;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -25,19 +26,22 @@ public final class ForwardContext {
 
     /** Plain computation: no interception, attention chunked by its memory budget only. */
     public static final ForwardContext DEFAULT =
-            new ForwardContext(PartInterceptor.NONE, 0, Precision.FP32, false, null);
+            new ForwardContext(PartInterceptor.NONE, 0, Precision.FP32, null, false, null);
 
     private final PartInterceptor interceptor;
     private final int attentionSliceSize;
     private final Precision computePrecision;
+    /** The attention scores' type, or null for the compute type. */
+    private final Precision attentionPrecision;
     private final boolean training;
     private final NDManager manager;
 
     private ForwardContext(PartInterceptor interceptor, int attentionSliceSize, Precision computePrecision,
-            boolean training, NDManager manager) {
+            Precision attentionPrecision, boolean training, NDManager manager) {
         this.interceptor = interceptor;
         this.attentionSliceSize = attentionSliceSize;
         this.computePrecision = computePrecision;
+        this.attentionPrecision = attentionPrecision;
         this.training = training;
         this.manager = manager;
     }
@@ -50,7 +54,8 @@ public final class ForwardContext {
         if (newInterceptor == null) {
             throw new IllegalArgumentException("interceptor must not be null (use PartInterceptor.NONE)");
         }
-        return new ForwardContext(newInterceptor, attentionSliceSize, computePrecision, training, manager);
+        return new ForwardContext(newInterceptor, attentionSliceSize, computePrecision, attentionPrecision, training,
+                manager);
     }
 
     /**
@@ -74,18 +79,67 @@ public final class ForwardContext {
         if (sliceSize < 0) {
             throw new IllegalArgumentException("attention slice size must be >= 0, got " + sliceSize);
         }
-        return new ForwardContext(interceptor, sliceSize, computePrecision, training, manager);
+        return new ForwardContext(interceptor, sliceSize, computePrecision, attentionPrecision, training, manager);
     }
 
     /**
-     * The type activations are computed in. The parts compute in FP32 only today; a backend that runs
-     * another type sets it here (and refuses what it cannot run, see {@code PrecisionPlan}).
+     * The type activations are computed in ({@link Precision#FP32} or {@link Precision#FP16}). A network casts
+     * its inputs to it and its outputs back to float32 (latents and embeddings cross its boundary in float32);
+     * each layer computes in its input's type, with its weights converted to it where they are held in another.
      */
     public ForwardContext withComputePrecision(Precision precision) {
         if (precision == null) {
             throw new IllegalArgumentException("compute precision must not be null");
         }
-        return new ForwardContext(interceptor, attentionSliceSize, precision, training, manager);
+        dataType(precision);
+        return new ForwardContext(interceptor, attentionSliceSize, precision, attentionPrecision, training, manager);
+    }
+
+    /**
+     * The type attention scores and their softmax are computed in, when it differs from the compute type
+     * (diffusers' {@code upcast_attention}: {@link Precision#FP32} scores under half-precision compute).
+     */
+    public ForwardContext withAttentionPrecision(Precision precision) {
+        if (precision == null) {
+            throw new IllegalArgumentException("attention precision must not be null");
+        }
+        dataType(precision);
+        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, precision, training, manager);
+    }
+
+    /** The attention scores' type: the one set by {@link #withAttentionPrecision}, else the compute type. */
+    public Precision attentionPrecision() {
+        return attentionPrecision != null ? attentionPrecision : computePrecision;
+    }
+
+    /** The engine type of {@link #computePrecision()}. */
+    public DataType computeType() {
+        return dataType(computePrecision);
+    }
+
+    /** {@code x} in the compute type: {@code x} itself when it is in it already, else a new array. */
+    public NDArray toComputeType(NDArray x) {
+        return x.getDataType() == computeType() ? x : x.toType(computeType(), false);
+    }
+
+    /** A network's output in float32: {@code x} itself when it is float32 already, else a new array. */
+    public static NDArray toFloat32(NDArray x) {
+        return x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * The engine type of a compute precision.
+     *
+     * @throws IllegalArgumentException for {@link Precision#INT8}, a storage type, and for {@link Precision#BF16}:
+     *     DJL 0.35.1's PyTorch bridge has no bfloat16 arrays (casting to one aborts the process)
+     */
+    public static DataType dataType(Precision precision) {
+        return switch (precision) {
+            case FP32 -> DataType.FLOAT32;
+            case FP16 -> DataType.FLOAT16;
+            case BF16 -> throw new IllegalArgumentException("BF16: DJL 0.35.1's PyTorch bridge has no bfloat16 arrays");
+            case INT8 -> throw new IllegalArgumentException("INT8 is a weight storage type, not a compute type");
+        };
     }
 
     /**
@@ -94,11 +148,11 @@ public final class ForwardContext {
      * {@linkplain Network#makeTrainable() trainable} for gradients of its weights.
      */
     public ForwardContext withTraining(boolean train) {
-        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, train, manager);
+        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, attentionPrecision, train, manager);
     }
 
     public ForwardContext withManager(NDManager scope) {
-        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, training, scope);
+        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, attentionPrecision, training, scope);
     }
 
     public Precision computePrecision() {

@@ -54,7 +54,7 @@ public final class GroupNorm extends Part {
             throw new InputShapeException(name() + ": expected [N, " + channels + ", H, W], got " + shape);
         }
         long groupSize = shape.size() / (shape.get(0) * groups);
-        NDArray[] identity = constants.identityAffine(weight.value().getManager(), groupSize);
+        NDArray[] identity = constants.identityAffine(weight.value().getManager(), groupSize, x.getDataType());
         NDArray grouped = x.reshape(shape.get(0), groups, groupSize);
         NDArray normed = JniUtils.layerNorm((PtNDArray) grouped, new Shape(groupSize),
                 (PtNDArray) identity[0], (PtNDArray) identity[1], eps);
@@ -64,7 +64,8 @@ public final class GroupNorm extends Part {
         if (ctx.isTraining()) {
             return new NDList(affine(ctx, out));
         }
-        // the affine in place: the normalised array is this part's own temporary
+        // the affine in place: the normalised array is this part's own temporary (and keeps its type; weights
+        // held in another type take part in their own, as PyTorch promotes, then round to it)
         out.muli(scale4d);
         out.addi(shift4d);
         return new NDList(out);

@@ -30,8 +30,14 @@ public final class LayerNorm extends Part {
         if (x.getShape().get(x.getShape().dimension() - 1) != dim) {
             throw new InputShapeException(name() + ": expected last dimension " + dim + ", got " + x.getShape());
         }
-        return new NDList(JniUtils.layerNorm((PtNDArray) x, normalizedShape, (PtNDArray) weight.value(),
-                (PtNDArray) bias.value(), eps));
+        if (weight.isHeldAs(x.getDataType()) && bias.isHeldAs(x.getDataType())) {
+            return new NDList(JniUtils.layerNorm((PtNDArray) x, normalizedShape, (PtNDArray) weight.value(),
+                    (PtNDArray) bias.value(), eps));
+        }
+        // the engine's op takes its affine in the input's type: converted for this call, freed after it
+        try (NDArray w = weight.convertedTo(x.getDataType()); NDArray b = bias.convertedTo(x.getDataType())) {
+            return new NDList(JniUtils.layerNorm((PtNDArray) x, normalizedShape, (PtNDArray) w, (PtNDArray) b, eps));
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.github.sdm.unet.djl.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -13,7 +14,9 @@ import ai.djl.ndarray.types.Shape;
  * oneDNN kernels, about twice as fast on CPU as the BLAS behind its linear op (measured on AMD Zen with two
  * threads; with one thread the engine itself falls back to BLAS). Same products, other summation order:
  * results differ only by float rounding. Weights above 16 MiB run in slices of output features
- * ({@link WeightSlices}).
+ * ({@link WeightSlices}). The product computes in its input's type; weights held in another (float16 or int8
+ * storage, or float32 weights under half-precision compute) are converted one slice at a time just before use and
+ * freed after it.
  */
 public final class Linear extends Part {
     /** Fewer rows than this run as a plain product, whose call overhead is smaller. */
@@ -32,7 +35,8 @@ public final class Linear extends Part {
         super(name);
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
-        weight = parameter("weight", Parameter.Init.FAN_IN_UNIFORM, inFeatures, outFeatures, inFeatures);
+        weight = parameter("weight", Parameter.Init.FAN_IN_UNIFORM, inFeatures, outFeatures, inFeatures)
+                .perChannelWeight();
         bias = withBias ? parameter("bias", Parameter.Init.FAN_IN_UNIFORM, inFeatures, outFeatures) : null;
     }
 
@@ -44,7 +48,7 @@ public final class Linear extends Part {
         }
         // views of the weight, in the weight's manager, so no call allocates them
         kernel = weight.value().reshape(outFeatures, inFeatures, 1, 1);
-        kernels = WeightSlices.of(kernel, bias == null ? null : bias.value());
+        kernels = WeightSlices.of(kernel, weight.scales(), bias == null ? null : bias.value());
     }
 
     /** Inputs: {@code x [..., in]}. Output: {@code [..., out]}. */
@@ -52,21 +56,22 @@ public final class Linear extends Part {
     protected NDList compute(ForwardContext ctx, NDList inputs) {
         NDArray x = inputs.head();
         // a training pass differentiates the weight itself, not the kernel views derived from it
-        return new NDList(ctx.isTraining() ? product(x) : apply(x));
+        return new NDList(ctx.isTraining() && isHeldAs(x.getDataType()) ? product(x) : apply(x));
     }
 
     /** The layer's function without interception. */
     public NDArray apply(NDArray x) {
         Shape shape = x.getShape();
         long rows = shape.dimension() == 0 ? 0 : shape.size() / shape.get(shape.dimension() - 1);
+        boolean held = isHeldAs(x.getDataType());
         if (rows < CONVOLUTION_MIN_ROWS || kernels == null || shape.get(shape.dimension() - 1) != inFeatures) {
-            return product(x);
+            return held ? product(x) : convertedProduct(x);
         }
         // views only; the handles are closed at once since this layer has no scope of its own
         NDArray rowsView = x.reshape(1, rows, 1, inFeatures);
         NDArray image = rowsView.transpose(0, 3, 1, 2);
         rowsView.close();
-        NDArray convolved = convolve(image);
+        NDArray convolved = held ? convolve(image) : convolveConverted(image);
         image.close();
         NDArray channelsLast = convolved.transpose(0, 2, 3, 1);
         convolved.close();
@@ -81,6 +86,41 @@ public final class Linear extends Part {
     private NDArray product(NDArray x) {
         NDArray b = bias == null ? null : bias.value();
         return x.getNDArrayInternal().linear(x, weight.value(), b).singletonOrThrow();
+    }
+
+    /** Whether the weights can be used as they are by a product in {@code type}. */
+    private boolean isHeldAs(DataType type) {
+        return weight.isHeldAs(type) && (bias == null || bias.isHeldAs(type));
+    }
+
+    /** The engine's linear op on the weights converted to {@code x}'s type, freed after it. */
+    private NDArray convertedProduct(NDArray x) {
+        NDArray w = weight.convertedTo(x.getDataType());
+        NDArray b = bias == null ? null : bias.convertedTo(x.getDataType());
+        try {
+            return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
+        } finally {
+            WeightConversion.close(w, b);
+        }
+    }
+
+    /** The 1x1 convolution with each slice converted to {@code image}'s type just before its op, freed after it. */
+    private NDArray convolveConverted(NDArray image) {
+        NDList pieces = new NDList(kernels.count());
+        for (int i = 0; i < kernels.count(); i++) {
+            NDArray[] converted = kernels.converted(i, image.getDataType());
+            try {
+                pieces.add(convolve(image, converted[0], converted[1]));
+            } finally {
+                WeightConversion.close(converted);
+            }
+        }
+        if (pieces.size() == 1) {
+            return pieces.head();
+        }
+        NDArray out = NDArrays.concat(pieces, 1);
+        pieces.close();
+        return out;
     }
 
     /** The 1x1 convolution, in slices of output channels if the weight is large (see WeightSlices). */

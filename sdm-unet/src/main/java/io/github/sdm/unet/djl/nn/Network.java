@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.core.safetensors.SafetensorsWeights;
 import io.github.sdm.unet.weights.WeightSource;
 import java.nio.file.Path;
@@ -50,8 +51,17 @@ public abstract class Network extends Part implements AutoCloseable {
 
     /** Fills {@code network}'s parameters from {@code weights}; on any error frees what was loaded. */
     protected static <N extends Network> N withWeights(N network, WeightSource weights, NDManager manager) {
+        return withWeights(network, weights, manager, Precision.FP32);
+    }
+
+    /**
+     * Fills {@code network}'s parameters from {@code weights}, held as {@code storage} (see {@link WeightLoader});
+     * on any error frees what was loaded.
+     */
+    protected static <N extends Network> N withWeights(N network, WeightSource weights, NDManager manager,
+            Precision storage) {
         try {
-            WeightLoader.load(network, weights, ((Network) network).ownWeights(manager));
+            WeightLoader.load(network, weights, ((Network) network).ownWeights(manager), storage);
         } catch (RuntimeException e) {
             network.close();
             throw e;

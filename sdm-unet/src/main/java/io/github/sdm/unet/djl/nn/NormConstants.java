@@ -8,14 +8,22 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Unit scale and zero shift vectors for the engine's fused layer norm, which always applies an affine
- * transform; cached per length in the manager of the norm's weights so no call allocates them.
+ * transform; cached per length and type (the input's, which the op requires) in the manager of the norm's
+ * weights so no call allocates them.
  */
 final class NormConstants {
     private final ConcurrentHashMap<Long, NDArray[]> byLength = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, NDArray[]> halfByLength = new ConcurrentHashMap<>();
 
-    /** {@code [ones(length), zeros(length)]}. */
+    /** {@code [ones(length), zeros(length)]} in float32. */
     NDArray[] identityAffine(NDManager owner, long length) {
-        return byLength.computeIfAbsent(length, n -> new NDArray[] {
-            owner.ones(new Shape(n), DataType.FLOAT32), owner.zeros(new Shape(n), DataType.FLOAT32)});
+        return identityAffine(owner, length, DataType.FLOAT32);
+    }
+
+    /** {@code [ones(length), zeros(length)]} in {@code type} (float32 or float16). */
+    NDArray[] identityAffine(NDManager owner, long length, DataType type) {
+        var cache = type == DataType.FLOAT32 ? byLength : halfByLength;
+        return cache.computeIfAbsent(length, n -> new NDArray[] {
+            owner.ones(new Shape(n), type), owner.zeros(new Shape(n), type)});
     }
 }

@@ -8,6 +8,11 @@ import java.util.Arrays;
 /**
  * One weight tensor of a part: its checkpoint key, the shape the architecture expects, how to
  * initialise it randomly, the type it is stored in, and (once loaded) its value.
+ *
+ * <p>The value is held in its storage type ({@link #storagePrecision()}): float32, float16, or int8 codes with one
+ * float32 scale per output channel ({@link #scales()}) for a {@linkplain #isPerChannelWeight() convolution or
+ * linear weight}. A layer that computes in another type asks for {@link #convertedTo} just before the op and frees
+ * the copy after it, so only one layer's converted weights exist at a time.
  */
 public final class Parameter {
 
@@ -23,9 +28,10 @@ public final class Parameter {
     private final long[] shape;
     private final Init init;
     private final long fanIn;
-    /** The loader converts every checkpoint dtype to FP32 today; a half-precision loader will set others. */
-    private final Precision storage = Precision.FP32;
+    private boolean perChannelWeight;
     private NDArray value;
+    /** int8 values' per-output-channel scales (float32 {@code [out]}); null unless loaded quantized. */
+    private NDArray scales;
 
     Parameter(String key, long[] shape, Init init, long fanIn) {
         this.key = key;
@@ -51,10 +57,54 @@ public final class Parameter {
     }
 
     /**
-     * The type the value is held in, whatever the checkpoint stores (loading converts).
+     * The type the value is held in, whatever the checkpoint stores (loading converts): that of the current
+     * value, so a LoRA merge that puts a float32 array in place of an int8 one makes the parameter float32 until
+     * it is unmerged. FP32 before loading.
      */
     public Precision storagePrecision() {
-        return storage;
+        if (value == null) {
+            return Precision.FP32;
+        }
+        DataType type = value.getDataType();
+        if (type == DataType.INT8) {
+            return Precision.INT8;
+        }
+        return type == DataType.FLOAT16 ? Precision.FP16 : Precision.FP32;
+    }
+
+    /**
+     * Whether this is a convolution's or a linear layer's weight ({@code [out, in, ...]}), the parameters
+     * {@link Precision#INT8} storage quantizes per output channel.
+     */
+    public boolean isPerChannelWeight() {
+        return perChannelWeight;
+    }
+
+    /** Marks this parameter as a convolution's or linear layer's weight (see {@link #isPerChannelWeight()}). */
+    Parameter perChannelWeight() {
+        perChannelWeight = true;
+        return this;
+    }
+
+    /**
+     * Whether the value can be used as it is by a computation in {@code type} (held in that type, not as int8).
+     */
+    public boolean isHeldAs(DataType type) {
+        return value().getDataType() == type;
+    }
+
+    /**
+     * A new array: the value in {@code type} (int8 values times their channel scales), in the value's manager;
+     * the caller frees it.
+     */
+    public NDArray convertedTo(DataType type) {
+        return WeightConversion.toType(value(), value().getDataType() == DataType.INT8 ? scales : null, type);
+    }
+
+    /** The per-output-channel scales of an int8 value (float32 {@code [out]}), or null when the value is a float. */
+    public NDArray scales() {
+        value();
+        return value.getDataType() == DataType.INT8 ? scales : null;
     }
 
     public boolean isLoaded() {
@@ -86,8 +136,7 @@ public final class Parameter {
         if (loaded.hasGradient()) {
             return;
         }
-        NDArray copy = loaded.getDataType() == DataType.FLOAT32 ? loaded.duplicate()
-                : loaded.toType(DataType.FLOAT32, true);
+        NDArray copy = loaded.getDataType() == DataType.FLOAT32 ? loaded.duplicate() : convertedTo(DataType.FLOAT32);
         copy.setRequiresGradient(true);
         set(copy);
     }
@@ -100,10 +149,19 @@ public final class Parameter {
     }
 
     void set(NDArray newValue) {
+        set(newValue, null);
+    }
+
+    /** Sets the value and, for int8 values, their per-output-channel scales; frees the previous ones. */
+    void set(NDArray newValue, NDArray newScales) {
         if (value != null && value != newValue) {
             value.close();
         }
+        if (scales != null && scales != newScales) {
+            scales.close();
+        }
         value = newValue;
+        scales = newScales;
     }
 
     @Override

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.core.error.ModelFormatException;
+import io.github.sdm.core.model.Precision;
+import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.safetensors.TensorInfo;
 import io.github.sdm.unet.weights.WeightSource;
 import java.nio.ByteBuffer;
@@ -17,15 +19,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Fills every parameter of a part tree from a {@link WeightSource}, strictly: all missing keys,
  * unexpected keys, shape mismatches and non-float dtypes are collected first and reported together in one
  * {@link ModelFormatException} naming the source, so a wrong checkpoint is diagnosed in one run.
  *
- * <p>F32 tensors become NDArrays over the mapped file bytes themselves (no Java heap copy, no native copy:
- * the page cache is the weight storage); F16 is converted to F32 by the engine, BF16 by widening each
- * value into a direct buffer (still off the Java heap).
+ * <p>Weights are held in the storage type asked for ({@link #load(Part, WeightSource, NDManager, Precision)}),
+ * one parameter converted at a time, so loading never holds the whole network in two types:
+ *
+ * <ul>
+ *   <li>{@link Precision#FP32}: F32 tensors become NDArrays over the mapped file bytes themselves (no Java heap
+ *       copy, no native copy: the page cache is the weight storage); F16 is converted to F32 by the engine, BF16 by
+ *       widening each value into a direct buffer (still off the Java heap).</li>
+ *   <li>{@link Precision#FP16}: F16 tensors stay as the file holds them (mapped, no copy); F32 and BF16 ones are
+ *       rounded to float16 by the engine.</li>
+ *   <li>{@link Precision#INT8}: {@linkplain Parameter#isPerChannelWeight() convolution and linear weights} are
+ *       quantized per output channel ({@link WeightConversion#quantize}); every other parameter (biases, norms,
+ *       embeddings) is held in float32 as with {@link Precision#FP32}.</li>
+ * </ul>
+ *
+ * <p>{@link Precision#BF16} storage is refused: DJL 0.35.1's PyTorch bridge has no bfloat16 tensors (its type
+ * mapping aborts the process on one), so no array of that type can be made.
  */
 public final class WeightLoader {
     private static final int MAX_LISTED = 50;
@@ -33,7 +49,21 @@ public final class WeightLoader {
     private WeightLoader() {
     }
 
+    /** Loads with float32 storage. */
     public static void load(Part root, WeightSource source, NDManager manager) {
+        load(root, source, manager, Precision.FP32);
+    }
+
+    /**
+     * Loads every parameter of {@code root}, held as {@code storage} (see the class documentation).
+     *
+     * @throws IllegalArgumentException for {@link Precision#BF16} storage, which this engine cannot hold
+     */
+    public static void load(Part root, WeightSource source, NDManager manager, Precision storage) {
+        if (storage == Precision.BF16) {
+            throw new IllegalArgumentException("bfloat16 weight storage: DJL 0.35.1's PyTorch bridge has no bfloat16 "
+                    + "tensors; hold the weights as FP16 or INT8");
+        }
         Map<String, Parameter> expected = root.allParameters();
         List<String> missing = new ArrayList<>();
         List<String> mismatched = new ArrayList<>();
@@ -56,7 +86,7 @@ public final class WeightLoader {
             throw new ModelFormatException(report(source, missing, unexpected, mismatched));
         }
         for (Parameter p : expected.values()) {
-            p.set(toFloat32(source, p, manager));
+            store(source, p, manager, storage);
         }
         Part.weightsChanged(root);
     }
@@ -73,18 +103,44 @@ public final class WeightLoader {
         return Arrays.stream(shape).filter(d -> d != 1).toArray();
     }
 
-    private static NDArray toFloat32(WeightSource source, Parameter p, NDManager manager) {
-        TensorInfo info = source.info(p.key());
+    /**
+     * Reads one parameter and holds it as {@code storage}. A converted tensor's intermediate array is freed and
+     * its file mapping released at once ({@link MappedPages}), so the float32 pages do not stay resident.
+     */
+    private static void store(WeightSource source, Parameter p, NDManager manager, Precision storage) {
+        boolean keepsFileBytes = storage == Precision.FP32 || storage == Precision.INT8 && !p.isPerChannelWeight()
+                || storage == Precision.FP16 && source.info(p.key()).dtype() == DType.F16;
+        if (keepsFileBytes) {
+            p.set(storage == Precision.FP16
+                    ? read(source, p, () -> manager.create(source.bytes(p.key()), new Shape(p.shape()), DataType.FLOAT16))
+                    : toFloat32(source, p, manager, source.bytes(p.key())));
+            return;
+        }
         ByteBuffer bytes = source.bytes(p.key());
-        Shape shape = new Shape(p.shape());
         try {
-            return switch (info.dtype()) {
-                case F32 -> manager.create(bytes, shape, DataType.FLOAT32);
-                case F16 -> convert(manager.create(bytes, shape, DataType.FLOAT16));
-                // DJL 0.35.1's natives abort on a BFLOAT16 buffer: widen here (bf16 is the top half of f32)
-                case BF16 -> manager.create(widenBfloat16(bytes), shape, DataType.FLOAT32);
-                default -> throw new IllegalStateException("dtype checked above: " + info.dtype());
-            };
+            NDArray weight = toFloat32(source, p, manager, bytes);
+            if (storage == Precision.FP16) {
+                p.set(convert(weight, DataType.FLOAT16));
+            } else {
+                try (weight) {
+                    NDArray[] quantized = WeightConversion.quantize(weight);
+                    p.set(quantized[0], quantized[1]);
+                }
+            }
+        } finally {
+            MappedPages.release(bytes);
+        }
+    }
+
+    private static NDArray toFloat32(WeightSource source, Parameter p, NDManager manager, ByteBuffer bytes) {
+        return read(source, p, () -> float32(source, p, manager, bytes));
+    }
+
+    /** Runs a read, naming the source and the tensor in any engine error. */
+    private static NDArray read(WeightSource source, Parameter p, Supplier<NDArray> reading) {
+        TensorInfo info = source.info(p.key());
+        try {
+            return reading.get();
         } catch (RuntimeException e) {
             if (e instanceof ModelFormatException mfe) {
                 throw mfe;
@@ -92,6 +148,18 @@ public final class WeightLoader {
             throw new ModelFormatException(source.description() + ": cannot read tensor '" + p.key() + "' ("
                     + info + "): " + e.getMessage(), e);
         }
+    }
+
+    private static NDArray float32(WeightSource source, Parameter p, NDManager manager, ByteBuffer bytes) {
+        TensorInfo info = source.info(p.key());
+        Shape shape = new Shape(p.shape());
+        return switch (info.dtype()) {
+            case F32 -> manager.create(bytes, shape, DataType.FLOAT32);
+            case F16 -> convert(manager.create(bytes, shape, DataType.FLOAT16), DataType.FLOAT32);
+            // DJL 0.35.1's natives abort on a BFLOAT16 buffer: widen here (bf16 is the top half of f32)
+            case BF16 -> manager.create(widenBfloat16(bytes), shape, DataType.FLOAT32);
+            default -> throw new IllegalStateException("dtype checked above: " + info.dtype());
+        };
     }
 
     private static ByteBuffer widenBfloat16(ByteBuffer bf16) {
@@ -104,10 +172,11 @@ public final class WeightLoader {
         return out;
     }
 
-    private static NDArray convert(NDArray half) {
-        NDArray f32 = half.toType(DataType.FLOAT32, false);
-        half.close();
-        return f32;
+    /** {@code array} as {@code type}, a new array; {@code array} is freed. */
+    private static NDArray convert(NDArray array, DataType type) {
+        NDArray converted = array.toType(type, false);
+        array.close();
+        return converted;
     }
 
     private static String report(WeightSource source, List<String> missing, Set<String> unexpected,

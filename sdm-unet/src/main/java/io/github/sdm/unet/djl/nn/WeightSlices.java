@@ -2,6 +2,7 @@ package io.github.sdm.unet.djl.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * A layer's weight (and bias) cut along output channels into views of at most {@link #MAX_BYTES}, made
@@ -15,6 +16,10 @@ import ai.djl.ndarray.index.NDIndex;
  *
  * <p>The slices are views: they share the weight's memory, so they follow in-place changes of its values,
  * but not a new array in its place (the layer then derives them again). A training pass does not use them.
+ *
+ * <p>A weight held in another type than the computation's (float16, or int8 with per-channel scales) is sliced
+ * the same way, its slice count sized by the float32 it becomes: {@link #converted} makes one slice's weight in
+ * the compute type just before its op, so a layer never holds more than one converted slice.
  */
 final class WeightSlices implements AutoCloseable {
     /** The largest weight slice. */
@@ -23,10 +28,12 @@ final class WeightSlices implements AutoCloseable {
     private static final long CHANNEL_BLOCK = 16;
 
     private final NDArray[] weights;
+    private final NDArray[] scales;
     private final NDArray[] biases;
 
-    private WeightSlices(NDArray[] weights, NDArray[] biases) {
+    private WeightSlices(NDArray[] weights, NDArray[] scales, NDArray[] biases) {
         this.weights = weights;
+        this.scales = scales;
         this.biases = biases;
     }
 
@@ -35,21 +42,40 @@ final class WeightSlices implements AutoCloseable {
      * single slice (the arrays themselves) when the weight is small enough.
      */
     static WeightSlices of(NDArray weight, NDArray bias) {
+        return of(weight, null, bias);
+    }
+
+    /**
+     * Views of {@code weight [out, ...]}, its int8 values' per-channel {@code scales [out]} (null for a float
+     * weight) and {@code bias [out]} (may be null), cut as {@link #of(NDArray, NDArray)} cuts them.
+     */
+    static WeightSlices of(NDArray weight, NDArray scales, NDArray bias) {
         long out = weight.getShape().get(0);
         long channelBytes = weight.getShape().size() / out * Float.BYTES;
         long perSlice = Math.max(CHANNEL_BLOCK, MAX_BYTES / channelBytes / CHANNEL_BLOCK * CHANNEL_BLOCK);
         if (perSlice >= out) {
-            return new WeightSlices(new NDArray[] {weight}, new NDArray[] {bias});
+            return new WeightSlices(new NDArray[] {weight}, new NDArray[] {scales}, new NDArray[] {bias});
         }
         int count = Math.toIntExact((out + perSlice - 1) / perSlice);
         NDArray[] w = new NDArray[count];
+        NDArray[] s = new NDArray[count];
         NDArray[] b = new NDArray[count];
         for (int i = 0; i < count; i++) {
             NDIndex range = new NDIndex("{}:{}", i * perSlice, Math.min(out, (i + 1) * perSlice));
             w[i] = weight.get(range);
+            s[i] = scales == null ? null : scales.get(range);
             b[i] = bias == null ? null : bias.get(range);
         }
-        return new WeightSlices(w, b);
+        return new WeightSlices(w, s, b);
+    }
+
+    /**
+     * Slice {@code i}'s weight and bias (or null) in {@code type}, new arrays the caller frees after the op
+     * ({@code [weight, bias]}).
+     */
+    NDArray[] converted(int i, DataType type) {
+        return new NDArray[] {WeightConversion.toType(weights[i], scales[i], type),
+            biases[i] == null ? null : WeightConversion.toType(biases[i], null, type)};
     }
 
     int count() {
@@ -73,6 +99,9 @@ final class WeightSlices implements AutoCloseable {
         }
         for (int i = 0; i < weights.length; i++) {
             weights[i].close();
+            if (scales[i] != null) {
+                scales[i].close();
+            }
             if (biases[i] != null) {
                 biases[i].close();
             }

@@ -13,8 +13,15 @@
  * <p><b>Weights.</b> {@link io.github.sdm.unet.djl.nn.WeightLoader} fills a tree from a
  * {@link io.github.sdm.unet.weights.WeightSource} (a safetensors file, or a renamed view of one) and reports
  * every missing key, unexpected key and shape mismatch in one exception. F32 weights stay in the mapped
- * file; F16 is converted to F32 by the engine, BF16 widened off-heap. {@link io.github.sdm.unet.djl.nn.RandomWeights} gives
- * seeded weights for timing networks of real size without a checkpoint.
+ * file; F16 is converted to F32 by the engine, BF16 widened off-heap. Asked to, it holds the weights in float16
+ * (F16 tensors stay mapped) or, for convolution and linear weights, as int8 with per-output-channel scales.
+ * {@link io.github.sdm.unet.djl.nn.RandomWeights} gives seeded weights for timing networks of real size without a
+ * checkpoint.
+ *
+ * <p><b>Precision.</b> Every layer computes in its input's type; weights held in another type are converted
+ * just before their op, one output-channel slice at a time, and freed after it. The context's compute precision
+ * is the type a network casts its float32 inputs to (and its outputs back from); its attention precision keeps
+ * attention in float32 where the model asks for it (diffusers' {@code upcast_attention}).
  *
  * <p><b>Forward passes.</b> A {@link io.github.sdm.unet.djl.nn.ForwardContext} carries the per-call
  * settings. Every part runs through its {@link io.github.sdm.unet.djl.nn.PartInterceptor}, which may

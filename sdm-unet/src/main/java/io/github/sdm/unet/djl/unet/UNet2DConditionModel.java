@@ -15,6 +15,7 @@ import io.github.sdm.unet.djl.nn.InputShapeException;
 import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.djl.nn.Part;
 import io.github.sdm.unet.djl.nn.PartInterceptor;
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.unet.weights.WeightSource;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -156,6 +157,14 @@ public final class UNet2DConditionModel extends Network {
         return fromComponentFolder(componentFolder, weights -> load(config, layers, weights, manager));
     }
 
+    /** {@link #load(Path, NDManager)} with the weights held as {@code storage}. */
+    public static UNet2DConditionModel load(Path componentFolder, NDManager manager, Precision storage) {
+        ConfigFile file = ConfigFile.read(componentFolder.resolve(CONFIG_FILE));
+        UNetConfig config = UNetConfig.from(file);
+        UNetLayerFactory layers = UNetLayerProvider.forConfig(file);
+        return fromComponentFolder(componentFolder, weights -> load(config, layers, weights, manager, storage));
+    }
+
     /** Builds {@code config}'s UNet with weights from any source (e.g. a renamed single-file checkpoint). */
     public static UNet2DConditionModel load(UNetConfig config, WeightSource weights, NDManager manager) {
         return load(config, UNetLayerFactory.DEFAULT, weights, manager);
@@ -164,7 +173,13 @@ public final class UNet2DConditionModel extends Network {
     /** Builds {@code config}'s UNet with layers from {@code layers} and weights from {@code weights}. */
     public static UNet2DConditionModel load(UNetConfig config, UNetLayerFactory layers, WeightSource weights,
             NDManager manager) {
-        return withWeights(new UNet2DConditionModel(config, layers), weights, manager);
+        return load(config, layers, weights, manager, Precision.FP32);
+    }
+
+    /** {@link #load(UNetConfig, UNetLayerFactory, WeightSource, NDManager)} with the weights held as {@code storage}. */
+    public static UNet2DConditionModel load(UNetConfig config, UNetLayerFactory layers, WeightSource weights,
+            NDManager manager, Precision storage) {
+        return withWeights(new UNet2DConditionModel(config, layers), weights, manager, storage);
     }
 
     /** Builds {@code config}'s UNet with seeded random weights, for timing without a checkpoint. */
@@ -312,7 +327,8 @@ public final class UNet2DConditionModel extends Network {
     public NDArray embedTime(ForwardContext ctx, NDArray timestep, long batch) {
         NDArray t = timestep.getShape().size() == batch && timestep.getShape().dimension() == 1 ? timestep
                 : timestep.reshape(1).broadcast(batch);
-        return timeEmbedding.forward(ctx, timeProj.forward(ctx, t));
+        // the sinusoids in float32, as diffusers computes them, then in the compute type (its t_emb.to(dtype))
+        return timeEmbedding.forward(ctx, ctx.toComputeType(timeProj.forward(ctx, t)));
     }
 
     /** {@code center_input_sample} (if configured) then {@code conv_in}: skip connection 0. */
@@ -336,8 +352,11 @@ public final class UNet2DConditionModel extends Network {
      * The pass, cut at shallow depth {@code depth}: the shallow down path, the deep branch through the
      * hook, the shallow up path, the head.
      */
-    private NDArray pass(ForwardContext ctx, NDArray sample, NDArray timestep, NDArray context, int depth,
+    private NDArray pass(ForwardContext ctx, NDArray latents, NDArray timestep, NDArray text, int depth,
             DeepBranchHook hook) {
+        // latents and text embeddings cross the boundary in float32; inside, everything is in the compute type
+        NDArray sample = ctx.toComputeType(latents);
+        NDArray context = ctx.toComputeType(text);
         NDArray temb = embedTime(ctx, timestep, sample.getShape().get(0));
         PassState path = new PassState(stem(ctx, sample), totalDownscale());
         down(ctx, path, depth, temb, context);
@@ -356,7 +375,7 @@ public final class UNet2DConditionModel extends Network {
         }
         path.hidden = deep;
         up(ctx, path, firstShallowUpLayer, skipCount, temb, context);
-        return head(ctx, path.hidden);
+        return ForwardContext.toFloat32(head(ctx, path.hidden));
     }
 
     /**

@@ -10,6 +10,7 @@ import io.github.sdm.unet.djl.nn.Conv2d;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.nn.InputShapeException;
 import io.github.sdm.unet.djl.nn.Network;
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.unet.weights.WeightSource;
 import java.nio.file.Path;
 
@@ -51,7 +52,13 @@ public final class AutoencoderKL extends Network {
 
     /** Builds {@code config}'s VAE with weights from any source (e.g. a single-file checkpoint's view). */
     public static AutoencoderKL load(AutoencoderKLConfig config, WeightSource weights, NDManager manager) {
-        return withWeights(new AutoencoderKL(config), weights, manager);
+        return load(config, weights, manager, Precision.FP32);
+    }
+
+    /** {@link #load(AutoencoderKLConfig, WeightSource, NDManager)} with the weights held as {@code storage}. */
+    public static AutoencoderKL load(AutoencoderKLConfig config, WeightSource weights, NDManager manager,
+            Precision storage) {
+        return withWeights(new AutoencoderKL(config), weights, manager, storage);
     }
 
     /** Builds {@code config}'s VAE with seeded random weights, for timing without a checkpoint. */
@@ -111,13 +118,15 @@ public final class AutoencoderKL extends Network {
 
     /** {@code [mean, clamped logvar]} of {@code quant_conv(encoder(image))}. */
     private NDList moments(ForwardContext ctx, NDArray image) {
-        NDArray moments = quantConv.forward(ctx, encoder.forward(ctx, image));
+        // float32 in and out; inside, the compute type
+        NDArray moments = ForwardContext.toFloat32(quantConv.forward(ctx, encoder.forward(ctx, ctx.toComputeType(image))));
         NDList halves = moments.split(2, 1);
         return new NDList(halves.get(0), halves.get(1).clip(LOGVAR_MIN, LOGVAR_MAX));
     }
 
     private NDArray decodeIn(ForwardContext ctx, NDArray latents) {
-        return decoder.forward(ctx, postQuantConv.forward(ctx, latents));
+        // float32 in and out; inside, the compute type
+        return ForwardContext.toFloat32(decoder.forward(ctx, postQuantConv.forward(ctx, ctx.toComputeType(latents))));
     }
 
     private static void check(String what, NDArray x, int channels) {

@@ -9,6 +9,7 @@ import io.github.sdm.unet.config.AutoencoderTinyConfig;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.nn.InputShapeException;
 import io.github.sdm.unet.djl.nn.Network;
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.unet.weights.WeightSource;
 import java.nio.file.Path;
 
@@ -44,7 +45,13 @@ public final class AutoencoderTiny extends Network {
 
     /** Builds {@code config}'s network with weights from any source. */
     public static AutoencoderTiny load(AutoencoderTinyConfig config, WeightSource weights, NDManager manager) {
-        return withWeights(new AutoencoderTiny(config), weights, manager);
+        return load(config, weights, manager, Precision.FP32);
+    }
+
+    /** {@link #load(AutoencoderTinyConfig, WeightSource, NDManager)} with the weights held as {@code storage}. */
+    public static AutoencoderTiny load(AutoencoderTinyConfig config, WeightSource weights, NDManager manager,
+            Precision storage) {
+        return withWeights(new AutoencoderTiny(config), weights, manager, storage);
     }
 
     /** Builds {@code config}'s network with seeded random weights, for timing without a checkpoint. */
@@ -72,7 +79,9 @@ public final class AutoencoderTiny extends Network {
      */
     public NDArray encode(NDArray image, ForwardContext ctx) {
         check("image", image, config.inChannels());
-        return ctx.scoped(image.getManager(), new NDList(image), c -> encoder.forward(c, new NDList(image))).head();
+        // float32 in and out; inside, the compute type
+        return ctx.scoped(image.getManager(), new NDList(image),
+                c -> new NDList(ForwardContext.toFloat32(encoder.forward(c, c.toComputeType(image))))).head();
     }
 
     /**
@@ -84,8 +93,8 @@ public final class AutoencoderTiny extends Network {
      */
     public NDArray decode(NDArray latents, ForwardContext ctx) {
         check("latents", latents, config.latentChannels());
-        return ctx.scoped(latents.getManager(), new NDList(latents), c -> decoder.forward(c, new NDList(latents)))
-                .head();
+        return ctx.scoped(latents.getManager(), new NDList(latents),
+                c -> new NDList(ForwardContext.toFloat32(decoder.forward(c, c.toComputeType(latents))))).head();
     }
 
     /** diffusers' {@code scale_latents}: raw latents to {@code [0, 1]}, {@code clamp(x / (2m) + shift, 0, 1)}. */
