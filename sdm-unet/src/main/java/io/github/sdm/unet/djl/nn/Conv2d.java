@@ -96,21 +96,7 @@ public class Conv2d extends Part {
 
     /** Weights held in another type than {@code x}'s: each slice converted just before its op, freed after it. */
     private NDArray applyConverted(NDArray x) {
-        NDList pieces = new NDList(slices.count());
-        for (int i = 0; i < slices.count(); i++) {
-            NDArray[] converted = slices.converted(i, x.getDataType());
-            try {
-                pieces.add(convolve(x, converted[0], converted[1]));
-            } finally {
-                WeightConversion.close(converted);
-            }
-        }
-        if (pieces.size() == 1) {
-            return pieces.head();
-        }
-        NDArray out = NDArrays.concat(pieces, 1);
-        pieces.close();
-        return out;
+        return slices.applyConverted(x.getDataType(), (w, b) -> convolve(x, w, b));
     }
 
     private NDArray biasValue() {

@@ -106,21 +106,7 @@ public final class Linear extends Part {
 
     /** The 1x1 convolution with each slice converted to {@code image}'s type just before its op, freed after it. */
     private NDArray convolveConverted(NDArray image) {
-        NDList pieces = new NDList(kernels.count());
-        for (int i = 0; i < kernels.count(); i++) {
-            NDArray[] converted = kernels.converted(i, image.getDataType());
-            try {
-                pieces.add(convolve(image, converted[0], converted[1]));
-            } finally {
-                WeightConversion.close(converted);
-            }
-        }
-        if (pieces.size() == 1) {
-            return pieces.head();
-        }
-        NDArray out = NDArrays.concat(pieces, 1);
-        pieces.close();
-        return out;
+        return kernels.applyConverted(image.getDataType(), (w, b) -> convolve(image, w, b));
     }
 
     /** The 1x1 convolution, in slices of output channels if the weight is large (see WeightSlices). */

@@ -1,8 +1,11 @@
 package io.github.sdm.unet.djl.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import java.util.function.BiFunction;
 
 /**
  * A layer's weight (and bias) cut along output channels into views of at most {@link #MAX_BYTES}, made
@@ -76,6 +79,28 @@ final class WeightSlices implements AutoCloseable {
     NDArray[] converted(int i, DataType type) {
         return new NDArray[] {WeightConversion.toType(weights[i], scales[i], type),
             biases[i] == null ? null : WeightConversion.toType(biases[i], null, type)};
+    }
+
+    /**
+     * {@code op(weight, bias)} on each slice converted to {@code type} just before it runs and freed after it, the
+     * outputs joined along axis 1 (output channels): a call holds one converted slice at a time.
+     */
+    NDArray applyConverted(DataType type, BiFunction<NDArray, NDArray, NDArray> op) {
+        NDList pieces = new NDList(count());
+        for (int i = 0; i < count(); i++) {
+            NDArray[] converted = converted(i, type);
+            try {
+                pieces.add(op.apply(converted[0], converted[1]));
+            } finally {
+                WeightConversion.close(converted);
+            }
+        }
+        if (pieces.size() == 1) {
+            return pieces.head();
+        }
+        NDArray out = NDArrays.concat(pieces, 1);
+        pieces.close();
+        return out;
     }
 
     int count() {
