@@ -73,10 +73,11 @@ public final class QualityBench {
         FrechetDistance.Result realism = FrechetDistance.measure(generated, gallery);
 
         List<Deviation> deviations = new ArrayList<>();
+        // the full model's pictures as one tensor, compared with every variant's
+        FloatTensor reference = FloatTensor.concat(full.toArray(FloatTensor[]::new));
         for (QualityVariant variant : variants) {
             TimedSet variantSet = generateVariant(sd, prompts, settings, variant);
             List<FloatTensor> pictures = variantSet.pictures();
-            FloatTensor reference = FloatTensor.concat(full.toArray(FloatTensor[]::new));
             FloatTensor changed = FloatTensor.concat(pictures.toArray(FloatTensor[]::new));
             List<float[]> embedded = pictures.stream().map(p -> embed(embedding, p)).toList();
             deviations.add(new Deviation(variant.label(), InheritanceDeviation.psnr(reference, changed),
