@@ -14,6 +14,7 @@ script adds what that one leaves out:
 Usage (Debian's python3-torch and python3-onnx, diffusers v0.27.2's src/ and huggingface_hub v0.21.4's src/ and
 the onnx-peer shim/ on PYTHONPATH; docs/benchmarks.md has the steps):
   /usr/bin/python3 scripts/export-onnx.py MODEL_DIR OUT_DIR [--peer ../shared/tools/onnx-peer] [--opset 14]
+      [--parts unet,vae_decoder,text_encoder,vae_encoder]
 """
 import argparse, json, math, shutil, subprocess, sys, time
 from pathlib import Path
@@ -28,8 +29,11 @@ ap.add_argument("--peer", default=str(Path(__file__).resolve().parent.parent.par
                 help="the onnx-peer tool folder (default: ../shared/tools/onnx-peer beside the repository)")
 ap.add_argument("--opset", type=int, default=14)
 ap.add_argument("--threads", type=int, default=2)
+ap.add_argument("--parts", default="unet,vae_decoder,text_encoder,vae_encoder",
+                help="networks to export (default: all; the folder files are written every time)")
 a = ap.parse_args()
 model, out = Path(a.model), Path(a.out)
+parts = a.parts.split(",")
 torch.set_grad_enabled(False)
 torch.set_num_threads(a.threads)
 
@@ -51,8 +55,8 @@ class ClipTextModel(torch.nn.Module):
         return torch.nn.functional.linear(x, self.p(name + ".weight"), self.p(name + ".bias"))
 
     def norm(self, x, name):
-        return torch.nn.functional.layer_norm(x, (x.shape[-1],), self.p(name + ".weight"), self.p(name + ".bias"),
-                                              self.config["layer_norm_eps"])
+        return torch.nn.functional.layer_norm(x, (self.config["hidden_size"],), self.p(name + ".weight"),
+                                              self.p(name + ".bias"), self.config["layer_norm_eps"])
 
     def forward(self, input_ids):
         ids = input_ids.long()
@@ -91,17 +95,20 @@ def export(module, args, path, inputs, outputs, axes):
 
 started = time.perf_counter()
 # the UNet and VAE decoder: the peer tool's export, unchanged (its own process: the UNet peaks at about 12 GB)
-subprocess.run([sys.executable, str(Path(a.peer) / "export_onnx.py"), str(model), str(out), "--opset", str(a.opset),
-                "--parts", "unet,vae_decoder", "--threads", str(a.threads)], check=True)
+peer_parts = [p for p in ("unet", "vae_decoder") if p in parts]
+if peer_parts:
+    subprocess.run([sys.executable, str(Path(a.peer) / "export_onnx.py"), str(model), str(out), "--opset",
+                    str(a.opset), "--parts", ",".join(peer_parts), "--threads", str(a.threads)], check=True)
 
-config = json.loads((model / "text_encoder" / "config.json").read_text())
-text = ClipTextModel(config, safetensors.torch.load_file(str(model / "text_encoder" / "model.safetensors"))).eval()
-ids = torch.full((2, config["max_position_embeddings"]), 49407, dtype=torch.int32)
-ids[:, 0] = 49406
-export(text, (ids,), out / "text_encoder" / "model.onnx", ["input_ids"], ["last_hidden_state", "pooler_output"],
-       {"input_ids": {0: "batch", 1: "sequence"}, "last_hidden_state": {0: "batch", 1: "sequence"},
-        "pooler_output": {0: "batch"}})
-del text
+if "text_encoder" in parts:
+    config = json.loads((model / "text_encoder" / "config.json").read_text())
+    text = ClipTextModel(config, safetensors.torch.load_file(str(model / "text_encoder" / "model.safetensors"))).eval()
+    ids = torch.full((2, config["max_position_embeddings"]), 49407, dtype=torch.int32)
+    ids[:, 0] = 49406
+    export(text, (ids,), out / "text_encoder" / "model.onnx", ["input_ids"], ["last_hidden_state", "pooler_output"],
+           {"input_ids": {0: "batch", 1: "sequence"}, "last_hidden_state": {0: "batch", 1: "sequence"},
+            "pooler_output": {0: "batch"}})
+    del text
 
 from diffusers import AutoencoderKL  # noqa: E402 (after the UNet's process, to keep this one's memory low)
 
@@ -117,10 +124,11 @@ class VaeEncoderParameters(torch.nn.Module):
         return self.vae.quant_conv(self.vae.encoder(sample))
 
 
-vae = AutoencoderKL.from_pretrained(str(model / "vae")).eval()
-export(VaeEncoderParameters(vae), (torch.randn(1, 3, 512, 512),), out / "vae_encoder" / "model.onnx", ["sample"],
-       ["latent_parameters"], {"sample": {0: "batch", 2: "height", 3: "width"}})
-del vae
+if "vae_encoder" in parts:
+    vae = AutoencoderKL.from_pretrained(str(model / "vae")).eval()
+    export(VaeEncoderParameters(vae), (torch.randn(1, 3, 512, 512),), out / "vae_encoder" / "model.onnx", ["sample"],
+           ["latent_parameters"], {"sample": {0: "batch", 2: "height", 3: "width"}})
+    del vae
 
 for folder in ("tokenizer", "scheduler"):
     shutil.copytree(model / folder, out / folder, dirs_exist_ok=True)

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -70,6 +71,11 @@ final class BackendsBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the inputs (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--one-at-a-time", description = "Load one backend's model at a time and time all its stages "
+            + "before the next is loaded: the memory of one model instead of all, but no call-by-call turns (the "
+            + "machine's load may change between backends).")
+    boolean oneAtATime;
+
     @Spec
     CommandSpec spec;
 
@@ -97,28 +103,31 @@ final class BackendsBenchCommand implements Callable<Integer> {
         out.println();
         List<StageCalls.Contender> contenders = new ArrayList<>();
         List<StageCalls.Stage> stages;
-        try {
+        if (oneAtATime) {
+            StageCalls.Reference reference = new StageCalls.Reference();
+            List<List<StageCalls.Stage>> perBackend = new ArrayList<>();
             for (Target t : targets) {
-                ModelLocation location = ModelLocation.folder(t.folder());
-                LoadOptions options = LoadOptions.defaults().withBackend(t.backend()).withThreads(threads);
-                long start = System.nanoTime();
-                DiffusionNetworks networks = BackendSelector.fromClasspath().choose(location, options)
-                        .load(location, options);
-                contenders.add(new StageCalls.Contender(t.backend(), networks));
-                out.println("- " + t.backend() + ": " + t.folder() + " (loaded in "
-                        + Format.duration(Duration.ofNanos(System.nanoTime() - start)) + ")");
-                out.flush();
+                StageCalls.Contender contender = load(t, out);
+                contenders.add(contender);
+                try (DiffusionNetworks networks = contender.networks()) {
+                    perBackend.add(StageCalls.time(List.of(contender), settings, reference, progress(err)));
+                }
             }
-            stages = StageCalls.time(contenders, settings, line -> {
-                err.println(line);
-                err.flush();
-            });
-        } finally {
-            contenders.forEach(c -> c.networks().close());
+            stages = StageCalls.join(perBackend);
+        } else {
+            try {
+                for (Target t : targets) {
+                    contenders.add(load(t, out));
+                }
+                stages = StageCalls.time(contenders, settings, progress(err));
+            } finally {
+                contenders.forEach(c -> c.networks().close());
+            }
         }
         out.println();
         out.println("Threads " + (threads == 0 ? "each engine's default" : threads) + "; " + warmup + " warm-up call(s) "
-                + "per backend and stage, then " + runs + " rounds of one call per backend in turn. Every backend gets "
+                + "per backend and stage, then " + runs + (oneAtATime ? " measured calls, one backend after the other "
+                + "(--one-at-a-time). " : " rounds of one call per backend in turn. ") + "Every backend gets "
                 + "the same inputs; UNet calls at timestep " + (int) StageCalls.TIMESTEP + ", conditioned on the "
                 + "first backend's text encoding. Ratio: the first backend's median over the other's (above 1: the "
                 + "other is faster). Difference: the largest absolute difference of the output from the first "
@@ -130,6 +139,25 @@ final class BackendsBenchCommand implements Callable<Integer> {
         out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
         out.flush();
         return 0;
+    }
+
+    private StageCalls.Contender load(Target t, PrintWriter out) {
+        ModelLocation location = ModelLocation.folder(t.folder());
+        LoadOptions options = LoadOptions.defaults().withBackend(t.backend()).withThreads(threads);
+        long start = System.nanoTime();
+        DiffusionNetworks networks = BackendSelector.fromClasspath().choose(location, options).load(location, options);
+        out.println("- " + t.backend() + ": " + t.folder() + " (loaded in "
+                + Format.duration(Duration.ofNanos(System.nanoTime() - start)) + ", load average "
+                + MachineInfo.current().loadAverage() + ")");
+        out.flush();
+        return new StageCalls.Contender(t.backend(), networks);
+    }
+
+    private static Consumer<String> progress(PrintWriter err) {
+        return line -> {
+            err.println(line);
+            err.flush();
+        };
     }
 
     private static MarkdownTable table(List<StageCalls.Contender> contenders, List<StageCalls.Stage> stages) {

@@ -8,7 +8,9 @@ import io.github.sdm.core.spi.TextConditioning;
 import io.github.sdm.core.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
@@ -80,7 +82,16 @@ public final class StageCalls {
     }
 
     /**
-     * Times every stage of {@code settings} on each contender.
+     * The first model's outputs and text encoding, which every later model's outputs are compared with and its UNet
+     * calls conditioned on; shared by the runs of {@link #time} when the models are timed one after another.
+     */
+    public static final class Reference {
+        private final Map<String, FloatTensor> outputs = new HashMap<>();
+        private TextConditioning text;
+    }
+
+    /**
+     * Times every stage of {@code settings} on each contender, the contenders taking turns call by call.
      *
      * @param contenders the models, the first being the reference of the differences (and of the reports' ratios)
      * @param settings what to time
@@ -88,41 +99,85 @@ public final class StageCalls {
      * @return one result per stage, in the order timed: text encoder, UNet sizes, VAE decode, VAE encode
      */
     public static List<Stage> time(List<Contender> contenders, Settings settings, Consumer<String> progress) {
+        return time(contenders, settings, new Reference(), progress);
+    }
+
+    /**
+     * Times every stage of {@code settings} on each contender, the contenders taking turns call by call, their outputs
+     * compared with {@code reference}'s (which the first contender fills when it is empty). The inputs depend on the
+     * seed only, so runs with one reference may time the models one after another.
+     *
+     * @param contenders the models
+     * @param settings what to time
+     * @param reference the outputs to compare with, filled by the first contender where empty
+     * @param progress where a line per call goes
+     * @return one result per stage, in the order timed: text encoder, UNet sizes, VAE decode, VAE encode
+     */
+    public static List<Stage> time(List<Contender> contenders, Settings settings, Reference reference,
+            Consumer<String> progress) {
         if (contenders.isEmpty()) {
             throw new IllegalArgumentException("no model to time");
         }
         Random random = new Random(settings.seed());
         List<Stage> stages = new ArrayList<>();
         long[][] ids = promptIds(random);
-        stages.add(stage("text encoder", "[2, " + TOKENS + "] token ids", contenders, settings, progress,
+        stages.add(stage("text encoder", "[2, " + TOKENS + "] token ids", contenders, settings, reference, progress,
                 i -> networks(contenders, i).textEncoder().encode(ids).hiddenStates()));
-        TextConditioning text = contenders.get(0).networks().textEncoder().encode(ids);
-        if (text.batchSize() != settings.unetBatch()) { // the prompt's encoding, repeated
-            text = text.slice(0, 1).repeatEach(settings.unetBatch());
+        if (reference.text == null) {
+            TextConditioning text = contenders.get(0).networks().textEncoder().encode(ids);
+            // the prompt's encoding, repeated, for a batch other than the prompt and negative prompt's 2
+            reference.text = text.batchSize() == settings.unetBatch() ? text
+                    : text.slice(0, 1).repeatEach(settings.unetBatch());
         }
-        TextConditioning conditioning = text;
         int factor = contenders.get(0).networks().vae().downscaleFactor();
         for (int size : settings.unetSizes()) {
             FloatTensor latents = gaussian(random, settings.unetBatch(),
                     contenders.get(0).networks().unet().inChannels(), size / factor, size / factor);
-            stages.add(unetStage(size, latents, conditioning, contenders, settings, progress));
+            stages.add(unetStage(size, latents, reference, contenders, settings, progress));
         }
         if (settings.vaeSize() > 0) {
             int latentSize = settings.vaeSize() / factor;
             FloatTensor latents = gaussian(random, 1, contenders.get(0).networks().vae().latentChannels(), latentSize,
                     latentSize);
             stages.add(stage("VAE decode, " + settings.vaeSize() + "x" + settings.vaeSize(), shape(latents), contenders,
-                    settings, progress, i -> networks(contenders, i).vae().decode(latents)));
+                    settings, reference, progress, i -> networks(contenders, i).vae().decode(latents)));
             if (settings.vaeEncode()) {
                 FloatTensor image = uniform(random, 1, 3, settings.vaeSize(), settings.vaeSize());
                 stages.add(stage("VAE encode, " + settings.vaeSize() + "x" + settings.vaeSize(), shape(image),
-                        contenders, settings, progress, i -> networks(contenders, i).vae().encodeLatents(image)));
+                        contenders, settings, reference, progress,
+                        i -> networks(contenders, i).vae().encodeLatents(image)));
             }
         }
         return stages;
     }
 
-    private static Stage unetStage(int size, FloatTensor latents, TextConditioning text, List<Contender> contenders,
+    /**
+     * The results of runs that timed the same stages on different models (with one {@link Reference}), as if the
+     * models had been timed together: per stage, their calls and differences in the runs' order.
+     *
+     * @param runs the runs' results, each in stage order
+     * @return one result per stage
+     */
+    public static List<Stage> join(List<List<Stage>> runs) {
+        List<Stage> joined = new ArrayList<>();
+        for (int i = 0; i < runs.get(0).size(); i++) {
+            Stage first = runs.get(0).get(i);
+            List<Durations> calls = new ArrayList<>();
+            List<Double> differences = new ArrayList<>();
+            for (List<Stage> run : runs) {
+                Stage s = run.get(i);
+                if (!s.stage().equals(first.stage())) {
+                    throw new IllegalArgumentException("runs of different stages: " + s.stage() + ", " + first.stage());
+                }
+                calls.addAll(s.calls());
+                differences.addAll(s.maxAbsDifference());
+            }
+            joined.add(new Stage(first.stage(), first.input(), calls, differences, first.peak()));
+        }
+        return joined;
+    }
+
+    private static Stage unetStage(int size, FloatTensor latents, Reference reference, List<Contender> contenders,
             Settings settings, Consumer<String> progress) {
         int calls = settings.warmup() + settings.runs();
         List<DenoiserSession> sessions = new ArrayList<>();
@@ -131,16 +186,16 @@ public final class StageCalls {
                 sessions.add(c.networks().unet().openSession(new DenoiserSessionOptions(calls)));
             }
             int[] callIndex = new int[contenders.size()];
-            return stage("UNet call, " + size + "x" + size, shape(latents), contenders, settings, progress,
-                    i -> sessions.get(i).predict(latents, TIMESTEP, callIndex[i]++, text));
+            return stage("UNet call, " + size + "x" + size, shape(latents), contenders, settings, reference, progress,
+                    i -> sessions.get(i).predict(latents, TIMESTEP, callIndex[i]++, reference.text));
         } finally {
             sessions.forEach(DenoiserSession::close);
         }
     }
 
-    /** Warm-up calls, then measured rounds of one call per contender in turn; outputs compared with the first's. */
+    /** Warm-up calls, then measured rounds of one call per contender in turn; outputs compared with the reference's. */
     private static Stage stage(String name, String input, List<Contender> contenders, Settings settings,
-            Consumer<String> progress, IntFunction<FloatTensor> call) {
+            Reference referenceRun, Consumer<String> progress, IntFunction<FloatTensor> call) {
         List<List<Long>> nanos = new ArrayList<>();
         List<FloatTensor> outputs = new ArrayList<>();
         contenders.forEach(c -> nanos.add(new ArrayList<>()));
@@ -160,7 +215,7 @@ public final class StageCalls {
                         + elapsed / 1_000_000 + " ms");
             }
         }
-        FloatTensor reference = outputs.get(0);
+        FloatTensor reference = referenceRun.outputs.computeIfAbsent(name, k -> outputs.get(0));
         List<Durations> calls = new ArrayList<>();
         List<Double> differences = new ArrayList<>();
         for (int i = 0; i < contenders.size(); i++) {
@@ -168,7 +223,7 @@ public final class StageCalls {
             FloatTensor output = outputs.get(i);
             if (!Arrays.equals(output.shape(), reference.shape())) {
                 throw new IllegalStateException(name + ": " + contenders.get(i).label() + " returned "
-                        + shape(output) + ", " + contenders.get(0).label() + " " + shape(reference));
+                        + shape(output) + ", the reference " + shape(reference));
             }
             differences.add(InheritanceDeviation.maxAbs(reference, output));
         }

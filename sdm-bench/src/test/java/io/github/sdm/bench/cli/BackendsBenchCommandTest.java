@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code sdm bench backends}: the tiny model on DJL (its diffusers folder) against its optimum export on ONNX Runtime,
@@ -24,10 +26,11 @@ class BackendsBenchCommandTest {
             "^\\| (text encoder|UNet call, \\d+x\\d+|VAE decode, \\d+x\\d+|VAE encode, \\d+x\\d+) .*\\| +([0-9.]+)x \\| +"
                     + "([0-9.e+-]+) of ([0-9.e+-]+) \\|$", Pattern.MULTILINE);
 
-    @Test
-    void timesEveryStageOnBothBackendsAndTheirOutputsAgree() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"--seed=0", "--one-at-a-time"})
+    void timesEveryStageOnBothBackendsAndTheirOutputsAgree(String mode) {
         Result r = run("bench", "backends", "--on", DJL, "--on", ONNX, "--unet-sizes", "64,128", "--vae-size", "64",
-                "--warmup", "1", "--runs", "2");
+                "--warmup", "1", "--runs", "2", mode);
         assertEquals(0, r.code(), r.err());
         List<String> expectedStages = List.of("text encoder", "UNet call, 64x64", "UNet call, 128x128",
                 "VAE decode, 64x64", "VAE encode, 64x64");
