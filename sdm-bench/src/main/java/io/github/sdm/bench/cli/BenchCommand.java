@@ -38,11 +38,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time whole generations stage by stage and print a Markdown report (median and range of "
                 + "each stage, end to end, peak memory, the machine and the command line).",
-                "Subcommands: 'ceiling' (matmul throughput), 'unet' (UNet call time, FLOPs, breakdown), 'deviation'"
+                "Subcommands: 'ceiling' (matmul throughput), 'unet' (UNet call time, FLOPs, breakdown), 'backends' "
+                        + "(one model on several backends, stage by stage, in one run), 'deviation'"
                         + " (feature inheritance's effect on the result), 'quality' (prompt fidelity, realism and deviation on"
                         + " the emoji data), 'tool' (the measurement tools)."},
-        subcommands = {CeilingCommand.class, UNetBenchCommand.class, DeviationCommand.class, QualityCommand.class,
-                ToolCommand.class})
+        subcommands = {CeilingCommand.class, UNetBenchCommand.class, BackendsBenchCommand.class, DeviationCommand.class,
+                QualityCommand.class, ToolCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Diffusers model folder (default: the embedded emoji model; "

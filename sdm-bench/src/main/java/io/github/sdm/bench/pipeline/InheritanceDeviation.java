@@ -40,7 +40,8 @@ public final class InheritanceDeviation {
         return rows;
     }
 
-    static double maxAbs(FloatTensor a, FloatTensor b) {
+    /** Largest absolute difference of two tensors of the same size. */
+    public static double maxAbs(FloatTensor a, FloatTensor b) {
         double worst = 0;
         for (int i = 0; i < a.size(); i++) {
             worst = Math.max(worst, Math.abs(a.data()[i] - b.data()[i]));
