@@ -14,11 +14,6 @@ import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.LoraAdapter;
 import io.github.sdm.core.model.VaeTiling;
 import io.github.sdm.core.model.ModelLocation;
-import io.github.sdm.core.safetensors.DType;
-import io.github.sdm.core.safetensors.SafetensorsFile;
-import io.github.sdm.core.safetensors.SafetensorsWriter;
-import io.github.sdm.core.safetensors.TensorSource;
-import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.inheritance.FeatureInheritance;
 import io.github.sdm.samplers.SamplerConfigException;
 import io.github.sdm.samplers.Samplers;
@@ -198,15 +193,12 @@ final class GenerateCommand implements Callable<Integer> {
                 builder.seed(seed);
             }
             if (initLatents != null) {
-                builder.initialLatents(readLatents(initLatents));
+                builder.initialLatents(LatentsFile.read("--init-latents", initLatents));
             }
             GenerationResult result = builder.generate();
             writeImages(result, output, options.loras(), stdout);
             if (saveLatents != null) {
-                FloatTensor latents = result.finalLatents();
-                long[] shape = java.util.Arrays.stream(latents.shape()).asLongStream().toArray();
-                SafetensorsWriter.write(saveLatents,
-                        List.of(TensorSource.ofFloats("latents", DType.F32, latents.data(), shape)));
+                LatentsFile.write(saveLatents, result.finalLatents());
             }
             stdout.printf("seed %d, %d steps in %.2f s (UNet %.2f s)%n", result.seed(), result.timesteps().length,
                     result.timings().total().toMillis() / 1000.0, result.timings().unetTotal().toMillis() / 1000.0);
@@ -272,16 +264,6 @@ final class GenerateCommand implements Callable<Integer> {
             return PngFiles.read(path);
         } catch (SdmException e) {
             throw new InvalidRequestException("--init-image: " + e.getMessage());
-        }
-    }
-
-    private static FloatTensor readLatents(Path path) {
-        try (SafetensorsFile file = SafetensorsFile.open(path)) {
-            if (!file.contains("latents")) {
-                throw new InvalidRequestException("--init-latents: " + path + " has no tensor named 'latents' (found "
-                        + file.names() + ")");
-            }
-            return new FloatTensor(file.floats("latents"), file.info("latents").intShape());
         }
     }
 }
