@@ -102,6 +102,12 @@ final class BenchCommand implements Callable<Integer> {
             description = ResidencyOption.DESCRIPTION)
     String residency;
 
+    @Option(names = "--weight-paging", description = "After each layer's call, hand the pages of its memory-mapped "
+            + "weights back to the page cache, so the process holds about one layer's weights at a time (Linux; weights "
+            + "held as the files store them: fp32 from F32 files, fp16 from F16 files; same results, each call reads "
+            + "its weights again from the page cache).")
+    boolean weightPaging;
+
     @Option(names = "--img2img", description = "Time img2img generations from a synthetic image of --size, so the "
             + "VAE encoder is timed too (default: txt2img).")
     boolean img2img;
@@ -155,7 +161,7 @@ final class BenchCommand implements Callable<Integer> {
         LatentDeviation deviation = null;
         try (StableDiffusion sd = StableDiffusion.load(location, precision.applyTo(LoadOptions.defaults()
                 .withThreads(threads).withAttentionSliceSize(attentionSlice).withBackend(backend).withDevice(device)
-                .withResidency(policy)))) {
+                .withResidency(policy).withWeightPaging(weightPaging)))) {
             Duration load = Duration.ofNanos(System.nanoTime() - loadStart);
             out.println("Model: " + folder + (vae == null ? "" : " with the VAE of " + vae) + " (loaded in "
                     + Format.duration(load) + "); " + size + "x" + size
@@ -164,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
                     + ", attention " + (attentionSlice == 0 ? "unsliced" : "sliced by " + attentionSlice)
                     + ", device " + device + ", weights " + precision.weights + ", compute " + precision.compute
                     + ", " + (img2img ? "img2img (strength " + strength + ")" : "txt2img") + ", residency "
-                    + ResidencyOption.label(policy));
+                    + ResidencyOption.label(policy) + (weightPaging ? ", weight paging" : ""));
             out.println();
             out.flush();
             StableDiffusionRunner runner = new StableDiffusionRunner(sd);

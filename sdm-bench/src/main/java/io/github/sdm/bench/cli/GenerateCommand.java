@@ -57,6 +57,12 @@ final class GenerateCommand implements Callable<Integer> {
             description = ResidencyOption.DESCRIPTION)
     String residency;
 
+    @Option(names = "--weight-paging", description = "After each layer's call, hand the pages of its memory-mapped "
+            + "weights back to the page cache, so the process holds about one layer's weights at a time (Linux; weights "
+            + "held as the files store them: fp32 from F32 files, fp16 from F16 files; same results, each call reads "
+            + "its weights again from the page cache).")
+    boolean weightPaging;
+
     @Option(names = "--checkpoint", description = "Single-file checkpoint with LDM key names; --model gives the configs.")
     Path checkpoint;
 
@@ -163,7 +169,8 @@ final class GenerateCommand implements Callable<Integer> {
             location = location.withComponent("vae", vae);
         }
         LoadOptions options = precision.applyTo(LoadOptions.defaults().withThreads(threads).withDevice(device)
-                .withBackend(backend).withVaeTiling(vaeTiling()).withResidency(ResidencyOption.parse(residency)));
+                .withBackend(backend).withVaeTiling(vaeTiling()).withResidency(ResidencyOption.parse(residency))
+                .withWeightPaging(weightPaging));
         for (String lora : loras) {
             options = options.withLora(LoraOption.parse(lora, loraIgnoreUnmatched));
         }

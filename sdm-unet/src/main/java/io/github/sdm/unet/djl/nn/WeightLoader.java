@@ -112,9 +112,15 @@ public final class WeightLoader {
         boolean keepsFileBytes = storage == Precision.FP32 || storage == Precision.INT8 && !p.isPerChannelWeight()
                 || storage == Precision.FP16 && source.info(p.key()).dtype() == DType.F16;
         if (keepsFileBytes) {
-            p.set(storage == Precision.FP16
-                    ? read(source, p, () -> manager.create(source.bytes(p.key()), new Shape(p.shape()), DataType.FLOAT16))
-                    : toFloat32(source, p, manager, source.bytes(p.key())));
+            ByteBuffer fileBytes = source.bytes(p.key());
+            if (storage == Precision.FP16) {
+                p.setMapped(read(source, p, () -> manager.create(fileBytes, new Shape(p.shape()), DataType.FLOAT16)),
+                        fileBytes);
+            } else if (source.info(p.key()).dtype() == DType.F32) {
+                p.setMapped(toFloat32(source, p, manager, fileBytes), fileBytes);
+            } else {
+                p.set(toFloat32(source, p, manager, fileBytes)); // widened into a new array
+            }
             return;
         }
         ByteBuffer bytes = source.bytes(p.key());
