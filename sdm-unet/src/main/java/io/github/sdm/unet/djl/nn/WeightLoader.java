@@ -119,7 +119,12 @@ public final class WeightLoader {
             } else if (source.info(p.key()).dtype() == DType.F32) {
                 p.setMapped(toFloat32(source, p, manager, fileBytes), fileBytes);
             } else {
-                p.set(toFloat32(source, p, manager, fileBytes)); // widened into a new array
+                // widened into a new array: the file's pages are not needed any more
+                try {
+                    p.set(toFloat32(source, p, manager, fileBytes));
+                } finally {
+                    MappedPages.release(fileBytes);
+                }
             }
             return;
         }
