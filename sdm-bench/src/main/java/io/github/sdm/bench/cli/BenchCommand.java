@@ -4,6 +4,7 @@ import io.github.sdm.bench.pipeline.BenchScenario;
 import io.github.sdm.bench.pipeline.BenchSettings;
 import io.github.sdm.bench.pipeline.Comparison;
 import io.github.sdm.bench.pipeline.Comparisons;
+import io.github.sdm.bench.pipeline.LatentDeviation;
 import io.github.sdm.bench.pipeline.PipelineBench;
 import io.github.sdm.bench.pipeline.StableDiffusionRunner;
 import io.github.sdm.bench.pipeline.StageSummary;
@@ -16,7 +17,9 @@ import io.github.sdm.core.Mode;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.model.Residency;
+import io.github.sdm.core.tensor.FloatTensor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +52,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Diffusers model folder (default: the embedded emoji model; "
             + "'sdm make-model' writes a full-size one).")
     Path model;
+
+    @Option(names = "--vae", paramLabel = "FOLDER", description = "The VAE from this diffusers folder, as for 'sdm "
+            + "generate' (e.g. a TAESD: 'sdm make-model --taesd' writes one to MODEL/taesd).")
+    Path vae;
 
     @Option(names = "--size", defaultValue = "512", description = "Image width and height in pixels (default: ${DEFAULT-VALUE}).")
     int size;
@@ -96,6 +103,12 @@ final class BenchCommand implements Callable<Integer> {
             description = ResidencyOption.DESCRIPTION)
     String residency;
 
+    @Option(names = "--weight-paging", description = "After each layer's call, hand the pages of its memory-mapped "
+            + "weights back to the page cache, so the process holds about one layer's weights at a time (Linux; weights "
+            + "held as the files store them: fp32 from F32 files, fp16 from F16 files; same results, each call reads "
+            + "its weights again from the page cache).")
+    boolean weightPaging;
+
     @Option(names = "--img2img", description = "Time img2img generations from a synthetic image of --size, so the "
             + "VAE encoder is timed too (default: txt2img).")
     boolean img2img;
@@ -103,6 +116,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--strength", defaultValue = "0.8", description = "With --img2img: the strength; the UNet runs "
             + "about strength x steps calls (default: ${DEFAULT-VALUE}).")
     double strength;
+
+    @Option(names = "--save-latents", paramLabel = "FILE", description = "Write the final latents of the last "
+            + "measured generation to this safetensors file (tensor 'latents'), a reference for --reference-latents.")
+    Path saveLatents;
+
+    @Option(names = "--reference-latents", paramLabel = "FILE", description = "Report how far the final latents of the "
+            + "last measured generation lie from these (written by --save-latents from a run with the same size, seed "
+            + "and steps, e.g. with fp32 weights): largest and mean absolute difference.")
+    Path referenceLatents;
 
     @Option(names = "--compare", description = "Compare scenarios within this run: ${COMPLETION-CANDIDATES}.",
             completionCandidates = ComparisonNames.class)
@@ -130,23 +152,39 @@ final class BenchCommand implements Callable<Integer> {
         List<StageSummary> results;
         Residency policy = ResidencyOption.parse(residency);
         ResidentPeak peaks = new ResidentPeak();
-        try (StableDiffusion sd = StableDiffusion.load(folder, precision.applyTo(LoadOptions.defaults()
+        FloatTensor reference = referenceLatents == null ? null
+                : LatentsFile.read("--reference-latents", referenceLatents);
+        if (saveLatents != null) {
+            WritableFiles.require("--save-latents", saveLatents);
+        }
+        ModelLocation location = vae == null ? ModelLocation.folder(folder)
+                : ModelLocation.folder(folder).withComponent("vae", vae);
+        LatentDeviation deviation = null;
+        try (StableDiffusion sd = StableDiffusion.load(location, precision.applyTo(LoadOptions.defaults()
                 .withThreads(threads).withAttentionSliceSize(attentionSlice).withBackend(backend).withDevice(device)
-                .withResidency(policy)))) {
+                .withResidency(policy).withWeightPaging(weightPaging)))) {
             Duration load = Duration.ofNanos(System.nanoTime() - loadStart);
-            out.println("Model: " + folder + " (loaded in " + Format.duration(load) + "); " + size + "x" + size
+            out.println("Model: " + folder + (vae == null ? "" : " with the VAE of " + vae) + " (loaded in "
+                    + Format.duration(load) + "); " + size + "x" + size
                     + ", prompt \"" + prompt + "\", seed " + seed + ", " + warmup + " warm-up + " + runs
                     + " measured generations per scenario, threads " + (threads == 0 ? "all" : threads)
                     + ", attention " + (attentionSlice == 0 ? "unsliced" : "sliced by " + attentionSlice)
                     + ", device " + device + ", weights " + precision.weights + ", compute " + precision.compute
                     + ", " + (img2img ? "img2img (strength " + strength + ")" : "txt2img") + ", residency "
-                    + ResidencyOption.label(policy));
+                    + ResidencyOption.label(policy) + (weightPaging ? ", weight paging" : ""));
             out.println();
             out.flush();
-            results = PipelineBench.run(new StableDiffusionRunner(sd), scenarios, settings, line -> {
+            StableDiffusionRunner runner = new StableDiffusionRunner(sd);
+            results = PipelineBench.run(runner, scenarios, settings, line -> {
                 err.println(line);
                 err.flush();
             }, peaks);
+            if (saveLatents != null) {
+                LatentsFile.write(saveLatents, runner.lastLatents());
+            }
+            if (reference != null) {
+                deviation = LatentDeviation.between(reference, runner.lastLatents());
+            }
         }
         for (StageSummary s : results) {
             out.println("### " + s.scenario().label() + String.format(Locale.ROOT, " (guidance %.1f)",
@@ -168,6 +206,10 @@ final class BenchCommand implements Callable<Integer> {
             out.println();
             out.print(PipelineReport.comparisonTable(results).render());
             out.println();
+        }
+        if (deviation != null) {
+            out.println(String.format(Locale.ROOT, "Final latents against %s: max abs %.3e, mean abs %.3e  ",
+                    referenceLatents, deviation.maxAbs(), deviation.meanAbs()));
         }
         out.println("Memory: " + MemoryUsage.current().describe() + "  ");
         out.println("Machine at end: load average " + MachineInfo.current().loadAverage());

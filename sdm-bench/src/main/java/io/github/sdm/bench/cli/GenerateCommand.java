@@ -14,11 +14,6 @@ import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.LoraAdapter;
 import io.github.sdm.core.model.VaeTiling;
 import io.github.sdm.core.model.ModelLocation;
-import io.github.sdm.core.safetensors.DType;
-import io.github.sdm.core.safetensors.SafetensorsFile;
-import io.github.sdm.core.safetensors.SafetensorsWriter;
-import io.github.sdm.core.safetensors.TensorSource;
-import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.inheritance.FeatureInheritance;
 import io.github.sdm.samplers.SamplerConfigException;
 import io.github.sdm.samplers.Samplers;
@@ -61,6 +56,12 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--residency", defaultValue = "resident", paramLabel = "resident|per-stage",
             description = ResidencyOption.DESCRIPTION)
     String residency;
+
+    @Option(names = "--weight-paging", description = "After each layer's call, hand the pages of its memory-mapped "
+            + "weights back to the page cache, so the process holds about one layer's weights at a time (Linux; weights "
+            + "held as the files store them: fp32 from F32 files, fp16 from F16 files; same results, each call reads "
+            + "its weights again from the page cache).")
+    boolean weightPaging;
 
     @Option(names = "--checkpoint", description = "Single-file checkpoint with LDM key names; --model gives the configs.")
     Path checkpoint;
@@ -168,7 +169,8 @@ final class GenerateCommand implements Callable<Integer> {
             location = location.withComponent("vae", vae);
         }
         LoadOptions options = precision.applyTo(LoadOptions.defaults().withThreads(threads).withDevice(device)
-                .withBackend(backend).withVaeTiling(vaeTiling()).withResidency(ResidencyOption.parse(residency)));
+                .withBackend(backend).withVaeTiling(vaeTiling()).withResidency(ResidencyOption.parse(residency))
+                .withWeightPaging(weightPaging));
         for (String lora : loras) {
             options = options.withLora(LoraOption.parse(lora, loraIgnoreUnmatched));
         }
@@ -198,15 +200,12 @@ final class GenerateCommand implements Callable<Integer> {
                 builder.seed(seed);
             }
             if (initLatents != null) {
-                builder.initialLatents(readLatents(initLatents));
+                builder.initialLatents(LatentsFile.read("--init-latents", initLatents));
             }
             GenerationResult result = builder.generate();
             writeImages(result, output, options.loras(), stdout);
             if (saveLatents != null) {
-                FloatTensor latents = result.finalLatents();
-                long[] shape = java.util.Arrays.stream(latents.shape()).asLongStream().toArray();
-                SafetensorsWriter.write(saveLatents,
-                        List.of(TensorSource.ofFloats("latents", DType.F32, latents.data(), shape)));
+                LatentsFile.write(saveLatents, result.finalLatents());
             }
             stdout.printf("seed %d, %d steps in %.2f s (UNet %.2f s)%n", result.seed(), result.timesteps().length,
                     result.timings().total().toMillis() / 1000.0, result.timings().unetTotal().toMillis() / 1000.0);
@@ -272,16 +271,6 @@ final class GenerateCommand implements Callable<Integer> {
             return PngFiles.read(path);
         } catch (SdmException e) {
             throw new InvalidRequestException("--init-image: " + e.getMessage());
-        }
-    }
-
-    private static FloatTensor readLatents(Path path) {
-        try (SafetensorsFile file = SafetensorsFile.open(path)) {
-            if (!file.contains("latents")) {
-                throw new InvalidRequestException("--init-latents: " + path + " has no tensor named 'latents' (found "
-                        + file.names() + ")");
-            }
-            return new FloatTensor(file.floats("latents"), file.info("latents").intShape());
         }
     }
 }

@@ -9,12 +9,14 @@ import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.safetensors.SafetensorsWriter;
 import io.github.sdm.core.safetensors.TensorSource;
 import io.github.sdm.unet.config.AutoencoderKLConfig;
+import io.github.sdm.unet.config.AutoencoderTinyConfig;
 import io.github.sdm.unet.config.CLIPTextConfig;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
 import io.github.sdm.unet.djl.nn.Part;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import io.github.sdm.unet.djl.vae.AutoencoderKL;
+import io.github.sdm.unet.djl.vae.AutoencoderTiny;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,6 +47,11 @@ public final class SyntheticModel {
     private static final String TEXT_ENCODER = "text_encoder";
     private static final String TOKENIZER = "tokenizer";
     private static final String SCHEDULER = "scheduler";
+    /**
+     * The sub-folder {@link #writeTaesd} writes to beside the pipeline's components: not a pipeline component
+     * ({@code model_index.json} does not name it), but a VAE folder to pass as {@code --vae}.
+     */
+    public static final String TAESD = "taesd";
 
     private final String unetConfig;
     private final String vaeConfig;
@@ -151,6 +158,25 @@ public final class SyntheticModel {
             throw new SdmException("Cannot write synthetic model to " + out + ": " + e, e);
         }
         return new Written(out, components, parameters);
+    }
+
+    /**
+     * Writes a TAESD ({@code AutoencoderTiny} with diffusers' default config, that of {@code madebyollin/taesd} for
+     * SD 1.x/2.x) with seeded random weights to {@code folder}, a VAE folder for the
+     * component override ({@code --vae}).
+     *
+     * @param folder a folder that does not exist yet or is empty
+     * @return the number of weights written
+     */
+    public static long writeTaesd(Path folder, Options options, Consumer<String> progress) {
+        requireEmptyOrAbsent(folder);
+        String config = resource("taesd_config.json");
+        try {
+            return writeNetwork(folder, config, new AutoencoderTiny(AutoencoderTinyConfig.parse(config, "taesd")),
+                    AutoencoderKL.WEIGHTS_FILE, List.of(), options, progress);
+        } catch (IOException e) {
+            throw new SdmException("Cannot write synthetic TAESD to " + folder + ": " + e, e);
+        }
     }
 
     /** Seed and storage precision of the weights, and whether to write only the UNet (plus scheduler, tokenizer). */

@@ -1,6 +1,7 @@
 package io.github.sdm.bench.pipeline;
 
 import io.github.sdm.core.GenerationBuilder;
+import io.github.sdm.core.GenerationResult;
 import io.github.sdm.core.Mode;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.StageTimings;
@@ -12,6 +13,8 @@ import io.github.sdm.core.tensor.FloatTensor;
  */
 public final class StableDiffusionRunner implements GenerationRunner {
     private final StableDiffusion model;
+    /** The final latents of the latest generation (null before the first): what a variant's deviation compares. */
+    private volatile FloatTensor lastLatents;
 
     public StableDiffusionRunner(StableDiffusion model) {
         this.model = model;
@@ -28,7 +31,17 @@ public final class StableDiffusionRunner implements GenerationRunner {
                 .guidance(scenario.guidance())
                 .size(settings.width(), settings.height())
                 .seed(settings.seed());
-        return scenario.requestOptions().apply(request).generate().timings();
+        GenerationResult result = scenario.requestOptions().apply(request).generate();
+        lastLatents = result.finalLatents();
+        return result.timings();
+    }
+
+    /** The final latents of the latest generation. */
+    public FloatTensor lastLatents() {
+        if (lastLatents == null) {
+            throw new IllegalStateException("no generation has run yet");
+        }
+        return lastLatents;
     }
 
     /** {@code [1, 3, height, width]} in [0, 1]: red across, green down, blue their mean. */

@@ -65,6 +65,41 @@ class BenchCommandTest {
     }
 
     @Test
+    void aVariantsFinalLatentsAreComparedWithAReferenceRunsAndTheVaeCanBeReplaced(@TempDir Path dir) {
+        Path reference = dir.resolve("reference.safetensors");
+        String[] shared = {"bench", "--model", MODEL, "--size", "64", "--steps", "2", "--warmup", "0", "--runs", "1"};
+        Result fp32 = run(concat(shared, "--save-latents", reference.toString()));
+        assertEquals(0, fp32.code(), fp32.err());
+        assertTrue(Files.isRegularFile(reference));
+        // the same variant again computes the same latents; int8 weights other ones
+        Result same = run(concat(shared, "--reference-latents", reference.toString()));
+        assertEquals(0, same.code(), same.err());
+        assertTrue(same.out().contains("Final latents against " + reference + ": max abs 0.000e+00, mean abs 0.000e+00"),
+                same.out());
+        Result int8 = run(concat(shared, "--weights", "int8", "--reference-latents", reference.toString()));
+        assertEquals(0, int8.code(), int8.err());
+        String line = int8.out().lines().filter(l -> l.startsWith("Final latents against ")).findFirst().orElseThrow();
+        assertFalse(line.contains("max abs 0.000e+00"), line);
+        // the VAE only decodes: a TAESD in its place leaves the latents as they were
+        Result taesd = run(concat(shared, "--vae", GenerateCommandTest.TAESD.toString(), "--reference-latents",
+                reference.toString()));
+        assertEquals(0, taesd.code(), taesd.err());
+        assertTrue(taesd.out().contains("with the VAE of " + GenerateCommandTest.TAESD), taesd.out());
+        assertTrue(taesd.out().contains("max abs 0.000e+00, mean abs 0.000e+00"), taesd.out());
+        Result otherSize = run("bench", "--model", MODEL, "--size", "128", "--steps", "2", "--warmup", "0", "--runs", "1",
+                "--reference-latents", reference.toString());
+        assertTrue(otherSize.code() != 0, otherSize.out());
+        assertTrue(otherSize.err().contains("the reference latents have shape [1, 4, 8, 8], these [1, 4, 16, 16]"),
+                otherSize.err());
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    @Test
     void theSamplerComparisonTimesFourScenariosInOneRun() {
         Result r = run("bench", "--model", MODEL, "--size", "64", "--warmup", "0", "--runs", "1", "--compare", "samplers");
         assertEquals(0, r.code(), r.err());

@@ -19,6 +19,7 @@ import io.github.sdm.core.safetensors.Half;
 import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.config.AutoencoderKLConfig;
+import io.github.sdm.unet.config.AutoencoderTinyConfig;
 import io.github.sdm.unet.config.CLIPTextConfig;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
@@ -27,6 +28,7 @@ import io.github.sdm.unet.djl.nn.Parameter;
 import io.github.sdm.unet.djl.nn.Part;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import io.github.sdm.unet.djl.vae.AutoencoderKL;
+import io.github.sdm.unet.djl.vae.AutoencoderTiny;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,6 +205,29 @@ class SyntheticModelTest {
     }
 
     /** Asserts every parameter of {@code loaded} equals {@code expected}'s; returns the weight count. */
+    @Test
+    void aTaesdFolderHoldsTheDefaultTinyAutoencoderWithItsRandomWeights() {
+        Path out = dir.resolve("taesd");
+        List<String> log = new ArrayList<>();
+        long written = SyntheticModel.writeTaesd(out, new SyntheticModel.Options(SEED, DType.F16, false), log::add);
+        try (NDManager manager = NDManager.newBaseManager();
+             AutoencoderTiny taesd = AutoencoderTiny.load(out, manager);
+             AutoencoderTiny random = AutoencoderTiny.random(AutoencoderTinyConfig.taesd(), SEED, manager)) {
+            assertEquals(AutoencoderTinyConfig.taesd(), taesd.config(), "diffusers' AutoencoderTiny defaults");
+            assertEquals(parameterCount(random), written);
+            for (Map.Entry<String, Parameter> e : random.allParameters().entrySet()) {
+                float[] want = e.getValue().value().toFloatArray();
+                float[] got = taesd.allParameters().get(e.getKey()).value().toFloatArray();
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(Half.toFloat(Half.fromFloat(want[i])), got[i], e.getKey() + "[" + i + "]");
+                }
+            }
+        }
+        assertTrue(log.stream().anyMatch(l -> l.contains("F16")), log.toString());
+        assertThrows(SdmException.class, () -> SyntheticModel.writeTaesd(out, new SyntheticModel.Options(SEED,
+                DType.F32, false), log::add), "an existing folder is not overwritten");
+    }
+
     private static long assertSameWeights(Part expected, Part loaded) {
         Map<String, Parameter> want = expected.allParameters();
         Map<String, Parameter> got = loaded.allParameters();

@@ -26,9 +26,12 @@ import java.util.List;
  * @param loras LoRA adapters merged into the weights at load ({@code W' = W + m * scale * up @ down}), in order
  * @param residency whether the networks stay loaded ({@link Residency#RESIDENT}) or are loaded for their stage
  *     only ({@link Residency#PER_STAGE})
+ * @param weightPaging whether each layer hands the pages of its memory-mapped weights back to the page cache after
+ *     each call, so the process holds about one layer's weights at a time (see {@link #withWeightPaging})
  */
 public record LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
-        String backend, int attentionSliceSize, VaeTiling vaeTiling, List<LoraAdapter> loras, Residency residency) {
+        String backend, int attentionSliceSize, VaeTiling vaeTiling, List<LoraAdapter> loras, Residency residency,
+        boolean weightPaging) {
 
     /**
      * Checks the options.
@@ -42,6 +45,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      * @param vaeTiling when the VAE tiles
      * @param loras adapters merged at load; null for none
      * @param residency when the networks hold their weights
+     * @param weightPaging whether layers page their mapped weights out after each call
      * @throws InvalidRequestException if the device is not {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}, threads
      *     or the attention slice size is negative, a precision, the tiling or the residency is null, or the compute
      *     precision is {@link Precision#INT8}
@@ -76,6 +80,25 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
     }
 
     /**
+     * The options without weight paging.
+     *
+     * @param device {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}
+     * @param threads intra-op threads, 0 for the engine's default
+     * @param weightPrecision the type the weights are held in
+     * @param computePrecision the type the networks compute in
+     * @param backend a backend name, or null to choose one
+     * @param attentionSliceSize attention rows computed at once, 0 for all
+     * @param vaeTiling when the VAE tiles
+     * @param loras adapters merged at load; null for none
+     * @param residency when the networks hold their weights
+     */
+    public LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
+            String backend, int attentionSliceSize, VaeTiling vaeTiling, List<LoraAdapter> loras, Residency residency) {
+        this(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, vaeTiling, loras,
+                residency, false);
+    }
+
+    /**
      * The options with every network resident ({@link Residency#RESIDENT}).
      *
      * @param device {@code "cpu"}, {@code "gpu"} or {@code "gpu:N"}
@@ -90,7 +113,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
     public LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
             String backend, int attentionSliceSize, VaeTiling vaeTiling, List<LoraAdapter> loras) {
         this(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, vaeTiling, loras,
-                Residency.RESIDENT);
+                Residency.RESIDENT, false);
     }
 
     /**
@@ -106,7 +129,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
     public LoadOptions(String device, int threads, Precision weightPrecision, Precision computePrecision,
             String backend, int attentionSliceSize) {
         this(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize, VaeTiling.AUTO, List.of(),
-                Residency.RESIDENT);
+                Residency.RESIDENT, false);
     }
 
     /**
@@ -117,7 +140,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public static LoadOptions defaults() {
         return new LoadOptions("cpu", 0, Precision.FP32, Precision.FP32, null, 0, VaeTiling.AUTO, List.of(),
-                Residency.RESIDENT);
+                Residency.RESIDENT, false);
     }
 
     /**
@@ -129,7 +152,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions withDevice(String newDevice) {
         return new LoadOptions(newDevice, threads, weightPrecision, computePrecision, backend, attentionSliceSize,
-                vaeTiling, loras, residency);
+                vaeTiling, loras, residency, weightPaging);
     }
 
     /**
@@ -142,7 +165,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions withThreads(int newThreads) {
         return new LoadOptions(device, newThreads, weightPrecision, computePrecision, backend, attentionSliceSize,
-                vaeTiling, loras, residency);
+                vaeTiling, loras, residency, weightPaging);
     }
 
     /**
@@ -154,7 +177,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions withWeightPrecision(Precision weights) {
         return new LoadOptions(device, threads, weights, computePrecision, backend, attentionSliceSize, vaeTiling,
-                loras, residency);
+                loras, residency, weightPaging);
     }
 
     /**
@@ -166,7 +189,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions withComputePrecision(Precision compute) {
         return new LoadOptions(device, threads, weightPrecision, compute, backend, attentionSliceSize, vaeTiling,
-                loras, residency);
+                loras, residency, weightPaging);
     }
 
     /**
@@ -178,7 +201,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions withBackend(String newBackend) {
         return new LoadOptions(device, threads, weightPrecision, computePrecision, newBackend, attentionSliceSize,
-                vaeTiling, loras, residency);
+                vaeTiling, loras, residency, weightPaging);
     }
 
     /**
@@ -191,7 +214,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions withAttentionSliceSize(int rows) {
         return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, rows, vaeTiling, loras,
-                residency);
+                residency, weightPaging);
     }
 
     /**
@@ -203,7 +226,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions withVaeTiling(VaeTiling tiling) {
         return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize,
-                tiling, loras, residency);
+                tiling, loras, residency, weightPaging);
     }
 
     /**
@@ -234,7 +257,7 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
         List<LoraAdapter> all = new ArrayList<>(loras);
         all.add(adapter);
         return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize,
-                vaeTiling, all, residency);
+                vaeTiling, all, residency, weightPaging);
     }
 
     /**
@@ -247,6 +270,24 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
      */
     public LoadOptions withResidency(Residency newResidency) {
         return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize,
-                vaeTiling, loras, newResidency);
+                vaeTiling, loras, newResidency, weightPaging);
+    }
+
+    /**
+     * These options with or without weight paging: after each call of a layer, the pages of its weights that are
+     * views of the model files (weights held as the files store them: float32 from F32 files, float16 from F16
+     * files) leave the process's resident set ({@code madvise(MADV_DONTNEED)} on Linux; elsewhere nothing
+     * happens), and the next call reads them again from the page cache, which keeps the files as long as memory
+     * allows. The process then holds about one layer's weights at a time instead of the network's; the page cache,
+     * shared and reclaimable, holds the rest. Results are unchanged; each call pays the minor page faults of reading
+     * its weights again. Weights converted at load (int8, or float16 from F32 files) stay resident. The DJL
+     * backend pages; a backend that cannot refuses the option at load.
+     *
+     * @param paging whether to page the weights out after each use
+     * @return a copy with that setting
+     */
+    public LoadOptions withWeightPaging(boolean paging) {
+        return new LoadOptions(device, threads, weightPrecision, computePrecision, backend, attentionSliceSize,
+                vaeTiling, loras, residency, paging);
     }
 }

@@ -55,11 +55,13 @@ final class DjlNetworks implements DiffusionNetworks {
         this.unetModel = unet;
         this.vaeModel = vae;
         this.unetConfig = unet.get().config();
-        ForwardContext context = ForwardContext.DEFAULT.withAttentionSliceSize(options.attentionSliceSize());
+        ForwardContext context = ForwardContext.DEFAULT.withAttentionSliceSize(options.attentionSliceSize())
+                .withWeightPaging(options.weightPaging());
         // the parts a per-generation LoRA may adapt, in both networks (a file's keys are matched against both)
         LoraTargets loraTargets = LoraParts.targets(clip.get(), unet.get());
         this.textEncoder = new DjlTextEncoder(clip, clip.get().config(), manager,
-                ForwardContext.DEFAULT.withComputePrecision(plan.textEncoder()), loraTargets);
+                ForwardContext.DEFAULT.withComputePrecision(plan.textEncoder()).withWeightPaging(options.weightPaging()),
+                loraTargets);
         this.unet = new DjlDenoiser(unet, unetConfig, manager, context.withComputePrecision(plan.unet()).withAttentionPrecision(plan.unetAttention()), loraTargets);
         ForwardContext vaeContext = context.withComputePrecision(plan.vae());
         if (vae.get() instanceof AutoencoderTiny tiny) {

@@ -47,9 +47,10 @@ final class ReleasableNetwork<N extends Network> implements Supplier<N> {
     }
 
     /**
-     * Frees the weights. F32 weights are views of the mapped file, whose pages count toward the process's resident
-     * memory until the mapping goes, and Java unmaps a file only when its buffer is collected: hence the
-     * collection asked for here, so the memory is given back when the stage ends, not at some later collection.
+     * Frees the weights. Weights that view the mapped file are unmapped as the network closes; the collection asked
+     * for here lets go of what else the network held, and the trim hands the allocator's freed pages (converted
+     * weights, such as int8 ones, and the stage's activations) back to the kernel, so the memory is given back when
+     * the stage ends instead of staying in the resident set through the next stage.
      */
     synchronized void release() {
         if (network != null) {
@@ -57,6 +58,7 @@ final class ReleasableNetwork<N extends Network> implements Supplier<N> {
             network = null;
             releases++;
             System.gc();
+            NativeHeap.trim();
         }
     }
 

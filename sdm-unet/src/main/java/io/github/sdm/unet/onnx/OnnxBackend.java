@@ -1,5 +1,6 @@
 package io.github.sdm.unet.onnx;
 
+import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.ConfigFile;
 import io.github.sdm.core.model.LoadOptions;
@@ -57,6 +58,11 @@ public final class OnnxBackend implements ModelBackend {
         OnnxExport export = OnnxExport.of(location);
         if (!onnxRuntimeOnClassPath()) {
             throw new SdmException("The onnx backend cannot load " + location.folder() + ": " + MISSING_RUNTIME);
+        }
+        if (options.weightPaging()) {
+            throw new InvalidRequestException("The onnx backend cannot page weights (LoadOptions.weightPaging, "
+                    + "--weight-paging): ONNX Runtime holds each graph's weights itself; load without it, or load "
+                    + "safetensors weights with the djl backend");
         }
         GraphSettings settings = GraphSettings.of(options);
         List<OnnxGraph> graphs = new ArrayList<>();

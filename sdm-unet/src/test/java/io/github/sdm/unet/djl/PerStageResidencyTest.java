@@ -68,6 +68,17 @@ class PerStageResidencyTest {
 
     @Test
     void concurrentPerStageGenerationsEqualSequentialResidentOnes() throws Exception {
+        assertConcurrentGenerationsEqualSequentialResidentOnes(PER_STAGE);
+    }
+
+    /** Weight paging only drops pages that the next read finds again: the same bits, also under concurrency. */
+    @Test
+    void concurrentPagedGenerationsEqualSequentialResidentOnes() throws Exception {
+        assertConcurrentGenerationsEqualSequentialResidentOnes(PER_STAGE.withWeightPaging(true));
+        assertConcurrentGenerationsEqualSequentialResidentOnes(LoadOptions.defaults().withWeightPaging(true));
+    }
+
+    private static void assertConcurrentGenerationsEqualSequentialResidentOnes(LoadOptions options) throws Exception {
         List<GenerationResult> expected = new ArrayList<>();
         try (StableDiffusion sd = StableDiffusion.load(MODEL)) {
             for (int i = 0; i < GENERATIONS; i++) {
@@ -75,7 +86,7 @@ class PerStageResidencyTest {
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(3);
-        try (StableDiffusion sd = StableDiffusion.load(MODEL, PER_STAGE)) {
+        try (StableDiffusion sd = StableDiffusion.load(MODEL, options)) {
             List<Future<GenerationResult>> runs = new ArrayList<>();
             for (int i = 0; i < GENERATIONS; i++) {
                 int index = i;

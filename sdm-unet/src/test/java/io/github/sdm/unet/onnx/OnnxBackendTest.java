@@ -115,6 +115,13 @@ class OnnxBackendTest {
     }
 
     @Test
+    void weightPagingIsRefusedNamingTheOptionAndTheBackend() {
+        SdmException e = assertThrows(SdmException.class, () -> StableDiffusion.load(OnnxExports.optimum(),
+                LoadOptions.defaults().withWeightPaging(true)));
+        assertTrue(e.getMessage().contains("weightPaging") && e.getMessage().contains("onnx backend"), e.getMessage());
+    }
+
+    @Test
     void attentionSlicingIsRefusedNamingTheOption() {
         SdmException e = assertThrows(SdmException.class, () -> StableDiffusion.load(OnnxExports.optimum(),
                 LoadOptions.defaults().withAttentionSliceSize(2)));

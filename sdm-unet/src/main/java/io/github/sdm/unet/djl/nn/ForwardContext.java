@@ -26,7 +26,7 @@ public final class ForwardContext {
 
     /** Plain computation: no interception, attention chunked by its memory budget only. */
     public static final ForwardContext DEFAULT =
-            new ForwardContext(PartInterceptor.NONE, 0, Precision.FP32, null, false, null);
+            new ForwardContext(PartInterceptor.NONE, 0, Precision.FP32, null, false, null, false);
 
     private final PartInterceptor interceptor;
     private final int attentionSliceSize;
@@ -35,15 +35,18 @@ public final class ForwardContext {
     private final Precision attentionPrecision;
     private final boolean training;
     private final NDManager manager;
+    /** Whether each part hands its memory-mapped weights' pages back after its call ({@link #withWeightPaging}). */
+    private final boolean evictsWeightPages;
 
     private ForwardContext(PartInterceptor interceptor, int attentionSliceSize, Precision computePrecision,
-            Precision attentionPrecision, boolean training, NDManager manager) {
+            Precision attentionPrecision, boolean training, NDManager manager, boolean evictsWeightPages) {
         this.interceptor = interceptor;
         this.attentionSliceSize = attentionSliceSize;
         this.computePrecision = computePrecision;
         this.attentionPrecision = attentionPrecision;
         this.training = training;
         this.manager = manager;
+        this.evictsWeightPages = evictsWeightPages;
     }
 
     public static ForwardContext of(PartInterceptor interceptor) {
@@ -55,7 +58,7 @@ public final class ForwardContext {
             throw new IllegalArgumentException("interceptor must not be null (use PartInterceptor.NONE)");
         }
         return new ForwardContext(newInterceptor, attentionSliceSize, computePrecision, attentionPrecision, training,
-                manager);
+                manager, evictsWeightPages);
     }
 
     /**
@@ -79,7 +82,8 @@ public final class ForwardContext {
         if (sliceSize < 0) {
             throw new IllegalArgumentException("attention slice size must be >= 0, got " + sliceSize);
         }
-        return new ForwardContext(interceptor, sliceSize, computePrecision, attentionPrecision, training, manager);
+        return new ForwardContext(interceptor, sliceSize, computePrecision, attentionPrecision, training,
+                manager, evictsWeightPages);
     }
 
     /**
@@ -92,7 +96,8 @@ public final class ForwardContext {
             throw new IllegalArgumentException("compute precision must not be null");
         }
         dataType(precision);
-        return new ForwardContext(interceptor, attentionSliceSize, precision, attentionPrecision, training, manager);
+        return new ForwardContext(interceptor, attentionSliceSize, precision, attentionPrecision, training,
+                manager, evictsWeightPages);
     }
 
     /**
@@ -104,7 +109,25 @@ public final class ForwardContext {
             throw new IllegalArgumentException("attention precision must not be null");
         }
         dataType(precision);
-        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, precision, training, manager);
+        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, precision, training,
+                manager, evictsWeightPages);
+    }
+
+    /**
+     * Weight paging: after each part's call, the pages of its weights that are views of the model files (weights
+     * held as the files store them: float32 from F32 files, float16 from F16 files) leave the process's resident
+     * set ({@code madvise(MADV_DONTNEED)}, Linux); the next call reads them again from the page cache. The process
+     * then holds about one layer's weights at a time, the page cache (shared, reclaimable) the rest. Values and
+     * results are unchanged; converted weights (int8, or float16 from F32 files) stay resident.
+     */
+    public ForwardContext withWeightPaging(boolean evict) {
+        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, attentionPrecision, training,
+                manager, evict);
+    }
+
+    /** Whether parts hand their mapped weights' pages back after each call ({@link #withWeightPaging}). */
+    public boolean evictsWeightPages() {
+        return evictsWeightPages;
     }
 
     /** The attention scores' type: the one set by {@link #withAttentionPrecision}, else the compute type. */
@@ -148,11 +171,13 @@ public final class ForwardContext {
      * {@linkplain Network#makeTrainable() trainable} for gradients of its weights.
      */
     public ForwardContext withTraining(boolean train) {
-        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, attentionPrecision, train, manager);
+        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, attentionPrecision, train,
+                manager, evictsWeightPages);
     }
 
     public ForwardContext withManager(NDManager scope) {
-        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, attentionPrecision, training, scope);
+        return new ForwardContext(interceptor, attentionSliceSize, computePrecision, attentionPrecision, training,
+                scope, evictsWeightPages);
     }
 
     public Precision computePrecision() {

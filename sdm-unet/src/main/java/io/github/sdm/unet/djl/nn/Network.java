@@ -174,6 +174,10 @@ public abstract class Network extends Part implements AutoCloseable {
         if (weightsManager != null) {
             weightsManager.close();
             weightsManager = null;
+            // no array views the files any more: unmap them now rather than at some later collection
+            for (Parameter p : allParameters().values()) {
+                p.releaseMapping();
+            }
         }
     }
 }

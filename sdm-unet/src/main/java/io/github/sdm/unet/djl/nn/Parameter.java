@@ -3,6 +3,7 @@ package io.github.sdm.unet.djl.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import io.github.sdm.core.model.Precision;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -32,6 +33,8 @@ public final class Parameter {
     private NDArray value;
     /** int8 values' per-output-channel scales (float32 {@code [out]}); null unless loaded quantized. */
     private NDArray scales;
+    /** The file mapping the value is a view of (weights held as the file stores them), else null. */
+    private ByteBuffer mapping;
 
     Parameter(String key, long[] shape, Init init, long fanIn) {
         this.key = key;
@@ -152,6 +155,30 @@ public final class Parameter {
         set(newValue, null);
     }
 
+    /** Sets a value that is a view of {@code fileBytes}, a file mapping ({@link #evictPages()} can page it out). */
+    void setMapped(NDArray view, ByteBuffer fileBytes) {
+        set(view);
+        mapping = fileBytes;
+    }
+
+    /**
+     * Hands the resident pages of the file mapping the value views back to the page cache (see
+     * {@link MappedPages#evict}); nothing for a value that is not such a view.
+     */
+    void evictPages() {
+        if (mapping != null) {
+            MappedPages.evict(mapping);
+        }
+    }
+
+    /** Unmaps the file the value viewed; only once no array views it any more (the network's weights are freed). */
+    void releaseMapping() {
+        if (mapping != null) {
+            MappedPages.release(mapping);
+            mapping = null;
+        }
+    }
+
     /** Sets the value and, for int8 values, their per-output-channel scales; frees the previous ones. */
     void set(NDArray newValue, NDArray newScales) {
         if (value != null && value != newValue) {
@@ -162,6 +189,7 @@ public final class Parameter {
         }
         value = newValue;
         scales = newScales;
+        mapping = null; // a previous view's mapping goes when the collector finds its buffer unreachable
     }
 
     @Override

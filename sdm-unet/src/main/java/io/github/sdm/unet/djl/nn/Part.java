@@ -81,6 +81,21 @@ public abstract class Part {
     }
 
     private NDList run(ForwardContext ctx, NDList inputs, BiFunction<ForwardContext, NDList, NDList> computation) {
+        if (!ctx.evictsWeightPages()) {
+            return runScoped(ctx, inputs, computation);
+        }
+        try {
+            return runScoped(ctx, inputs, computation);
+        } finally {
+            // weight paging: this part's own weights leave the resident set until its next call
+            for (Parameter p : parameters.values()) {
+                p.evictPages();
+            }
+        }
+    }
+
+    private NDList runScoped(ForwardContext ctx, NDList inputs,
+            BiFunction<ForwardContext, NDList, NDList> computation) {
         if (ctx.manager() == null) {
             GradMode.ensure(ctx.isTraining());
         }

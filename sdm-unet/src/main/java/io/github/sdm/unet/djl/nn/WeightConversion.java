@@ -1,7 +1,10 @@
 package io.github.sdm.unet.djl.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -39,21 +42,59 @@ final class WeightConversion {
     }
 
     /**
-     * Symmetric per-output-channel int8 quantization of a float32 weight {@code [out, ...]}: {@code scale[o] =
-     * max|w[o]| / 127} (1 for an all-zero channel), {@code q = round(w / scale[o])}, in the manager of {@code weight}.
+     * Symmetric per-output-channel int8 quantization of a float weight {@code [out, ...]} (float32, or float16
+     * widened exactly): {@code scale[o] = max|w[o]| / 127} (1 for an all-zero channel), {@code q = round(w /
+     * scale[o])}, in the manager of {@code weight}.
+     *
+     * <p>Output channels are quantized independently, so the weight is done in slices of output channels of at most
+     * {@code sliceBytes} as float32: the float32 temporaries (the widened slice, its magnitudes, the quotients)
+     * exist for one slice at a time, not for the whole weight (3 x 118 MB for SD 1.5's largest convolution). The
+     * values are those of quantizing it whole, bit for bit.
      *
      * @return {@code [int8 values, float32 scales [out]]}
      */
+    static NDArray[] quantize(NDArray weight, long sliceBytes) {
+        long out = weight.getShape().get(0);
+        long channelBytes = weight.getShape().size() / Math.max(1, out) * Float.BYTES;
+        long perSlice = Math.max(1, sliceBytes / channelBytes);
+        if (perSlice >= out) {
+            return quantizeWhole(weight);
+        }
+        NDList values = new NDList();
+        NDList scales = new NDList();
+        for (long start = 0; start < out; start += perSlice) {
+            try (NDArray slice = weight.get(new NDIndex("{}:{}", start, Math.min(out, start + perSlice)))) {
+                NDArray[] quantized = quantizeWhole(slice);
+                values.add(quantized[0]);
+                scales.add(quantized[1]);
+            }
+        }
+        NDArray[] joined = {NDArrays.concat(values, 0), NDArrays.concat(scales, 0)};
+        values.close();
+        scales.close();
+        return joined;
+    }
+
+    /** {@link #quantize(NDArray, long)} in slices of {@link WeightSlices#MAX_BYTES}. */
     static NDArray[] quantize(NDArray weight) {
+        return quantize(weight, WeightSlices.MAX_BYTES);
+    }
+
+    private static NDArray[] quantizeWhole(NDArray weight) {
         NDManager owner = weight.getManager();
         long out = weight.getShape().get(0);
         try (NDManager scope = owner.newSubManager()) {
             // the temporaries land in the scope (ops attach to their first operand's manager), the results go back
-            scope.tempAttachAll(weight);
-            NDArray peak = weight.reshape(out, -1).abs().max(new int[] {1});
+            NDArray wide = weight.toType(DataType.FLOAT32, false);
+            if (wide == weight) {
+                scope.tempAttachAll(weight); // the caller's array: back to its manager when the scope closes
+            } else {
+                wide.attach(scope); // a widened copy: freed with the scope
+            }
+            NDArray peak = wide.reshape(out, -1).abs().max(new int[] {1});
             // an all-zero channel quantizes to zeros with any scale; 1 avoids dividing by zero
             NDArray scales = peak.div(INT8_LEVELS).add(peak.eq(0f).toType(DataType.FLOAT32, false));
-            NDArray q = weight.div(scales.reshape(channelShape(weight))).round().clip(-INT8_LEVELS, INT8_LEVELS)
+            NDArray q = wide.div(scales.reshape(channelShape(wide))).round().clip(-INT8_LEVELS, INT8_LEVELS)
                     .toType(DataType.INT8, false);
             q.attach(owner);
             scales.attach(owner);

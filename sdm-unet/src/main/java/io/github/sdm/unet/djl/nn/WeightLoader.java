@@ -36,8 +36,9 @@ import java.util.function.Supplier;
  *   <li>{@link Precision#FP16}: F16 tensors stay as the file holds them (mapped, no copy); F32 and BF16 ones are
  *       rounded to float16 by the engine.</li>
  *   <li>{@link Precision#INT8}: {@linkplain Parameter#isPerChannelWeight() convolution and linear weights} are
- *       quantized per output channel ({@link WeightConversion#quantize}); every other parameter (biases, norms,
- *       embeddings) is held in float32 as with {@link Precision#FP32}.</li>
+ *       quantized per output channel ({@link WeightConversion#quantize}) from the file's F32 or F16 bytes, a
+ *       slice of output channels at a time, so no float32 copy of a whole weight is made; every other parameter
+ *       (biases, norms, embeddings) is held in float32 as with {@link Precision#FP32}.</li>
  * </ul>
  *
  * <p>{@link Precision#BF16} storage is refused: DJL 0.35.1's PyTorch bridge has no bfloat16 tensors (its type
@@ -111,18 +112,29 @@ public final class WeightLoader {
         boolean keepsFileBytes = storage == Precision.FP32 || storage == Precision.INT8 && !p.isPerChannelWeight()
                 || storage == Precision.FP16 && source.info(p.key()).dtype() == DType.F16;
         if (keepsFileBytes) {
-            p.set(storage == Precision.FP16
-                    ? read(source, p, () -> manager.create(source.bytes(p.key()), new Shape(p.shape()), DataType.FLOAT16))
-                    : toFloat32(source, p, manager, source.bytes(p.key())));
+            ByteBuffer fileBytes = source.bytes(p.key());
+            if (storage == Precision.FP16) {
+                p.setMapped(read(source, p, () -> manager.create(fileBytes, new Shape(p.shape()), DataType.FLOAT16)),
+                        fileBytes);
+            } else if (source.info(p.key()).dtype() == DType.F32) {
+                p.setMapped(toFloat32(source, p, manager, fileBytes), fileBytes);
+            } else {
+                // widened into a new array: the file's pages are not needed any more
+                try {
+                    p.set(toFloat32(source, p, manager, fileBytes));
+                } finally {
+                    MappedPages.release(fileBytes);
+                }
+            }
             return;
         }
         ByteBuffer bytes = source.bytes(p.key());
         try {
-            NDArray weight = toFloat32(source, p, manager, bytes);
             if (storage == Precision.FP16) {
-                p.set(convert(weight, DataType.FLOAT16));
+                p.set(convert(toFloat32(source, p, manager, bytes), DataType.FLOAT16));
             } else {
-                try (weight) {
+                // quantized from the file's own values, widened a slice at a time (see WeightConversion.quantize)
+                try (NDArray weight = read(source, p, () -> fileValues(source, p, manager, bytes))) {
                     NDArray[] quantized = WeightConversion.quantize(weight);
                     p.set(quantized[0], quantized[1]);
                 }
@@ -160,6 +172,13 @@ public final class WeightLoader {
             case BF16 -> manager.create(widenBfloat16(bytes), shape, DataType.FLOAT32);
             default -> throw new IllegalStateException("dtype checked above: " + info.dtype());
         };
+    }
+
+    /** The tensor over the file's bytes as F32 or F16 hold them (no copy); BF16, which the engine lacks, widened. */
+    private static NDArray fileValues(WeightSource source, Parameter p, NDManager manager, ByteBuffer bytes) {
+        return source.info(p.key()).dtype() == DType.F16
+                ? manager.create(bytes, new Shape(p.shape()), DataType.FLOAT16)
+                : float32(source, p, manager, bytes);
     }
 
     private static ByteBuffer widenBfloat16(ByteBuffer bf16) {

@@ -36,6 +36,31 @@ class WeightConversionTest {
     }
 
     @Test
+    void quantizingInSlicesOfOutputChannelsGivesTheWholeWeightsValuesBitForBit() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            manager.getEngine().setRandomSeed(7);
+            // 10 output channels of 3x2x2 (48 bytes each in float32): slices of 96 bytes hold 2 channels, 5 slices
+            NDArray weight = manager.randomNormal(new Shape(10, 3, 2, 2)).mul(manager.arange(1f, 11f).reshape(10, 1, 1, 1));
+            NDArray[] whole = WeightConversion.quantize(weight, Long.MAX_VALUE);
+            NDArray[] sliced = WeightConversion.quantize(weight, 96);
+            NDArray[] oddSlices = WeightConversion.quantize(weight, 3 * 48);
+            for (NDArray[] q : new NDArray[][] {sliced, oddSlices}) {
+                assertEquals(DataType.INT8, q[0].getDataType());
+                assertEquals(weight.getShape(), q[0].getShape());
+                assertArrayEquals(whole[0].toByteArray(), q[0].toByteArray());
+                assertArrayEquals(whole[1].toFloatArray(), q[1].toFloatArray());
+            }
+            // a float16 weight is widened slice by slice, exactly: the same as quantizing its float32 widening
+            NDArray half = weight.toType(DataType.FLOAT16, false);
+            NDArray[] fromHalf = WeightConversion.quantize(half, 96);
+            NDArray[] fromWidened = WeightConversion.quantize(half.toType(DataType.FLOAT32, false), Long.MAX_VALUE);
+            assertArrayEquals(fromWidened[0].toByteArray(), fromHalf[0].toByteArray());
+            assertArrayEquals(fromWidened[1].toFloatArray(), fromHalf[1].toFloatArray());
+            assertEquals(DataType.FLOAT16, half.getDataType(), "the caller's weight is left as it was");
+        }
+    }
+
+    @Test
     void float16WidensExactlyAndConvertsToTheComputeType() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray half = manager.create(new float[] {0.1f, -3.5f, 65504f}).toType(DataType.FLOAT16, false);
