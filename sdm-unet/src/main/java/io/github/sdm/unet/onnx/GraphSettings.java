@@ -7,6 +7,7 @@ import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.Precision;
+import io.github.sdm.unet.graph.BuiltGraph;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -77,6 +78,22 @@ final class GraphSettings {
             return onDevice(() -> OnnxGraph.open(environment, file, session));
         } catch (OrtException e) {
             throw new SdmException("cannot set ONNX Runtime's session options for " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens a graph sdm built from a diffusers config and its safetensors weights.
+     *
+     * @param graph the graph and its weights
+     * @param label what to call it in messages: the component folder and the network
+     * @return the graph; the caller closes it
+     * @throws io.github.sdm.core.error.ModelFormatException if ONNX Runtime cannot load the graph
+     */
+    OnnxGraph open(BuiltGraph graph, Path label) {
+        try (OrtSession.SessionOptions session = sessionOptions(label)) {
+            return onDevice(() -> OnnxGraph.open(environment, label, graph, session));
+        } catch (OrtException e) {
+            throw new SdmException("cannot set ONNX Runtime's session options for " + label + ": " + e.getMessage(), e);
         }
     }
 
