@@ -165,8 +165,9 @@ final class UNetBenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The calls of --model's UNet on each of several backends in turn, through the network SPI: one backend loaded at a
-     * time (so their memory does not add up), the same sizes, inputs and call counts; ratios to the first backend.
+     * The calls of --model's UNet on each of several backends, through the network SPI: all loaded at once (their
+     * memory adds up), then per size the same inputs, one call of each backend per round ({@link
+     * SpiUNetCalls#timeInTurn}); ratios to the first backend.
      */
     private Integer timeOnBackends(PrintWriter out, PrintWriter err) {
         if (model == null) {
@@ -179,25 +180,26 @@ final class UNetBenchCommand implements Callable<Integer> {
         out.println("Machine at start: " + MachineInfo.current().describe());
         out.println();
         ModelLocation location = ModelLocation.folder(model);
-        List<List<SpiUNetCalls.Result>> all = new ArrayList<>();
-        List<String> loads = new ArrayList<>();
-        for (String backend : backends) {
-            err.println("timing the UNet on the " + backend + " backend...");
-            LoadOptions options = precision.applyTo(LoadOptions.defaults().withBackend(backend)
-                    .withAttentionSliceSize(attentionSlice));
-            try (DiffusionNetworks networks = BackendSelector.fromClasspath().choose(location, options).load(location,
-                    options)) {
-                all.add(SpiUNetCalls.time(networks, sizes, batch, warmup, runs, seed, line -> {
-                    err.println(line);
-                    err.flush();
-                }));
+        List<DiffusionNetworks> loaded = new ArrayList<>();
+        List<List<SpiUNetCalls.Result>> all;
+        try {
+            for (String backend : backends) {
+                err.println("loading the model on the " + backend + " backend...");
+                LoadOptions options = precision.applyTo(LoadOptions.defaults().withBackend(backend)
+                        .withAttentionSliceSize(attentionSlice));
+                loaded.add(BackendSelector.fromClasspath().choose(location, options).load(location, options));
             }
-            loads.add(backend + " " + MachineInfo.current().loadAverage());
+            all = SpiUNetCalls.timeInTurn(loaded, backends, sizes, batch, warmup, runs, seed, line -> {
+                err.println(line);
+                err.flush();
+            });
+        } finally {
+            loaded.forEach(DiffusionNetworks::close);
         }
         out.println("Network: the UNet of " + model + "; timestep " + (int) SpiUNetCalls.TIMESTEP
-                + ", the text encoder's conditioning of empty prompts; batch " + batch + ", " + warmup
-                + " unmeasured call(s), then " + runs + " measured, per size and backend. Speed-up: the first "
-                + "backend's median over the row's.");
+                + ", the text encoder's conditioning of empty prompts; batch " + batch + "; per size, " + warmup
+                + " unmeasured call(s) of each backend, then " + runs + " rounds of one call of each in turn. "
+                + "Speed-up: the first backend's median over the row's.");
         out.println();
         MarkdownTable table = new MarkdownTable("image", "backend", "calls", "median per call", "min - max",
                 "speed-up (median)").alignRight(2, 3, 4, 5);
@@ -213,7 +215,6 @@ final class UNetBenchCommand implements Callable<Integer> {
         out.print(table.render());
         out.println();
         out.println("Memory: " + MemoryUsage.current().describe() + "  ");
-        out.println("Load average after each backend: " + String.join("; ", loads) + "  ");
         out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
         out.flush();
         return 0;

@@ -9,10 +9,13 @@ import java.util.List;
  * ({@code unet.djl.clip}): token and position embeddings, the encoder layers with a causal mask, the final layer
  * norm. Input {@code input_ids [batch, tokens]} (int64); outputs {@code last_hidden_state} and {@code pooler_output}
  * (the final hidden state at each row's highest token id, CLIP's end-of-text token), the names optimum's exporter
- * gives.
+ * gives, and, for clip skip, {@code clip_skip_<k>} for every {@code k} from 2 to the layer count: the output of layer
+ * {@code layers - k} through the final layer norm, as the DJL encoder computes it.
  */
 public final class ClipTextGraph {
     private static final String PREFIX = "text_model.";
+    /** The prefix of the clip-skip outputs, followed by the skip ({@code clip_skip_2} for the penultimate layer). */
+    public static final String CLIP_SKIP_OUTPUT = "clip_skip_";
     private final CLIPTextConfig config;
     private final Layers layers;
     private final GraphBuilder g;
@@ -46,11 +49,18 @@ public final class ClipTextGraph {
                 maxPositions, hidden), g.longs(0), length, g.longs(0)));
         String h = layers.add(tokens, positions);
         String mask = causalMask(maxPositions, length);
+        List<String> layerOutputs = new java.util.ArrayList<>();
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             h = encoderLayer(h, PREFIX + "encoder.layers." + i, mask);
+            layerOutputs.add(h);
         }
         String last = layers.layerNorm(h, PREFIX + "final_layer_norm", hidden, config.layerNormEps());
         g.output("last_hidden_state", last, "batch", "tokens", (long) hidden);
+        for (int skip = 2; skip <= config.numHiddenLayers(); skip++) {
+            String earlier = layerOutputs.get(config.numHiddenLayers() - skip);
+            g.output(CLIP_SKIP_OUTPUT + skip, layers.layerNorm(earlier, PREFIX + "final_layer_norm", hidden,
+                    config.layerNormEps()), "batch", "tokens", (long) hidden);
+        }
         String end = g.node("ArgMax", List.of(ids), Attribute.of("axis", 1L), Attribute.of("keepdims", 1L));
         String pooled = g.node("GatherND", List.of(last, end), Attribute.of("batch_dims", 1L));
         g.output("pooler_output", pooled, "batch", (long) hidden);

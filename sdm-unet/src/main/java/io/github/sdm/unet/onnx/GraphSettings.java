@@ -49,8 +49,9 @@ final class GraphSettings {
         if (options.weightPrecision() != Precision.FP32 || options.computePrecision() != Precision.FP32) {
             throw new SdmException("LoadOptions.weightPrecision " + options.weightPrecision() + " / computePrecision "
                     + options.computePrecision() + " do not run on the onnx backend: a graph computes in the types it "
-                    + "was exported with (an fp16 export loads with the default options); export the model in the "
-                    + "precision you want instead");
+                    + "was exported with (an fp16 export loads with the default options), and the graphs sdm builds from "
+                    + "a diffusers folder or checkpoint compute in float32; export the model in the precision you want, "
+                    + "or use the djl backend");
         }
         if (options.attentionSliceSize() != 0) {
             throw new SdmException("LoadOptions.attentionSliceSize " + options.attentionSliceSize() + " does not run on "
