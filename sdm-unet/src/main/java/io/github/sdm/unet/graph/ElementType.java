@@ -2,15 +2,13 @@ package io.github.sdm.unet.graph;
 
 /** The element types the built graphs use, with ONNX's {@code TensorProto.DataType} numbers. */
 public enum ElementType {
-    FLOAT(1, 4),
-    INT32(6, 4),
-    INT64(7, 8);
+    FLOAT(1),
+    INT32(6),
+    INT64(7);
 
     final int onnxCode;
-    final int bytes;
 
-    ElementType(int onnxCode, int bytes) {
+    ElementType(int onnxCode) {
         this.onnxCode = onnxCode;
-        this.bytes = bytes;
     }
 }

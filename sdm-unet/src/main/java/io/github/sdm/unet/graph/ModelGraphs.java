@@ -74,6 +74,10 @@ public final class ModelGraphs implements AutoCloseable {
                 return unet.source() + " asks for multi-expert conditional convolutions ('" + CONDCONV_KEY + "'), "
                         + "for which sdm builds no graph; use the djl backend";
             }
+            // the configs sdm does not support fail here, naming the key, before any weight is read
+            UNetConfig.from(unet);
+            AutoencoderKLConfig.from(vae);
+            CLIPTextConfig.read(location.componentFolder("text_encoder").resolve(CONFIG));
         } catch (ModelFormatException e) {
             return e.getMessage();
         }
