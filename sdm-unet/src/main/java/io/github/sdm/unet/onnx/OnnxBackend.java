@@ -51,11 +51,14 @@ public final class OnnxBackend implements ModelBackend {
      */
     @Override
     public LoadVerdict canLoad(ModelLocation location) {
-        LoadVerdict verdict = OnnxExport.verdict(location);
-        if (!verdict.loadable() && !OnnxExport.isExport(location)) {
+        LoadVerdict verdict;
+        if (OnnxExport.isExport(location)) {
+            verdict = OnnxExport.verdict(location);
+        } else {
+            // safetensors networks: the graphs are built from their configs and weights
             String problem = ModelGraphs.problem(location);
-            verdict = problem == null ? LoadVerdict.yes() : LoadVerdict.no(verdict.reason() + "; and no graphs can be "
-                    + "built from it: " + problem);
+            verdict = problem == null ? LoadVerdict.yes() : LoadVerdict.no("no ONNX graphs can be built from it: "
+                    + problem);
         }
         return verdict.loadable() && !onnxRuntimeOnClassPath() ? LoadVerdict.no(MISSING_RUNTIME) : verdict;
     }
