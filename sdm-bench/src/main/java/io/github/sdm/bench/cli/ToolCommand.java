@@ -11,6 +11,7 @@ import io.github.sdm.bench.djl.routes.ConvSplitBench;
 import io.github.sdm.bench.djl.routes.HalfKernelsBench;
 import io.github.sdm.bench.djl.routes.HeadProductBench;
 import io.github.sdm.bench.djl.routes.LinearAsConvBench;
+import io.github.sdm.bench.onnx.BuiltVsExportedUNet;
 import io.github.sdm.core.error.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,7 +40,9 @@ import picocli.CommandLine.Parameters;
             "  conv-split | conv-layout  key=value...",
             "      kernel-route micro-benchmarks",
             "  half-kernels [rounds=3]",
-            "      float32 against float16 kernels; widening and dequantizing a weight"})
+            "      float32 against float16 kernels; widening and dequantizing a weight",
+            "  built-vs-export MODEL EXPORT [size=256 runs=4]",
+            "      the UNet graph sdm builds against a PyTorch export of the same weights, on ONNX Runtime"})
 final class ToolCommand implements Callable<Integer> {
     /** A tool's {@code main}. */
     interface Tool {
@@ -61,6 +64,7 @@ final class ToolCommand implements Callable<Integer> {
         tools.put("conv-split", ConvSplitBench::main);
         tools.put("conv-layout", ConvLayoutBench::main);
         tools.put("half-kernels", HalfKernelsBench::main);
+        tools.put("built-vs-export", BuiltVsExportedUNet::main);
         TOOLS = Collections.unmodifiableMap(tools);
     }
 

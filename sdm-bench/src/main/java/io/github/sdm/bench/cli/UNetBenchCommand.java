@@ -72,10 +72,12 @@ final class UNetBenchCommand implements Callable<Integer> {
     @Mixin
     PrecisionOptions precision = new PrecisionOptions();
 
-    @Option(names = "--backend", description = "Time the UNet of --model on this backend through the network SPI, "
-            + "e.g. onnx for an ONNX export: call times only (the FLOP count, ceiling and breakdown need DJL's part "
-            + "tree). Default: DJL's UNet, with all of those.")
-    String backend;
+    @Option(names = "--backend", split = ",", description = "Time the UNet of --model on this backend through the "
+            + "network SPI, e.g. onnx for an ONNX export or for the graphs sdm builds from a diffusers folder: call times "
+            + "only (the FLOP count, ceiling and breakdown need DJL's part tree). Several, comma-separated (djl,onnx): "
+            + "each in turn in this process, on the same inputs, with their ratios to the first. Default: DJL's UNet, "
+            + "with all of those.")
+    List<String> backends = new ArrayList<>();
 
     @Option(names = "--compare", split = ",", description = "Other UNets (model or UNet folders, comma-separated) to "
             + "time against --model's in one run, a call of each in turn per round, e.g. assembled students against "
@@ -97,8 +99,11 @@ final class UNetBenchCommand implements Callable<Integer> {
         validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (backend != null && !backend.equals("djl")) {
-            return timeOnBackend(out, err);
+        if (backends.size() > 1) {
+            return timeOnBackends(out, err);
+        }
+        if (backends.size() == 1 && !backends.get(0).equals("djl")) {
+            return timeOnBackend(backends.get(0), out, err);
         }
         if (!compare.isEmpty()) {
             return compareUNets(out, err);
@@ -159,8 +164,64 @@ final class UNetBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The calls of --model's UNet on --backend, through the network SPI. */
-    private Integer timeOnBackend(PrintWriter out, PrintWriter err) {
+    /**
+     * The calls of --model's UNet on each of several backends, through the network SPI: all loaded at once (their
+     * memory adds up), then per size the same inputs, one call of each backend per round ({@link
+     * SpiUNetCalls#timeInTurn}); ratios to the first backend.
+     */
+    private Integer timeOnBackends(PrintWriter out, PrintWriter err) {
+        if (model == null) {
+            throw new InvalidRequestException("--backend " + String.join(",", backends) + " needs --model: a model "
+                    + "folder every one of them reads (a diffusers folder for djl,onnx)");
+        }
+        out.println("## UNet call on the " + String.join(", ", backends) + " backends, in turn");
+        out.println();
+        out.println("Command: `" + Invocation.of(spec) + "`  ");
+        out.println("Machine at start: " + MachineInfo.current().describe());
+        out.println();
+        ModelLocation location = ModelLocation.folder(model);
+        List<DiffusionNetworks> loaded = new ArrayList<>();
+        List<List<SpiUNetCalls.Result>> all;
+        try {
+            for (String backend : backends) {
+                err.println("loading the model on the " + backend + " backend...");
+                LoadOptions options = precision.applyTo(LoadOptions.defaults().withBackend(backend)
+                        .withAttentionSliceSize(attentionSlice));
+                loaded.add(BackendSelector.fromClasspath().choose(location, options).load(location, options));
+            }
+            all = SpiUNetCalls.timeInTurn(loaded, backends, sizes, batch, warmup, runs, seed, line -> {
+                err.println(line);
+                err.flush();
+            });
+        } finally {
+            loaded.forEach(DiffusionNetworks::close);
+        }
+        out.println("Network: the UNet of " + model + "; timestep " + (int) SpiUNetCalls.TIMESTEP
+                + ", the text encoder's conditioning of empty prompts; batch " + batch + "; per size, " + warmup
+                + " unmeasured call(s) of each backend, then " + runs + " rounds of one call of each in turn. "
+                + "Speed-up: the first backend's median over the row's.");
+        out.println();
+        MarkdownTable table = new MarkdownTable("image", "backend", "calls", "median per call", "min - max",
+                "speed-up (median)").alignRight(2, 3, 4, 5);
+        for (int i = 0; i < sizes.size(); i++) {
+            SpiUNetCalls.Result reference = all.get(0).get(i);
+            for (int b = 0; b < backends.size(); b++) {
+                SpiUNetCalls.Result r = all.get(b).get(i);
+                table.row(r.imageSize() + "x" + r.imageSize(), backends.get(b), r.calls().count(),
+                        Format.duration(r.calls().median()), Format.range(r.calls().min(), r.calls().max()),
+                        Format.ratio((double) reference.calls().median().toNanos() / r.calls().median().toNanos()));
+            }
+        }
+        out.print(table.render());
+        out.println();
+        out.println("Memory: " + MemoryUsage.current().describe() + "  ");
+        out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
+        out.flush();
+        return 0;
+    }
+
+    /** The calls of --model's UNet on {@code backend}, through the network SPI. */
+    private Integer timeOnBackend(String backend, PrintWriter out, PrintWriter err) {
         if (model == null) {
             throw new InvalidRequestException("--backend " + backend + " needs --model: a model folder that backend "
                     + "reads (e.g. an ONNX export for onnx)");
@@ -201,7 +262,7 @@ final class UNetBenchCommand implements Callable<Integer> {
 
     /** --model's UNet and the --compare ones, timed in turn; ratios to --model's. */
     private Integer compareUNets(PrintWriter out, PrintWriter err) {
-        if (model == null || sizes.size() != 1 || backend != null) {
+        if (model == null || sizes.size() != 1 || !backends.isEmpty()) {
             throw new InvalidRequestException("--compare needs --model (the reference), one --sizes value and the "
                     + "default backend");
         }

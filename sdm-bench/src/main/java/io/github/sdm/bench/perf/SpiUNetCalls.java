@@ -75,4 +75,61 @@ public final class SpiUNetCalls {
         }
         return results;
     }
+
+    /**
+     * Times the UNets of several loaded models (one folder on several backends, say) on the same inputs, in turn: per
+     * size, {@code warmup} unmeasured calls of each, then {@code runs} rounds of one call of each, so that a change in
+     * the machine's load falls on all of them alike.
+     *
+     * @param models the loaded models, all with the same latent channels and VAE factor
+     * @param names what to call each model in the progress lines
+     * @return per model (in order), one result per size
+     */
+    public static List<List<Result>> timeInTurn(List<DiffusionNetworks> models, List<String> names, List<Integer> sizes,
+            int batch, int warmup, int runs, long seed, Consumer<String> progress) {
+        List<TextConditioning> texts = new ArrayList<>();
+        List<List<Result>> results = new ArrayList<>();
+        for (DiffusionNetworks model : models) {
+            texts.add(model.textEncoder().encode(new long[batch][TOKENS]));
+            results.add(new ArrayList<>());
+        }
+        DiffusionNetworks first = models.get(0);
+        Random random = new Random(seed);
+        for (int size : sizes) {
+            int factor = first.vae().downscaleFactor();
+            int[] shape = {batch, first.unet().inChannels(), size / factor, size / factor};
+            float[] latents = new float[(int) FloatTensor.count(shape)];
+            for (int i = 0; i < latents.length; i++) {
+                latents[i] = (float) random.nextGaussian();
+            }
+            FloatTensor sample = new FloatTensor(latents, shape);
+            List<List<Long>> nanos = new ArrayList<>();
+            List<DenoiserSession> sessions = new ArrayList<>();
+            try {
+                for (DiffusionNetworks model : models) {
+                    sessions.add(model.unet().openSession(new DenoiserSessionOptions(warmup + runs)));
+                    nanos.add(new ArrayList<>());
+                }
+                for (int call = 0; call < warmup + runs; call++) {
+                    for (int m = 0; m < models.size(); m++) {
+                        long start = System.nanoTime();
+                        sessions.get(m).predict(sample, TIMESTEP, call, texts.get(m));
+                        long elapsed = System.nanoTime() - start;
+                        if (call >= warmup) {
+                            nanos.get(m).add(elapsed);
+                        }
+                        progress.accept(names.get(m) + " " + size + "x" + size + " call " + (call + 1) + "/"
+                                + (warmup + runs) + (call < warmup ? " (warm-up)" : "") + ": " + elapsed / 1_000_000
+                                + " ms");
+                    }
+                }
+            } finally {
+                sessions.forEach(DenoiserSession::close);
+            }
+            for (int m = 0; m < models.size(); m++) {
+                results.get(m).add(new Result(size, shape, Durations.ofNanos(nanos.get(m))));
+            }
+        }
+        return results;
+    }
 }

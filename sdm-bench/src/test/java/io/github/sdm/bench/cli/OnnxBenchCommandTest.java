@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sdm.bench.cli.CliRunner.Result;
+import io.github.sdm.core.testkit.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,27 @@ class OnnxBenchCommandTest {
         assertTrue(r.out().contains("| 64x64 ") && r.out().contains("[2, 4, 8, 8]"), r.out());
         assertTrue(r.out().contains("| 128x128 ") && r.out().contains("[2, 4, 16, 16]"), r.out());
         assertEquals(4, r.err().lines().filter(l -> l.contains(" call ")).count(), r.err());
+    }
+
+    @Test
+    void theUNetBenchTimesADiffusersFolderOnDjlAndOnBuiltGraphsInTurn() {
+        Result r = run("bench", "unet", "--model", TestData.tinySd().toString(), "--backend", "djl,onnx", "--sizes",
+                "64", "--warmup", "0", "--runs", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("## UNet call on the djl, onnx backends, in turn"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| 64x64 | djl ") && l.endsWith("1.00x |")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| 64x64 | onnx ")), r.out());
+        assertEquals(2, r.err().lines().filter(l -> l.contains(" call ")).count(), r.err());
+    }
+
+    @Test
+    void featureInheritanceOnBuiltGraphsIsRefusedNamingTheReason(@TempDir Path dir) {
+        Result r = run("generate", "--model", TestData.tinySd().toString(), "--backend", "onnx", "--prompt", "a cup",
+                "--steps", "4", "--width", "64", "--height", "64", "--seed", "1", "--cache", "block:2:interval=3",
+                "--out", dir.resolve("cup.png").toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("onnx backend cannot run the session extension") && r.err().contains("named parts"),
+                r.err());
     }
 
     @Test

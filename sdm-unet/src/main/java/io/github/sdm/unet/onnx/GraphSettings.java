@@ -7,6 +7,7 @@ import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.Precision;
+import io.github.sdm.unet.graph.BuiltGraph;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -48,8 +49,9 @@ final class GraphSettings {
         if (options.weightPrecision() != Precision.FP32 || options.computePrecision() != Precision.FP32) {
             throw new SdmException("LoadOptions.weightPrecision " + options.weightPrecision() + " / computePrecision "
                     + options.computePrecision() + " do not run on the onnx backend: a graph computes in the types it "
-                    + "was exported with (an fp16 export loads with the default options); export the model in the "
-                    + "precision you want instead");
+                    + "was exported with (an fp16 export loads with the default options), and the graphs sdm builds from "
+                    + "a diffusers folder or checkpoint compute in float32; export the model in the precision you want, "
+                    + "or use the djl backend");
         }
         if (options.attentionSliceSize() != 0) {
             throw new SdmException("LoadOptions.attentionSliceSize " + options.attentionSliceSize() + " does not run on "
@@ -77,6 +79,22 @@ final class GraphSettings {
             return onDevice(() -> OnnxGraph.open(environment, file, session));
         } catch (OrtException e) {
             throw new SdmException("cannot set ONNX Runtime's session options for " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens a graph sdm built from a diffusers config and its safetensors weights.
+     *
+     * @param graph the graph and its weights
+     * @param label what to call it in messages: the component folder and the network
+     * @return the graph; the caller closes it
+     * @throws io.github.sdm.core.error.ModelFormatException if ONNX Runtime cannot load the graph
+     */
+    OnnxGraph open(BuiltGraph graph, Path label) {
+        try (OrtSession.SessionOptions session = sessionOptions(label)) {
+            return onDevice(() -> OnnxGraph.open(environment, label, graph, session));
+        } catch (OrtException e) {
+            throw new SdmException("cannot set ONNX Runtime's session options for " + label + ": " + e.getMessage(), e);
         }
     }
 

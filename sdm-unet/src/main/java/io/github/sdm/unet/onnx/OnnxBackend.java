@@ -8,6 +8,7 @@ import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.core.spi.LoadVerdict;
 import io.github.sdm.core.spi.ModelBackend;
+import io.github.sdm.unet.graph.ModelGraphs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,10 +17,11 @@ import java.util.function.Function;
 
 /**
  * The networks on ONNX Runtime, from an ONNX export folder ({@code OnnxStableDiffusionPipeline}: see
- * {@link OnnxExport}) in either convention found in the wild, diffusers' conversion script or optimum's exporter.
- * Input and output names and element types are read from each graph. One session per network serves every
- * generation. Session extensions (feature inheritance) and clip skip beyond 1 are refused: they need the networks'
- * named parts, which a graph does not expose.
+ * {@link OnnxExport}) in either convention found in the wild, diffusers' conversion script or optimum's exporter, or
+ * from graphs sdm builds itself from a diffusers folder or single-file checkpoint ({@link ModelGraphs}: the configs and
+ * the safetensors weights, which stay in their files). Input and output names and element types are read from each
+ * graph. One session per network serves every generation. Session extensions (feature inheritance) and clip skip
+ * beyond 1 are refused: they need the networks' named parts, which a graph does not expose.
  */
 public final class OnnxBackend implements ModelBackend {
     /**
@@ -44,26 +46,37 @@ public final class OnnxBackend implements ModelBackend {
     }
 
     /**
-     * ONNX exports only: {@code model_index.json} naming {@code OnnxStableDiffusionPipeline}, and a {@code model.onnx}
-     * in {@code text_encoder/}, {@code unet/} and {@code vae_decoder/}.
+     * ONNX exports ({@code model_index.json} naming {@code OnnxStableDiffusionPipeline}, and a {@code model.onnx} in
+     * {@code text_encoder/}, {@code unet/} and {@code vae_decoder/}), and diffusers folders and single-file
+     * checkpoints whose networks sdm builds graphs for (an {@code AutoencoderKL} VAE, not TAESD).
      */
     @Override
     public LoadVerdict canLoad(ModelLocation location) {
-        LoadVerdict verdict = OnnxExport.verdict(location);
+        LoadVerdict verdict;
+        if (OnnxExport.isExport(location)) {
+            verdict = OnnxExport.verdict(location);
+        } else {
+            // safetensors networks: the graphs are built from their configs and weights
+            String problem = ModelGraphs.problem(location);
+            verdict = problem == null ? LoadVerdict.yes() : LoadVerdict.no("no ONNX graphs can be built from it: "
+                    + problem);
+        }
         return verdict.loadable() && !onnxRuntimeOnClassPath() ? LoadVerdict.no(MISSING_RUNTIME) : verdict;
     }
 
     @Override
     public DiffusionNetworks load(ModelLocation location, LoadOptions options) {
-        OnnxExport export = OnnxExport.of(location);
-        if (!onnxRuntimeOnClassPath()) {
-            throw new SdmException("The onnx backend cannot load " + location.folder() + ": " + MISSING_RUNTIME);
-        }
         if (options.weightPaging()) {
             throw new InvalidRequestException("The onnx backend cannot page weights (LoadOptions.weightPaging, "
                     + "--weight-paging): ONNX Runtime holds each graph's weights itself; load without it, or load "
                     + "safetensors weights with the djl backend");
         }
+        if (!OnnxExport.isExport(location)) {
+            requireRuntime(location);
+            return loadBuilt(location, GraphSettings.of(options));
+        }
+        OnnxExport export = OnnxExport.of(location);
+        requireRuntime(location);
         GraphSettings settings = GraphSettings.of(options);
         List<OnnxGraph> graphs = new ArrayList<>();
         try {
@@ -92,7 +105,47 @@ public final class OnnxBackend implements ModelBackend {
         }
     }
 
-    /** Opens a graph and adds it to those closed if the load fails. */
+    private static void requireRuntime(ModelLocation location) {
+        if (!onnxRuntimeOnClassPath()) {
+            throw new SdmException("The onnx backend cannot load " + location.folder() + ": " + MISSING_RUNTIME);
+        }
+    }
+
+    /**
+     * The networks of a diffusers folder or single-file checkpoint as graphs sdm builds: each opened with its weights
+     * handed to ONNX Runtime from the mapped checkpoint; the weight files are closed once every session holds them.
+     */
+    private static DiffusionNetworks loadBuilt(ModelLocation location, GraphSettings settings) {
+        List<OnnxGraph> graphs = new ArrayList<>();
+        try (ModelGraphs built = ModelGraphs.build(location)) {
+            OnnxGraph text = open(g -> settings.open(built.textEncoder(), g), label(location, "text_encoder"), graphs);
+            OnnxGraph unet = open(g -> settings.open(built.unet(), g), label(location, "unet"), graphs);
+            OnnxGraph decoder = open(g -> settings.open(built.vaeDecoder(), g), label(location, "vae_decoder"), graphs);
+            OnnxGraph encoder = open(g -> settings.open(built.vaeEncoder(), g), label(location, "vae_encoder"), graphs);
+            OnnxTextEncoder textEncoder = new OnnxTextEncoder(text, settings.environment(),
+                    built.textConfig().numHiddenLayers());
+            OnnxDenoiser denoiser = new OnnxDenoiser(unet, settings.environment(), built.unetConfig().inChannels(),
+                    built.unetConfig().sampleSize());
+            OnnxAutoencoder vae = new OnnxAutoencoder(decoder, encoder, settings.environment(), built.vaeConfig());
+            return new OnnxNetworks(graphs, textEncoder, denoiser, vae);
+        } catch (RuntimeException e) {
+            try {
+                OnnxNetworks.closeAll(graphs);
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    /** A built graph's name in messages: its network's folder (the VAE's for both halves) and the network. */
+    private static Path label(ModelLocation location, String network) {
+        String folder = network.startsWith("vae") ? "vae" : network;
+        Path base = location.isSingleFile() && !location.isOverridden(folder) ? location.checkpoint()
+                : location.componentFolder(folder);
+        return base.resolve("[" + network + " graph built by sdm]");
+    }
+
     /** ONNX Runtime is the application's dependency (CPU or CUDA build), so it may be missing. */
     private static boolean onnxRuntimeOnClassPath() {
         try {

@@ -55,6 +55,25 @@ record OnnxExport(Path root, Path textEncoder, Path unet, Path vaeEncoder, Path 
                 Files.isRegularFile(encoder) ? encoder : null, location.folder().resolve("vae_decoder").resolve(MODEL_FILE));
     }
 
+    /**
+     * Whether {@code location} is meant as an ONNX export: a folder whose {@code model_index.json} names an ONNX
+     * pipeline family (readable or not), as opposed to a diffusers folder or checkpoint of safetensors networks.
+     *
+     * @param location the model
+     * @return true for an ONNX export, even a broken one (its problem is then an export's problem)
+     */
+    static boolean isExport(ModelLocation location) {
+        if (location.isSingleFile()) {
+            return false;
+        }
+        try {
+            return PipelineFamilies.of(ModelFolder.open(location.folder())).networkFormat()
+                    == PipelineFamily.NetworkFormat.ONNX;
+        } catch (ModelFormatException e) {
+            return false;
+        }
+    }
+
     /** Why the location is not an ONNX export this backend reads, or null when it is. */
     private static String problem(ModelLocation location) {
         if (location.isSingleFile()) {

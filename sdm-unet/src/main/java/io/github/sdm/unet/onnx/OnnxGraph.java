@@ -1,7 +1,9 @@
 package io.github.sdm.unet.onnx;
 
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -10,8 +12,11 @@ import ai.onnxruntime.TensorInfo;
 import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.unet.graph.BuiltGraph;
+import io.github.sdm.unet.graph.GraphWeight;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +32,16 @@ final class OnnxGraph implements AutoCloseable {
     private final OrtSession session;
     private final Map<String, TensorInfo> inputs;
     private final Map<String, TensorInfo> outputs;
+    /** A built graph's weights, handed to the session as external initializers: they must outlive it. */
+    private final List<OnnxTensor> weights;
 
-    private OnnxGraph(Path file, OrtSession session, Map<String, TensorInfo> inputs, Map<String, TensorInfo> outputs) {
+    private OnnxGraph(Path file, OrtSession session, Map<String, TensorInfo> inputs, Map<String, TensorInfo> outputs,
+            List<OnnxTensor> weights) {
         this.file = file;
         this.session = session;
         this.inputs = inputs;
         this.outputs = outputs;
+        this.weights = weights;
     }
 
     /**
@@ -41,7 +50,7 @@ final class OnnxGraph implements AutoCloseable {
      * @throws ModelFormatException if ONNX Runtime cannot read the graph or it has a non-tensor input or output
      */
     static OnnxGraph open(OrtEnvironment environment, Path file, OrtSession.SessionOptions options) {
-        return open(environment, file, null, options);
+        return open(environment, file, (ByteBuffer) null, options);
     }
 
     /**
@@ -51,6 +60,40 @@ final class OnnxGraph implements AutoCloseable {
      * @throws ModelFormatException if ONNX Runtime cannot read the graph or it has a non-tensor input or output
      */
     static OnnxGraph open(OrtEnvironment environment, Path file, ByteBuffer model, OrtSession.SessionOptions options) {
+        return open(environment, file, model, options, List.of());
+    }
+
+    /**
+     * Opens a graph sdm built ({@link BuiltGraph}) in a session with {@code options}: its weights become ONNX
+     * Runtime's external initializers, float32 tensors over the checkpoint's mapped bytes (widened first where the
+     * checkpoint holds half precision), so the graph file holds no weights and nothing is written to disk.
+     *
+     * @param label what to call the graph in messages (its component folder and what it is)
+     * @throws ModelFormatException if ONNX Runtime cannot load the graph (a bug in the emitter: the message names it)
+     */
+    static OnnxGraph open(OrtEnvironment environment, Path label, BuiltGraph graph, OrtSession.SessionOptions options) {
+        List<OnnxTensor> weights = new ArrayList<>();
+        try {
+            Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
+            for (GraphWeight weight : graph.weights()) {
+                OnnxTensor tensor = OnnxTensor.createTensor(environment, weight.float32Bytes(), weight.dims(),
+                        OnnxJavaType.FLOAT);
+                weights.add(tensor);
+                initializers.put(weight.name(), tensor);
+            }
+            options.addExternalInitializers(initializers);
+            ByteBuffer model = ByteBuffer.allocateDirect(graph.model().length).put(graph.model()).flip();
+            return open(environment, label, model, options, weights);
+        } catch (OrtException | RuntimeException e) {
+            weights.forEach(OnnxTensor::close);
+            throw e instanceof SdmException s ? s
+                    : new SdmException("cannot hand the weights of " + graph.description() + " to ONNX Runtime: "
+                            + e.getMessage(), e);
+        }
+    }
+
+    private static OnnxGraph open(OrtEnvironment environment, Path file, ByteBuffer model,
+            OrtSession.SessionOptions options, List<OnnxTensor> weights) {
         OrtSession session;
         try {
             session = model == null ? environment.createSession(file.toString(), options)
@@ -60,7 +103,7 @@ final class OnnxGraph implements AutoCloseable {
         }
         try {
             return new OnnxGraph(file, session, tensors(file, "input", session.getInputInfo()),
-                    tensors(file, "output", session.getOutputInfo()));
+                    tensors(file, "output", session.getOutputInfo()), weights);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session, e);
             throw e instanceof SdmException s ? s
@@ -182,6 +225,8 @@ final class OnnxGraph implements AutoCloseable {
             session.close();
         } catch (OrtException e) {
             throw new SdmException("cannot close the ONNX Runtime session of " + file + ": " + e.getMessage(), e);
+        } finally {
+            weights.forEach(OnnxTensor::close);
         }
     }
 

@@ -6,14 +6,16 @@ import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.spi.TextConditioning;
 import io.github.sdm.core.spi.TextEncoderNetwork;
 import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.unet.graph.ClipTextGraph;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The exported CLIP text encoder: token ids (int32 or int64, as the graph takes them) in, {@code last_hidden_state}
- * and, where the export has it, {@code pooler_output} out. Clip skip 1 only: an earlier layer's hidden states need
- * that layer's output and the final layer norm's weights, which the graph does not expose.
+ * and, where the export has it, {@code pooler_output} out. An export runs clip skip 1 only: an earlier layer's hidden
+ * states need that layer's output and the final layer norm's weights, which the graph does not expose; a graph sdm
+ * built has them as outputs ({@link ClipTextGraph#CLIP_SKIP_OUTPUT}), so every clip skip runs on it.
  */
 final class OnnxTextEncoder implements TextEncoderNetwork {
     private final OnnxGraph graph;
@@ -39,6 +41,15 @@ final class OnnxTextEncoder implements TextEncoderNetwork {
 
     @Override
     public TextConditioning encode(long[][] inputIds, int clipSkip) {
+        String skipOutput = ClipTextGraph.CLIP_SKIP_OUTPUT + clipSkip;
+        if (clipSkip != 1 && graph.outputs().containsKey(skipOutput)) {
+            // a graph sdm built: the earlier layer's normalized output is one of its outputs
+            try (OnnxTensor ids = OnnxValues.ids(environment, inputIds, graph.inputs().get(idsInput),
+                    graph.file() + " input '" + idsInput + "'")) {
+                Map<String, FloatTensor> out = graph.run(Map.of(idsInput, ids), Set.of(skipOutput, pooledOutput));
+                return new TextConditioning(out.get(skipOutput), out.get(pooledOutput), Map.of());
+            }
+        }
         if (clipSkip != 1) {
             throw new InvalidRequestException("clip skip " + clipSkip + " does not run on the onnx backend: "
                     + graph.file() + " gives the last layer's normalized hidden states only (" + hiddenStatesOutput

@@ -48,22 +48,31 @@ class OnnxBackendTest {
     }
 
     @Test
-    void aSafetensorsFolderIsClaimedByDjlAndRefusedByOnnx() {
+    void aSafetensorsFolderIsClaimedByBothAndLoadsOnDjlUnlessOnnxIsNamed() {
         ModelLocation location = ModelLocation.folder(TestData.tinySd());
-        LoadVerdict verdict = onnx.canLoad(location);
-        assertFalse(verdict.loadable());
-        assertTrue(verdict.reason().contains("StableDiffusionPipeline") && verdict.reason().contains("not ONNX"),
-                verdict.reason());
+        assertTrue(onnx.canLoad(location).loadable(), onnx.canLoad(location).reason());
         assertTrue(djl.canLoad(location).loadable());
         assertEquals("djl", BackendSelector.fromClasspath().choose(location, LoadOptions.defaults()).name());
+        assertEquals("onnx", BackendSelector.fromClasspath()
+                .choose(location, LoadOptions.defaults().withBackend("onnx")).name());
     }
 
     @Test
-    void aSingleFileCheckpointIsNotClaimed() {
+    void aSingleFileCheckpointIsClaimedForBuiltGraphs() {
         LoadVerdict verdict = onnx.canLoad(ModelLocation.singleFile(
                 TestData.fixture("ldm-single-file/tiny-sd15.safetensors"), TestData.tinySd()));
+        assertTrue(verdict.loadable(), verdict.reason());
+    }
+
+    @Test
+    void aTinyVaeIsRefusedNamingTaesd() {
+        ModelLocation location = ModelLocation.folder(TestData.tinySd()).withComponent("vae", TestData.fixture("taesd"));
+        LoadVerdict verdict = onnx.canLoad(location);
         assertFalse(verdict.loadable());
-        assertTrue(verdict.reason().contains("single-file"), verdict.reason());
+        assertTrue(verdict.reason().contains("TAESD") && verdict.reason().contains("djl backend"), verdict.reason());
+        SdmException e = assertThrows(SdmException.class,
+                () -> StableDiffusion.load(location, LoadOptions.defaults().withBackend("onnx")));
+        assertTrue(e.getMessage().contains("TAESD"), e.getMessage());
     }
 
     @Test

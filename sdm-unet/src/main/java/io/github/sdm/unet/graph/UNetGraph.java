@@ -1,0 +1,217 @@
+package io.github.sdm.unet.graph;
+
+import io.github.sdm.unet.config.UNetConfig;
+import io.github.sdm.unet.weights.WeightSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * diffusers' {@code UNet2DConditionModel} (SD 1.x / 2.x, what {@link UNetConfig} accepts) as an ONNX graph, emitted
+ * part by part in the order and under the names of the DJL part tree ({@code unet.djl.unet}): time embedding,
+ * {@code conv_in}, down blocks (resnets, transformers, downsampler), the optional mid block, up blocks fed by the skip
+ * connections, and the head. Inputs {@code sample [batch, in, height, width]}, {@code timestep [batch]} (float, so
+ * fractional timesteps pass unrounded) and {@code encoder_hidden_states [batch, tokens, cross_attention_dim]}; output
+ * {@code out_sample}: the names optimum's exporter gives, so the export's denoiser runs the built graph unchanged.
+ */
+public final class UNetGraph {
+    private final UNetConfig config;
+    private final Layers layers;
+    private final GraphBuilder g;
+    private final String temb;
+    private final String context;
+
+    private UNetGraph(UNetConfig config, GraphBuilder g) {
+        this.config = config;
+        this.g = g;
+        this.layers = new Layers(g);
+        String sample = g.input("sample", ElementType.FLOAT, "batch", (long) config.inChannels(), "height", "width");
+        String timestep = g.input("timestep", ElementType.FLOAT, "batch");
+        this.context = g.input("encoder_hidden_states", ElementType.FLOAT, "batch", "tokens",
+                (long) config.crossAttentionDim().get(0));
+        this.temb = timeEmbedding(timestep);
+        g.output("out_sample", pass(sample), "batch", (long) config.outChannels(), "height", "width");
+    }
+
+    /**
+     * The UNet of {@code config} with its weights from {@code weights} (diffusers keys).
+     *
+     * @throws io.github.sdm.core.error.ModelFormatException naming a weight {@code weights} lacks or holds in another
+     *     shape
+     */
+    public static BuiltGraph build(UNetConfig config, WeightSource weights) {
+        GraphBuilder g = new GraphBuilder("unet", weights);
+        new UNetGraph(config, g);
+        return g.build("the UNet built from " + weights.description());
+    }
+
+    /** {@code time_proj} (sinusoids, float32) then {@code time_embedding} (linear, SiLU, linear). */
+    private String timeEmbedding(String timestep) {
+        int dim = config.blockOutChannels().get(0);
+        int half = dim / 2;
+        float[] freqs = new float[half];
+        for (int i = 0; i < half; i++) {
+            // as TimestepProjection computes them in float32: arange * -ln(10000) / (half - shift), exp
+            freqs[i] = (float) Math.exp((float) (i * (float) -Math.log(10000)) / (float) (half - config.freqShift()));
+        }
+        String angles = g.node("Mul", List.of(g.node("Unsqueeze", List.of(timestep, g.longs(1))),
+                g.floats(freqs, 1, half)));
+        String sin = g.node("Sin", List.of(angles));
+        String cos = g.node("Cos", List.of(angles));
+        String emb = g.node("Concat", config.flipSinToCos() ? List.of(cos, sin) : List.of(sin, cos),
+                Attribute.of("axis", 1L));
+        if (dim % 2 == 1) {
+            String zeros = g.node("Mul", List.of(g.node("Slice", List.of(emb, g.longs(0), g.longs(1), g.longs(1))),
+                    g.scalar(0f)));
+            emb = g.node("Concat", List.of(emb, zeros), Attribute.of("axis", 1L));
+        }
+        int embDim = config.timeEmbeddingDim();
+        String h = layers.silu(layers.linear(emb, "time_embedding.linear_1", dim, embDim, true));
+        return layers.linear(h, "time_embedding.linear_2", embDim, embDim, true);
+    }
+
+    private String pass(String sample) {
+        List<Integer> channels = config.blockOutChannels();
+        int blocks = config.blockCount();
+        String x = config.centerInputSample()
+                ? g.node("Sub", List.of(g.node("Mul", List.of(sample, g.scalar(2f))), g.scalar(1f))) : sample;
+        int c0 = channels.get(0);
+        String h = layers.conv(x, "conv_in", config.inChannels(), c0, config.convInKernel(), 1,
+                (config.convInKernel() - 1) / 2);
+        List<String> skips = new ArrayList<>();
+        List<Integer> skipChannels = new ArrayList<>();
+        skips.add(h);
+        skipChannels.add(c0);
+        int out = c0;
+        for (int i = 0; i < blocks; i++) {
+            String key = "down_blocks." + i;
+            int in = out;
+            out = channels.get(i);
+            boolean cross = config.downBlockTypes().get(i).equals(UNetConfig.CROSS_ATTN_DOWN);
+            for (int j = 0; j < config.layersPerBlock().get(i); j++) {
+                h = resnet(h, key + ".resnets." + j, j == 0 ? in : out, out, 1.0);
+                if (cross) {
+                    h = transformer(h, key + ".attentions." + j, i, out);
+                }
+                skips.add(h);
+                skipChannels.add(out);
+            }
+            if (i < blocks - 1) {
+                h = layers.conv(h, key + ".downsamplers.0.conv", out, out, 3, 2, 1);
+                skips.add(h);
+                skipChannels.add(out);
+            }
+        }
+        int deepest = channels.get(blocks - 1);
+        if (config.hasMidBlock()) {
+            h = resnet(h, "mid_block.resnets.0", deepest, deepest, config.midBlockScaleFactor());
+            h = transformer(h, "mid_block.attentions.0", blocks - 1, deepest);
+            h = resnet(h, "mid_block.resnets.1", deepest, deepest, config.midBlockScaleFactor());
+        }
+        int prev = deepest;
+        for (int i = 0; i < blocks; i++) {
+            String key = "up_blocks." + i;
+            int level = blocks - 1 - i;
+            int outCh = channels.get(level);
+            boolean cross = config.upBlockTypes().get(i).equals(UNetConfig.CROSS_ATTN_UP);
+            for (int j = 0; j < config.layersPerBlock().get(level) + 1; j++) {
+                String skip = skips.remove(skips.size() - 1);
+                int skipCh = skipChannels.remove(skipChannels.size() - 1);
+                String joined = g.node("Concat", List.of(h, skip), Attribute.of("axis", 1L));
+                h = resnet(joined, key + ".resnets." + j, (j == 0 ? prev : outCh) + skipCh, outCh, 1.0);
+                if (cross) {
+                    h = transformer(h, key + ".attentions." + j, level, outCh);
+                }
+            }
+            if (i < blocks - 1) {
+                h = upsample(h, key + ".upsamplers.0", outCh, skips.get(skips.size() - 1));
+            }
+            prev = outCh;
+        }
+        h = layers.silu(layers.groupNorm(h, "conv_norm_out", config.normNumGroups(), c0, config.normEps()));
+        return layers.conv(h, "conv_out", c0, config.outChannels(), config.convOutKernel(), 1,
+                (config.convOutKernel() - 1) / 2);
+    }
+
+    /**
+     * {@code ResnetBlock2D}: {@code conv1(silu(norm1(x))) + time_emb_proj(silu(temb))}, {@code conv2(silu(norm2(.)))},
+     * plus the (1x1-projected) input, divided by the output scale factor.
+     */
+    private String resnet(String x, String key, int in, int out, double outputScaleFactor) {
+        int groups = config.normNumGroups();
+        double eps = config.normEps();
+        String h = layers.conv(layers.silu(layers.groupNorm(x, key + ".norm1", groups, in, eps)), key + ".conv1",
+                in, out, 3, 1, 1);
+        String t = layers.linear(layers.silu(temb), key + ".time_emb_proj", config.timeEmbeddingDim(), out, true);
+        h = layers.add(h, g.node("Unsqueeze", List.of(t, g.longs(2, 3))));
+        h = layers.conv(layers.silu(layers.groupNorm(h, key + ".norm2", groups, out, eps)), key + ".conv2",
+                out, out, 3, 1, 1);
+        String shortcut = in != out ? layers.conv(x, key + ".conv_shortcut", in, out, 1, 1, 0) : x;
+        String sum = layers.add(shortcut, h);
+        return outputScaleFactor == 1.0 ? sum
+                : g.node("Div", List.of(sum, g.scalar((float) outputScaleFactor)));
+    }
+
+    /**
+     * {@code Transformer2DModel}: group norm, {@code proj_in} (1x1 convolution, or linear on the tokens with
+     * {@code use_linear_projection}), the transformer blocks on {@code [B, H*W, inner]}, {@code proj_out}, plus the
+     * input.
+     */
+    private String transformer(String x, String key, int level, int channels) {
+        int heads = config.attentionHeads().get(level);
+        int headDim = channels / heads;
+        int inner = heads * headDim;
+        boolean linear = config.useLinearProjection();
+        String normed = layers.groupNorm(x, key + ".norm", config.normNumGroups(), channels, 1e-6);
+        String tokens;
+        String grid;
+        if (linear) {
+            grid = x;
+            tokens = layers.linear(layers.toTokens(normed, channels), key + ".proj_in", channels, inner, true);
+        } else {
+            grid = layers.conv(normed, key + ".proj_in", channels, inner, 1, 1, 0);
+            tokens = layers.toTokens(grid, inner);
+        }
+        int crossDim = config.crossAttentionDim().get(level);
+        for (int b = 0; b < config.transformerLayersPerBlock().get(level); b++) {
+            tokens = transformerBlock(tokens, key + ".transformer_blocks." + b, inner, heads, headDim, crossDim);
+        }
+        String out;
+        if (linear) {
+            out = layers.fromTokens(layers.linear(tokens, key + ".proj_out", inner, channels, true), x);
+        } else {
+            out = layers.conv(layers.fromTokens(tokens, grid), key + ".proj_out", inner, channels, 1, 1, 0);
+        }
+        return layers.add(x, out);
+    }
+
+    /** {@code BasicTransformerBlock}: self-attention, cross-attention on the text, GEGLU feed-forward, each pre-normed and residual. */
+    private String transformerBlock(String x, String key, int dim, int heads, int headDim, int crossDim) {
+        String h = layers.add(layers.attention(layers.layerNorm(x, key + ".norm1", dim, 1e-5), null, key + ".attn1",
+                dim, dim, heads, headDim, false, null), x);
+        h = layers.add(layers.attention(layers.layerNorm(h, key + ".norm2", dim, 1e-5), context, key + ".attn2",
+                dim, crossDim, heads, headDim, false, null), h);
+        return layers.add(feedForward(layers.layerNorm(h, key + ".norm3", dim, 1e-5), key + ".ff", dim), h);
+    }
+
+    /** {@code FeedForward} with GEGLU: {@code net.0.proj} to twice the inner width, {@code a * gelu(b)}, {@code net.2}. */
+    private String feedForward(String x, String key, int dim) {
+        int inner = dim * 4;
+        String projected = layers.linear(x, key + ".net.0.proj", dim, 2L * inner, true);
+        List<String> halves = g.nodes("Split", 2, List.of(projected, g.longs(inner, inner)), Attribute.of("axis", -1L));
+        String gated = g.node("Mul", List.of(halves.get(0), layers.gelu(halves.get(1))));
+        return layers.linear(gated, key + ".net.2", inner, dim, true);
+    }
+
+    /**
+     * {@code Upsample2D}: nearest-neighbour resize to the size of the skip connection met next ({@code 2x} when the
+     * latent divides evenly; diffusers' {@code forward_upsample_size} otherwise), then a 3x3 convolution.
+     */
+    private String upsample(String x, String key, int channels, String nextSkip) {
+        String batchAndChannels = g.node("Slice", List.of(g.node("Shape", List.of(x)), g.longs(0), g.longs(2)));
+        String sides = g.node("Slice", List.of(g.node("Shape", List.of(nextSkip)), g.longs(2), g.longs(4)));
+        String sizes = g.node("Concat", List.of(batchAndChannels, sides), Attribute.of("axis", 0L));
+        String resized = g.node("Resize", List.of(x, "", "", sizes), Attribute.of("mode", "nearest"),
+                Attribute.of("coordinate_transformation_mode", "asymmetric"), Attribute.of("nearest_mode", "floor"));
+        return layers.conv(resized, key + ".conv", channels, channels, 3, 1, 1);
+    }
+}
