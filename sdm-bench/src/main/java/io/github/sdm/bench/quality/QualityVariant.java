@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
  *   <li>multi-UNet switching, {@code switch=<folder>@<schedule>}: the calls the schedule names go to the UNet of
  *       {@code <folder>} (a model folder or a UNet folder), the others to the model's own UNet, as
  *       {@code sdm generate --student <folder> --switch <schedule>} does: {@code switch=runs/student@0.3} puts the
- *       first 30% of the calls on the student, {@code @calls:0,1,2} names calls.
+ *       first 30% of the calls on the student, {@code @last:0.7} the last 70%, {@code @calls:0,1,2} names calls.
  * </ul>
  * For example {@code unet=runs/student/unet+deepcache} or {@code switch=runs/student@0.5+deepcache} (each UNet keeps
  * its own DeepCache caches).

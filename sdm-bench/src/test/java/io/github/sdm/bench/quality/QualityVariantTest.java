@@ -40,6 +40,10 @@ class QualityVariantTest {
         QualityVariant calls = QualityVariant.parse("preset=deepcache+switch=" + dir + "@calls:1,3");
         assertEquals(2, calls.unetSwitch().schedule().secondCalls(10));
         assertTrue(calls.unetSwitch().schedule().usesSecond(3, 10));
+        // teacher first: the last 70% of 20 calls on the second UNet, calls 6 to 19
+        QualityVariant late = QualityVariant.parse("switch=" + dir + "@last:0.7");
+        assertEquals(14, late.unetSwitch().schedule().secondCalls(20));
+        assertTrue(late.unetSwitch().schedule().usesSecond(6, 20) && !late.unetSwitch().schedule().usesSecond(5, 20));
         // a folder may hold an @: the last one separates the schedule
         Path at = dir.resolve("a@b");
         assertTrue(at.toFile().mkdir());
