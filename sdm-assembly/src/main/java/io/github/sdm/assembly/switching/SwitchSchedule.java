@@ -5,24 +5,37 @@ import java.util.TreeSet;
 
 /**
  * Which calls of a generation the second UNet computes: the first {@code fraction} of them
- * ({@code "0.4"}: the first 40%, rounded to the nearest call), or an explicit list of 0-based call indices
- * ({@code "calls:0,1,2"}). The other calls go to the model's own UNet.
+ * ({@code "0.4"}: the first 40%, rounded to the nearest call), the last {@code fraction} of them
+ * ({@code "last:0.7"}: the model's UNet computes the early, high-noise calls, the second UNet the last 70%), or an
+ * explicit list of 0-based call indices ({@code "calls:0,1,2"}). The other calls go to the model's own UNet.
  */
 public final class SwitchSchedule {
+    private static final String LAST = "last:";
     private final double fraction;
+    private final boolean last;
     private final Set<Integer> calls;
 
-    private SwitchSchedule(double fraction, Set<Integer> calls) {
+    private SwitchSchedule(double fraction, boolean last, Set<Integer> calls) {
         this.fraction = fraction;
+        this.last = last;
         this.calls = calls;
     }
 
     /** The first {@code fraction} (0 to 1) of the calls on the second UNet. */
     public static SwitchSchedule firstFraction(double fraction) {
+        return new SwitchSchedule(checked(fraction), false, null);
+    }
+
+    /** The last {@code fraction} (0 to 1) of the calls on the second UNet, the first ones on the model's. */
+    public static SwitchSchedule lastFraction(double fraction) {
+        return new SwitchSchedule(checked(fraction), true, null);
+    }
+
+    private static double checked(double fraction) {
         if (!(fraction >= 0 && fraction <= 1)) {
             throw new IllegalArgumentException("switch fraction must be between 0 and 1, got " + fraction);
         }
-        return new SwitchSchedule(fraction, null);
+        return fraction;
     }
 
     /** The given 0-based calls on the second UNet. */
@@ -32,10 +45,10 @@ public final class SwitchSchedule {
                 throw new IllegalArgumentException("switch call index must be >= 0, got " + call);
             }
         }
-        return new SwitchSchedule(Double.NaN, Set.copyOf(new TreeSet<>(calls)));
+        return new SwitchSchedule(Double.NaN, false, Set.copyOf(new TreeSet<>(calls)));
     }
 
-    /** Parses {@code "0.4"} or {@code "calls:0,1,2"}. */
+    /** Parses {@code "0.4"}, {@code "last:0.7"} or {@code "calls:0,1,2"}. */
     public static SwitchSchedule parse(String text) {
         String s = text.trim();
         if (s.startsWith("calls:")) {
@@ -50,10 +63,13 @@ public final class SwitchSchedule {
             }
             return calls(calls);
         }
+        boolean fromEnd = s.startsWith(LAST);
         try {
-            return firstFraction(Double.parseDouble(s));
+            double fraction = Double.parseDouble(fromEnd ? s.substring(LAST.length()) : s);
+            return fromEnd ? lastFraction(fraction) : firstFraction(fraction);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("switch '" + text + "': expected a fraction such as 0.4 or calls:0,1,2");
+            throw new IllegalArgumentException("switch '" + text + "': expected a fraction such as 0.4 (the first 40% "
+                    + "of the calls), last:0.7 (the last 70%) or calls:0,1,2");
         }
     }
 
@@ -62,7 +78,8 @@ public final class SwitchSchedule {
         if (calls != null) {
             return calls.contains(callIndex);
         }
-        return callIndex < Math.round(fraction * totalCalls);
+        long second = Math.round(fraction * totalCalls);
+        return last ? callIndex >= totalCalls - second : callIndex < second;
     }
 
     /** How many of {@code totalCalls} calls go to the second UNet. */
@@ -77,6 +94,6 @@ public final class SwitchSchedule {
     @Override
     public String toString() {
         return calls != null ? "calls:" + String.join(",", calls.stream().sorted().map(String::valueOf).toList())
-                : String.valueOf(fraction);
+                : (last ? LAST : "") + fraction;
     }
 }

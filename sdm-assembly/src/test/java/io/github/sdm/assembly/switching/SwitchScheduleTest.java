@@ -26,6 +26,23 @@ class SwitchScheduleTest {
         assertEquals("calls:1,3", calls.toString());
     }
 
+    /** last:F puts the last calls on the second UNet: the model's UNet draws the layout in the early calls. */
+    @Test
+    void lastFractionTakesTheLastCalls() {
+        SwitchSchedule last = SwitchSchedule.parse("last:0.7");
+        assertEquals(List.of(false, false, false, true, true, true, true, true, true, true),
+                java.util.stream.IntStream.range(0, 10).mapToObj(c -> last.usesSecond(c, 10)).toList());
+        assertEquals(14, last.secondCalls(20));
+        assertTrue(last.usesSecond(19, 20) && !last.usesSecond(5, 20) && last.usesSecond(6, 20));
+        assertEquals(0, SwitchSchedule.parse("last:0").secondCalls(7));
+        assertEquals(7, SwitchSchedule.parse("last:1").secondCalls(7));
+        assertEquals("last:0.7", last.toString());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SwitchSchedule.parse("last:2"))
+                .getMessage().contains("between 0 and 1, got 2.0"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SwitchSchedule.parse("last:x"))
+                .getMessage().contains("last:0.7 (the last 70%)"));
+    }
+
     @Test
     void badSchedulesAreRefused() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SwitchSchedule.parse("1.5"))

@@ -1,6 +1,7 @@
 package io.github.sdm.bench.cli;
 
 import io.github.sdm.assembly.data.EmojiDataset;
+import io.github.sdm.assembly.djl.switching.LoadedUNet;
 import io.github.sdm.bench.quality.FrechetDistance;
 import io.github.sdm.bench.quality.ImageEmbedding;
 import io.github.sdm.bench.quality.PixelEmbedding;
@@ -44,9 +45,15 @@ final class QualityCommand implements Callable<Integer> {
             description = "Prompts per group: N training names and N held-out names (default: ${DEFAULT-VALUE}).")
     int perGroup;
 
-    @Option(names = "--variant", paramLabel = "KIND=VALUE",
-            description = "A variant to compare with the full model (repeatable): preset=NAME (a feature-inheritance "
-                    + "preset, or its bare name), sampler=NAME, steps=N, vae=FOLDER (e.g. a TAESD) or unet=FOLDER.")
+    @Option(names = "--variant", paramLabel = "KIND=VALUE[+KIND=VALUE...]",
+            description = {"A variant to compare with the full model (repeatable): preset=NAME (a feature-inheritance "
+                    + "preset, or its bare name), sampler=NAME, steps=N, vae=FOLDER (e.g. a TAESD), unet=FOLDER (a UNet "
+                    + "folder, e.g. an assembled student's unet/) or switch=FOLDER@SCHEDULE (multi-UNet switching: the "
+                    + "UNet of FOLDER, a model or UNet folder, computes the calls SCHEDULE names, the model's UNet the "
+                    + "rest, as sdm generate --student FOLDER --switch SCHEDULE: @0.3 = the first 30% of the calls, "
+                    + "@last:0.7 = the last 70%, @calls:0,1,2 = those calls).",
+                    "Parts of different kinds combine with +, e.g. unet=runs/student/unet+deepcache or "
+                    + "switch=runs/student@0.5+deepcache (each UNet keeps its own caches)."})
     List<String> variants = new ArrayList<>();
 
     @Option(names = "--embedding", defaultValue = "pixels", paramLabel = "pixels|vae[:FOLDER]",
@@ -105,7 +112,7 @@ final class QualityCommand implements Callable<Integer> {
         QualityBench.Result result;
         try (StableDiffusion sd = StableDiffusion.load(folder)) {
             result = QualityBench.measure(sd, dataset, prompts, new QualityBench.Settings(sampler, steps, guidance),
-                    parsed, embedding);
+                    parsed, embedding, LoadedUNet::load);
         } finally {
             if (embedding instanceof VaeLatentEmbedding vae) {
                 vae.close();
@@ -137,19 +144,25 @@ final class QualityCommand implements Callable<Integer> {
             out.println("### Deviation from the full model (same seeds)");
             out.println();
             MarkdownTable deviation = new MarkdownTable("variant", "PSNR (dB)", "mean abs diff", "top-1 (all)",
-                    "top-5 (all)", "time (s)", "speed-up").alignRight(1, 2, 3, 4, 5, 6);
+                    "top-5 (all)", "time (s)", "speed-up", "UNet call (ms)", "UNet speed-up per call",
+                    "UNet parameters").alignRight(1, 2, 3, 4, 5, 6, 7, 8, 9);
             deviation.row("full model", "reference", "", percent(result.all().top1()), percent(result.all().top5()),
-                    seconds(result.seconds()), "1.00x");
+                    seconds(result.seconds()), "1.00x", milliseconds(result.unetCallSeconds()), "1.00x",
+                    parameters(result.unetParameters()));
             for (QualityBench.Deviation d : result.deviations()) {
                 deviation.row("`" + d.variant() + "`",
                         Double.isInfinite(d.psnr()) ? "identical" : String.format(Locale.ROOT, "%.1f", d.psnr()),
                         String.format(Locale.ROOT, "%.4f", d.meanAbs()), percent(d.fidelity().top1()),
                         percent(d.fidelity().top5()), seconds(d.seconds()),
-                        String.format(Locale.ROOT, "%.2fx", result.seconds() / d.seconds()));
+                        ratio(result.seconds(), d.seconds()), milliseconds(d.unetCallSeconds()),
+                        ratio(result.unetCallSeconds(), d.unetCallSeconds()), parameters(d.unetParameters()));
             }
             out.print(deviation.render());
             out.println();
-            out.println("Times: wall time of the whole prompt set in this run, after one warm-up generation each.");
+            out.println("Times: wall time of the whole prompt set in this run, after one warm-up generation each; "
+                    + "UNet call: the mean wall time of the set's UNet calls (with feature inheritance, the cheaper "
+                    + "calls that reuse features count too; with a switch, both UNets' calls). Speed-ups are the full "
+                    + "model's time over the variant's. UNet parameters: a switch's second UNet + the model's.");
         }
         if (grid != null) {
             writeGrid(out, prompts, result);
@@ -171,6 +184,19 @@ final class QualityCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%d. %s%s%n", i + 1, captions.get(i).caption(),
                     captions.get(i).heldOut() ? " (held out)" : "");
         }
+    }
+
+    private static String milliseconds(double seconds) {
+        return Double.isNaN(seconds) ? "" : String.format(Locale.ROOT, "%.2f", 1000 * seconds);
+    }
+
+    private static String ratio(double reference, double value) {
+        return Double.isNaN(reference) || Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.2fx", reference / value);
+    }
+
+    /** {@code 4,831,108}, or a switch's {@code 4,831,108 + 5,835,012}. */
+    private static String parameters(List<Long> counts) {
+        return String.join(" + ", counts.stream().map(c -> String.format(Locale.ROOT, "%,d", c)).toList());
     }
 
     private static String seconds(double value) {

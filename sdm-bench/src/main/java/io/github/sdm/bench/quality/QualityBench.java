@@ -2,16 +2,25 @@ package io.github.sdm.bench.quality;
 
 import io.github.sdm.assembly.data.EmojiDataset;
 import io.github.sdm.assembly.data.EmojiImage;
+import io.github.sdm.assembly.switching.SecondUNet;
+import io.github.sdm.assembly.switching.UNetSwitch;
+import io.github.sdm.bench.model.UNetParameters;
 import io.github.sdm.bench.pipeline.InheritanceDeviation;
 import io.github.sdm.core.GenerationBuilder;
 import io.github.sdm.core.GenerationResult;
 import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.model.LoadOptions;
+import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.tensor.FloatTensor;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs the yardstick: generates every prompt of the set with the full model (and with each variant), embeds
@@ -25,11 +34,19 @@ public final class QualityBench {
     }
 
     /**
-     * How one variant deviates from the full model over the whole prompt set, its own fidelity, and the wall time
-     * of generating the set.
+     * How one variant deviates from the full model over the whole prompt set, its own fidelity, and its costs.
+     *
+     * @param variant the variant's label
+     * @param psnr of its pictures against the full model's, in dB over [0, 1] (infinite when identical)
+     * @param meanAbs mean absolute difference of its pictures against the full model's
+     * @param fidelity its retrieval accuracy on all prompts
+     * @param seconds wall time of generating the prompt set
+     * @param unetCallSeconds mean wall time of one UNet call over the set (all UNets it calls)
+     * @param unetParameters the parameters of the UNets it calls: a switch's second UNet first, then the model's;
+     *     empty where a UNet has no folder to count
      */
     public record Deviation(String variant, double psnr, double meanAbs, Retrieval.Accuracy fidelity,
-            double seconds) {
+            double seconds, double unetCallSeconds, List<Long> unetParameters) {
     }
 
     /**
@@ -40,18 +57,27 @@ public final class QualityBench {
      * @param deviations one per variant, in the order given
      * @param pictures the full model's pictures {@code [1, 3, H, W]} in [0, 1], one per prompt
      * @param seconds wall time of generating the prompt set with the full model (after one warm-up generation)
+     * @param unetCallSeconds the full model's mean wall time of one UNet call over the set
+     * @param unetParameters the full model's UNet parameters (empty where its UNet has no folder to count)
      */
     public record Result(Retrieval.Accuracy training, Retrieval.Accuracy heldOut, Retrieval.Accuracy all,
             FrechetDistance.Result realism,
-            int realCount, List<Deviation> deviations, List<FloatTensor> pictures, double seconds) {
+            int realCount, List<Deviation> deviations, List<FloatTensor> pictures, double seconds,
+            double unetCallSeconds, List<Long> unetParameters) {
     }
 
     private QualityBench() {
     }
 
+    /**
+     * @param sd the full model
+     * @param secondUNets loads a switch variant's second UNet from its folder (a model or UNet folder); the bench
+     *     closes it after the variant's prompt set
+     */
     public static Result measure(StableDiffusion sd, EmojiDataset data, List<QualityPrompts.Prompt> prompts,
-            Settings settings, List<QualityVariant> variants, ImageEmbedding embedding) {
-        TimedSet fullSet = generateTimed(sd, prompts, settings, null);
+            Settings settings, List<QualityVariant> variants, ImageEmbedding embedding,
+            Function<Path, SecondUNet> secondUNets) {
+        TimedSet fullSet = generateTimed(sd, prompts, settings, UnaryOperator.identity());
         List<FloatTensor> full = fullSet.pictures();
         List<float[]> generated = full.stream().map(p -> embed(embedding, p)).toList();
 
@@ -76,56 +102,76 @@ public final class QualityBench {
         // the full model's pictures as one tensor, compared with every variant's
         FloatTensor reference = FloatTensor.concat(full.toArray(FloatTensor[]::new));
         for (QualityVariant variant : variants) {
-            TimedSet variantSet = generateVariant(sd, prompts, settings, variant);
+            TimedSet variantSet = generateVariant(sd, prompts, settings, variant, secondUNets);
             List<FloatTensor> pictures = variantSet.pictures();
             FloatTensor changed = FloatTensor.concat(pictures.toArray(FloatTensor[]::new));
             List<float[]> embedded = pictures.stream().map(p -> embed(embedding, p)).toList();
             deviations.add(new Deviation(variant.label(), InheritanceDeviation.psnr(reference, changed),
                     InheritanceDeviation.meanAbs(reference, changed), Retrieval.measure(embedded, truth, gallery),
-                    variantSet.seconds()));
+                    variantSet.seconds(), variantSet.unetCallSeconds(),
+                    unetParameters(variant.location(sd.location()), variant.unetSwitch())));
         }
         return new Result(training, heldOut, Retrieval.measure(generated, truth, gallery), realism, gallery.size(),
-                deviations, full, fullSet.seconds());
+                deviations, full, fullSet.seconds(), fullSet.unetCallSeconds(),
+                unetParameters(sd.location(), null));
     }
 
     /**
-     * On the same loaded model, or on one loaded with the variant's component swapped in (warmed up with one
-     * generation, so its time compares with the full model's).
+     * On the same loaded model, or on one loaded with the variant's components swapped in (warmed up with one
+     * generation, so its time compares with the full model's); a switch variant's second UNet is loaded for its
+     * set and closed after it.
      */
     private static TimedSet generateVariant(StableDiffusion sd, List<QualityPrompts.Prompt> prompts,
-            Settings settings, QualityVariant variant) {
-        if (variant.component() == null) {
-            return generateTimed(sd, prompts, settings, variant);
-        }
-        try (StableDiffusion swapped = StableDiffusion.load(variant.location(sd.location()), LoadOptions.defaults())) {
-            return generateTimed(swapped, prompts, settings, variant);
+            Settings settings, QualityVariant variant, Function<Path, SecondUNet> secondUNets) {
+        StableDiffusion swapped = variant.components().isEmpty() ? null
+                : StableDiffusion.load(variant.location(sd.location()), LoadOptions.defaults());
+        try (swapped; SecondUNet second = variant.unetSwitch() == null ? null
+                : secondUNets.apply(variant.unetSwitch().folder())) {
+            UnaryOperator<GenerationBuilder> change = second == null ? variant.change()
+                    : b -> variant.change().apply(b).with(new UNetSwitch(second, variant.unetSwitch().schedule()));
+            return generateTimed(swapped != null ? swapped : sd, prompts, settings, change);
         }
     }
 
-    /** A generated prompt set and its wall time. */
-    private record TimedSet(List<FloatTensor> pictures, double seconds) {
+    /** The UNet parameters of the calls on {@code model}, with a switch's second UNet first; empty if not countable. */
+    private static List<Long> unetParameters(ModelLocation model, QualityVariant.Switch unetSwitch) {
+        List<Long> counts = new ArrayList<>();
+        if (unetSwitch != null) {
+            UNetParameters.countIfPresent(unetSwitch.folder()).ifPresent(counts::add);
+        }
+        // a single-file checkpoint's UNet has no folder of its own to count
+        OptionalLong own = model.isSingleFile() && !model.isOverridden("unet") ? OptionalLong.empty()
+                : UNetParameters.countIfPresent(model.componentFolder("unet"));
+        if (own.isEmpty()) {
+            return List.of();
+        }
+        counts.add(own.getAsLong());
+        return counts;
+    }
+
+    /** A generated prompt set, its wall time and the mean wall time of its UNet calls. */
+    private record TimedSet(List<FloatTensor> pictures, double seconds, double unetCallSeconds) {
     }
 
     /** The set after one untimed warm-up generation, so that no timed set pays for first-call costs. */
     private static TimedSet generateTimed(StableDiffusion sd, List<QualityPrompts.Prompt> prompts,
-            Settings settings, QualityVariant variant) {
-        generate(sd, prompts.subList(0, 1), settings, variant);
+            Settings settings, UnaryOperator<GenerationBuilder> change) {
+        generate(sd, prompts.subList(0, 1), settings, change);
         long start = System.nanoTime();
-        List<FloatTensor> pictures = generate(sd, prompts, settings, variant);
-        return new TimedSet(pictures, (System.nanoTime() - start) / 1e9);
+        List<GenerationResult> results = generate(sd, prompts, settings, change);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<Duration> calls = results.stream().flatMap(r -> r.timings().unetCalls().stream()).toList();
+        double unetCallSeconds = calls.stream().mapToDouble(d -> d.toNanos() / 1e9).average().orElse(Double.NaN);
+        return new TimedSet(results.stream().map(GenerationResult::decoded).toList(), seconds, unetCallSeconds);
     }
 
-    private static List<FloatTensor> generate(StableDiffusion sd, List<QualityPrompts.Prompt> prompts,
-            Settings settings, QualityVariant variant) {
-        List<FloatTensor> out = new ArrayList<>(prompts.size());
+    private static List<GenerationResult> generate(StableDiffusion sd, List<QualityPrompts.Prompt> prompts,
+            Settings settings, UnaryOperator<GenerationBuilder> change) {
+        List<GenerationResult> out = new ArrayList<>(prompts.size());
         for (QualityPrompts.Prompt prompt : prompts) {
             GenerationBuilder builder = sd.txt2img(prompt.caption()).sampler(settings.sampler())
                     .steps(settings.steps()).guidance(settings.guidance()).seed(prompt.seed());
-            if (variant != null) {
-                builder = variant.change().apply(builder);
-            }
-            GenerationResult result = builder.generate();
-            out.add(result.decoded());
+            out.add(change.apply(builder).generate());
         }
         return out;
     }

@@ -27,6 +27,36 @@ class AssembleCommandTest {
         assertTrue(out.resolve("vae/config.json").toFile().isFile() && out.resolve("model_index.json").toFile().isFile());
     }
 
+    /** --condconv: the named resnets become ME-CondConv ones, and the student loads and generates. */
+    @Test
+    void condConvMakesTheNamedResnetsConditional() throws Exception {
+        Path out = dir.resolve("condconv");
+        CliRunner.Result result = CliRunner.run("assemble", "--from", TestData.tinySd().toString(),
+                "--preset", "bk-small", "--out", out.toString(), "--condconv", "2", "--condconv-resnets",
+                "down_blocks.3");
+        assertEquals(0, result.code(), result.err());
+        assertTrue(result.out().contains("down_blocks.3.resnets.0.conv1: ME-CondConv, 2 experts: the kept convolution, "
+                + "down_blocks.3.resnets.1.conv1"), result.out());
+        assertTrue(result.out().contains("UNet parameters with ME-CondConv (float32)"), result.out());
+        String config = java.nio.file.Files.readString(out.resolve("unet/config.json"));
+        assertTrue(config.replaceAll("\\s", "").contains("\"sdm_condconv\":{\"experts\":2,\"resnets\":[\"down_blocks.3\"]}"),
+                config);
+        CliRunner.Result generated = CliRunner.run("generate", "--model", out.toString(), "--prompt", "x", "--steps",
+                "2", "--out", dir.resolve("x.png").toString());
+        assertEquals(0, generated.code(), generated.err());
+
+        CliRunner.Result alone = CliRunner.run("assemble", "--from", TestData.tinySd().toString(), "--preset",
+                "bk-small", "--out", dir.resolve("y").toString(), "--condconv", "2");
+        assertTrue(alone.err().contains("--condconv needs --condconv-resnets"), alone.err());
+        CliRunner.Result one = CliRunner.run("assemble", "--from", TestData.tinySd().toString(), "--preset",
+                "bk-small", "--out", dir.resolve("z").toString(), "--condconv", "1", "--condconv-resnets", "up_blocks.0");
+        assertTrue(one.err().contains("--condconv 1: an ME-CondConv convolution needs at least 2 experts"), one.err());
+        CliRunner.Result none = CliRunner.run("assemble", "--from", TestData.tinySd().toString(), "--preset",
+                "bk-small", "--out", dir.resolve("w").toString(), "--condconv", "2", "--condconv-resnets", "mid_block");
+        assertTrue(none.err().contains("--condconv-resnets: sdm_condconv resnets [mid_block] name no resnet"),
+                none.err());
+    }
+
     @Test
     void badRemovalIsRefusedNamingThePart() {
         CliRunner.Result result = CliRunner.run("assemble", "--from", TestData.tinySd().toString(),

@@ -9,6 +9,8 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -104,6 +106,71 @@ class QualityCommandTest {
         Matcher taesd = Pattern.compile("`vae=[^`]+`\\s*\\|\\s*([0-9.]+) \\|").matcher(out);
         assertTrue(taesd.find(), out);
         assertTrue(Double.parseDouble(taesd.group(1)) > 0, out);
+    }
+
+    /**
+     * A switch at 0 computes every call on the model's UNet, one at 1 every call on the student: their pictures are
+     * the teacher's and the student's bit for bit ("identical": the PSNR is infinite only for equal pictures).
+     */
+    @Test
+    void switchingAtNoCallsIsTheTeacherAndAtAllCallsTheStudentBitForBit() throws IOException {
+        Path student = dir.resolve("student");
+        CliRunner.Result assembled = CliRunner.run("assemble", "--from", GenerateCommandTest.MODEL, "--preset",
+                "bk-small", "--out", student.toString());
+        assertEquals(0, assembled.code(), assembled.err());
+        Matcher counts = Pattern.compile("([0-9,]+) -> ([0-9,]+) UNet parameters").matcher(assembled.out());
+        assertTrue(counts.find(), assembled.out());
+        String teacherParameters = counts.group(1);
+        String studentParameters = counts.group(2);
+        String studentUnet = student.resolve("unet").toString();
+
+        CliRunner.Result teacher = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data",
+                emojiFolder().toString(), "--prompts", "1", "--steps", "4",
+                "--variant", "switch=" + student + "@0", "--variant", "switch=" + student + "@0.5",
+                "--variant", "unet=" + studentUnet, "--variant", "deepcache",
+                "--variant", "switch=" + student + "@0+deepcache");
+        assertEquals(0, teacher.code(), teacher.err());
+        String out = teacher.out();
+        assertEquals("identical", cells(out, "switch=" + student + "@0").get(1), out);
+        List<String> half = cells(out, "switch=" + student + "@0.5");
+        List<String> alone = cells(out, "unet=" + studentUnet);
+        assertTrue(!half.get(1).equals("identical") && !alone.get(1).equals("identical"), out);
+        assertTrue(!half.get(2).equals(alone.get(2)), "half the calls on the student is not the student alone: " + out);
+        // deepcache inside the switch, all calls on the model's UNet: the deepcache variant's pictures
+        assertEquals(cells(out, "deepcache").subList(1, 5), cells(out, "switch=" + student + "@0+deepcache")
+                .subList(1, 5), out);
+        // parameters: the model's, the student's, and both for a switch
+        assertEquals(teacherParameters, cells(out, "full model").get(9), out);
+        assertEquals(studentParameters, alone.get(9), out);
+        assertEquals(studentParameters + " + " + teacherParameters, half.get(9), out);
+        for (List<String> row : List.of(cells(out, "full model"), half, alone)) {
+            assertTrue(Double.parseDouble(row.get(7)) > 0, "a UNet call time: " + row);
+            assertTrue(row.get(8).matches("[0-9]+\\.[0-9]{2}x"), "a per-call speed-up: " + row);
+        }
+        assertEquals("1.00x", cells(out, "full model").get(8), out);
+
+        // the student as the full model, the teacher's UNet swapped in: a switch at 1 is the student again
+        CliRunner.Result studentModel = CliRunner.run("bench", "quality", "--model", student.toString(), "--data",
+                emojiFolder().toString(), "--prompts", "1", "--steps", "4",
+                "--variant", "unet=" + GenerateCommandTest.MODEL + "/unet+switch=" + student + "@1",
+                "--variant", "unet=" + GenerateCommandTest.MODEL + "/unet");
+        assertEquals(0, studentModel.code(), studentModel.err());
+        out = studentModel.out();
+        assertEquals("identical", cells(out, "unet=" + GenerateCommandTest.MODEL + "/unet+switch=" + student + "@1")
+                .get(1), out);
+        assertTrue(!cells(out, "unet=" + GenerateCommandTest.MODEL + "/unet").get(1).equals("identical"),
+                "the teacher's pictures differ from the student's: " + out);
+    }
+
+    /** The cells of the deviation table's row {@code variant} (the full model's row is {@code full model}). */
+    private static List<String> cells(String out, String variant) {
+        String start = variant.equals("full model") ? "| full model " : "| `" + variant + "` ";
+        for (String line : out.split("\\R")) {
+            if (line.startsWith(start)) {
+                return Arrays.stream(line.substring(1, line.length() - 1).split("\\|")).map(String::trim).toList();
+            }
+        }
+        throw new AssertionError("no row '" + variant + "' in:\n" + out);
     }
 
     @Test
