@@ -4,7 +4,7 @@ import io.github.sdm.bench.pipeline.StageCalls;
 import io.github.sdm.bench.report.Format;
 import io.github.sdm.bench.report.MachineInfo;
 import io.github.sdm.bench.report.MarkdownTable;
-import io.github.sdm.bench.report.MemoryUsage;
+import io.github.sdm.bench.report.ReportFooter;
 import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
@@ -135,8 +135,7 @@ final class BackendsBenchCommand implements Callable<Integer> {
         out.println();
         out.print(table(contenders, stages).render());
         out.println();
-        out.println("Memory: " + MemoryUsage.current().describe() + "  ");
-        out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
+        ReportFooter.print(out);
         out.flush();
         return 0;
     }

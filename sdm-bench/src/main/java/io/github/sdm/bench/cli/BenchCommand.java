@@ -10,7 +10,7 @@ import io.github.sdm.bench.pipeline.StableDiffusionRunner;
 import io.github.sdm.bench.pipeline.StageSummary;
 import io.github.sdm.bench.report.Format;
 import io.github.sdm.bench.report.MachineInfo;
-import io.github.sdm.bench.report.MemoryUsage;
+import io.github.sdm.bench.report.ReportFooter;
 import io.github.sdm.bench.report.PipelineReport;
 import io.github.sdm.bench.report.ResidentPeak;
 import io.github.sdm.core.Mode;
@@ -211,8 +211,7 @@ final class BenchCommand implements Callable<Integer> {
             out.println(String.format(Locale.ROOT, "Final latents against %s: max abs %.3e, mean abs %.3e  ",
                     referenceLatents, deviation.maxAbs(), deviation.meanAbs()));
         }
-        out.println("Memory: " + MemoryUsage.current().describe() + "  ");
-        out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
+        ReportFooter.print(out);
         out.flush();
         return 0;
     }

@@ -9,7 +9,7 @@ import io.github.sdm.bench.perf.SpiUNetCalls;
 import io.github.sdm.bench.report.Format;
 import io.github.sdm.bench.report.MachineInfo;
 import io.github.sdm.bench.report.MarkdownTable;
-import io.github.sdm.bench.report.MemoryUsage;
+import io.github.sdm.bench.report.ReportFooter;
 import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.model.LoadOptions;
@@ -158,8 +158,7 @@ final class UNetBenchCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.println("Memory: " + MemoryUsage.current().describe() + "  ");
-        out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
+        ReportFooter.print(out);
         out.flush();
         return 0;
     }
@@ -214,8 +213,7 @@ final class UNetBenchCommand implements Callable<Integer> {
         }
         out.print(table.render());
         out.println();
-        out.println("Memory: " + MemoryUsage.current().describe() + "  ");
-        out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
+        ReportFooter.print(out);
         out.flush();
         return 0;
     }
@@ -254,8 +252,7 @@ final class UNetBenchCommand implements Callable<Integer> {
         }
         out.print(table.render());
         out.println();
-        out.println("Memory: " + MemoryUsage.current().describe() + "  ");
-        out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
+        ReportFooter.print(out);
         out.flush();
         return 0;
     }
@@ -294,8 +291,7 @@ final class UNetBenchCommand implements Callable<Integer> {
         }
         out.print(table.render());
         out.println();
-        out.println("Memory: " + MemoryUsage.current().describe() + "  ");
-        out.println("Machine at end: load average " + MachineInfo.current().loadAverage());
+        ReportFooter.print(out);
         out.flush();
         return 0;
     }

@@ -96,13 +96,18 @@ public final class OnnxBackend implements ModelBackend {
             OnnxAutoencoder vae = new OnnxAutoencoder(decoder, encoder, settings.environment(), vaeConfig);
             return new OnnxNetworks(graphs, textEncoder, denoiser, vae);
         } catch (RuntimeException e) {
-            try {
-                OnnxNetworks.closeAll(graphs);
-            } catch (RuntimeException closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
+            throw closedAfter(e, graphs);
         }
+    }
+
+    /** Closes the graphs opened before a load failed, keeping the failure as the exception to throw. */
+    private static RuntimeException closedAfter(RuntimeException failure, List<OnnxGraph> opened) {
+        try {
+            OnnxNetworks.closeAll(opened);
+        } catch (RuntimeException closing) {
+            failure.addSuppressed(closing);
+        }
+        return failure;
     }
 
     private static void requireRuntime(ModelLocation location) {
@@ -129,12 +134,7 @@ public final class OnnxBackend implements ModelBackend {
             OnnxAutoencoder vae = new OnnxAutoencoder(decoder, encoder, settings.environment(), built.vaeConfig());
             return new OnnxNetworks(graphs, textEncoder, denoiser, vae);
         } catch (RuntimeException e) {
-            try {
-                OnnxNetworks.closeAll(graphs);
-            } catch (RuntimeException closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
+            throw closedAfter(e, graphs);
         }
     }
 
