@@ -91,8 +91,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Attention rows computed at once; 0 = all (default: ${DEFAULT-VALUE}).")
     int attentionSlice;
 
-    @Option(names = "--backend", description = "Network backend by name: djl (safetensors folders and single files) or onnx (ONNX exports) (default: -Dsdm.backend, else the "
-            + "highest-ranked backend that reads the model's weights).")
+    @Option(names = "--backend", description = LoadOptionDescriptions.BACKEND)
     String backend;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}); "
@@ -103,10 +102,7 @@ final class BenchCommand implements Callable<Integer> {
             description = ResidencyOption.DESCRIPTION)
     String residency;
 
-    @Option(names = "--weight-paging", description = "After each layer's call, hand the pages of its memory-mapped "
-            + "weights back to the page cache, so the process holds about one layer's weights at a time (Linux; weights "
-            + "held as the files store them: fp32 from F32 files, fp16 from F16 files; same results, each call reads "
-            + "its weights again from the page cache).")
+    @Option(names = "--weight-paging", description = LoadOptionDescriptions.WEIGHT_PAGING)
     boolean weightPaging;
 
     @Option(names = "--img2img", description = "Time img2img generations from a synthetic image of --size, so the "

@@ -57,10 +57,7 @@ final class GenerateCommand implements Callable<Integer> {
             description = ResidencyOption.DESCRIPTION)
     String residency;
 
-    @Option(names = "--weight-paging", description = "After each layer's call, hand the pages of its memory-mapped "
-            + "weights back to the page cache, so the process holds about one layer's weights at a time (Linux; weights "
-            + "held as the files store them: fp32 from F32 files, fp16 from F16 files; same results, each call reads "
-            + "its weights again from the page cache).")
+    @Option(names = "--weight-paging", description = LoadOptionDescriptions.WEIGHT_PAGING)
     boolean weightPaging;
 
     @Option(names = "--checkpoint", description = "Single-file checkpoint with LDM key names; --model gives the configs.")
@@ -143,8 +140,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--backend", description = "Network backend by name: djl (safetensors folders and single files) or onnx (ONNX exports) (default: -Dsdm.backend, else the "
-            + "highest-ranked backend that reads the model's weights).")
+    @Option(names = "--backend", description = LoadOptionDescriptions.BACKEND)
     String backend;
 
     @Option(names = "--clip-skip", defaultValue = "1", description = "Text encoder layer counted from the end that "
