@@ -127,7 +127,7 @@ final class GenerateCommand implements Callable<Integer> {
     Path student;
 
     @Option(names = "--switch", paramLabel = "SCHEDULE", description = "With --student: the first fraction of the UNet "
-            + "calls on the student (0.4: the first 40%), the last fraction (last:0.7: the last 70%, the model's UNet "
+            + "calls on the student (0.4: the first 40%%), the last fraction (last:0.7: the last 70%%, the model's UNet "
             + "drawing the early, high-noise calls), or calls:0,1,2; the model's UNet computes the rest.")
     String switchSchedule;
 
