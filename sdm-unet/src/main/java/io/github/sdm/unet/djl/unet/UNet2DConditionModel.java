@@ -162,7 +162,7 @@ public final class UNet2DConditionModel extends Network {
         ConfigFile file = ConfigFile.read(componentFolder.resolve(CONFIG_FILE));
         UNetConfig config = UNetConfig.from(file);
         UNetLayerFactory layers = UNetLayerProvider.forConfig(file);
-        return fromComponentFolder(componentFolder, weights -> load(config, layers, weights, manager, storage));
+        return fromComponentFolder(componentFolder, storage, weights -> load(config, layers, weights, manager, storage));
     }
 
     /** Builds {@code config}'s UNet with weights from any source (e.g. a renamed single-file checkpoint). */
