@@ -39,7 +39,10 @@ import java.util.function.Supplier;
  *   <li>{@link Precision#INT8}: {@linkplain Parameter#isPerChannelWeight() convolution and linear weights} are
  *       quantized per output channel ({@link WeightConversion#quantize}) from the file's F32 or F16 bytes, a
  *       slice of output channels at a time, so no float32 copy of a whole weight is made; every other parameter
- *       (biases, norms, embeddings) is held in float32 as with {@link Precision#FP32}.</li>
+ *       (biases, norms, embeddings) is held in float32 as with {@link Precision#FP32}. From an int8 weight file
+ *       ({@link Int8WeightFiles}: {@code I8} values with {@code <key>_scale} scales) the values are held as the file
+ *       stores them, a view of its mapped bytes like F32 tensors with FP32 storage, and the scales copied; such
+ *       values with any other storage type are refused, as are int8 values without proper scales.</li>
  * </ul>
  *
  * <p>{@link Precision#BF16} storage is refused: DJL 0.35.1's PyTorch bridge has no bfloat16 tensors (its type
