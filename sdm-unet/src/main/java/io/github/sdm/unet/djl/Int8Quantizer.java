@@ -66,14 +66,13 @@ public final class Int8Quantizer {
                     + "the single-file checkpoint " + location.checkpoint() + " has none (its networks are "
                     + "quantized at load with --weights int8)");
         }
+        location.requireExists();
         DjlEngineSetup.beforeEngineStart(false);
         List<Written> written = new ArrayList<>();
         for (String name : NETWORKS) {
             Path folder = location.componentFolder(name);
             if (!Files.isDirectory(folder)) {
-                if (location.isOverridden(name)) {
-                    throw new ModelFormatException("Folder of component '" + name + "' not found: " + folder);
-                }
+                // a partial model, such as make-model --unet-only (a given component folder was checked above)
                 progress.accept(name + ": no folder " + folder + ", skipped");
                 continue;
             }
