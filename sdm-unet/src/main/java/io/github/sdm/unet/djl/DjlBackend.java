@@ -156,7 +156,8 @@ public final class DjlBackend implements ModelBackend {
             Supplier<CLIPTextModel> clipLoader = () -> fromCheckpoint(location, "text_encoder")
                     ? fromCheckpoint(location, checkpoint -> CLIPTextModel.load(clipConfig,
                             checkpoint.textEncoder(clipConfig), manager, storage))
-                    : Network.fromComponentFolder(textFolder, storage, w -> CLIPTextModel.load(clipConfig, w, manager, storage));
+                    : Network.fromComponentFolder(textFolder, storage,
+                            w -> CLIPTextModel.load(clipConfig, w, manager, storage));
             Supplier<UNet2DConditionModel> unetLoader = () -> fromCheckpoint(location, "unet")
                     ? fromCheckpoint(location, checkpoint -> UNet2DConditionModel.load(unetConfig, unetLayers,
                             checkpoint.unet(LdmUNetLayout.of(unetConfig, unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE).toString())),
@@ -164,10 +165,12 @@ public final class DjlBackend implements ModelBackend {
                     : Network.fromComponentFolder(unetFolder, storage,
                             w -> UNet2DConditionModel.load(unetConfig, unetLayers, w, manager, storage));
             Supplier<Network> vaeLoader = () -> tinyVae
-                    ? Network.fromComponentFolder(vaeFolder, storage, w -> AutoencoderTiny.load(tinyConfig, w, manager, storage))
+                    ? Network.fromComponentFolder(vaeFolder, storage,
+                            w -> AutoencoderTiny.load(tinyConfig, w, manager, storage))
                     : fromCheckpoint(location, "vae")
                     ? fromCheckpoint(location, checkpoint -> AutoencoderKL.load(vaeConfig, checkpoint.vae(vaeConfig), manager, storage))
-                    : Network.fromComponentFolder(vaeFolder, storage, w -> AutoencoderKL.load(vaeConfig, w, manager, storage));
+                    : Network.fromComponentFolder(vaeFolder, storage,
+                            w -> AutoencoderKL.load(vaeConfig, w, manager, storage));
             CLIPTextModel clip = clipLoader.get();
             UNet2DConditionModel unet = unetLoader.get();
             Network vae = vaeLoader.get();

@@ -58,7 +58,8 @@ class Int8QuantizerTest {
         GenerationResult fromFiles = generate(model, INT8);
         assertArrayEquals(quantizedAtLoad.finalLatents().data(), fromFiles.finalLatents().data());
         assertArrayEquals(quantizedAtLoad.decoded().data(), fromFiles.decoded().data());
-        GenerationResult pagedPerStage = generate(model, INT8.withResidency(Residency.PER_STAGE).withWeightPaging(true));
+        GenerationResult pagedPerStage = generate(model,
+                INT8.withResidency(Residency.PER_STAGE).withWeightPaging(true));
         assertArrayEquals(quantizedAtLoad.decoded().data(), pagedPerStage.decoded().data());
 
         // other weight precisions keep reading the float weights

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a network's (or any part tree's) weights as it holds them to a safetensors file, one tensor at a time: float32 as {@code F32},
- * float16 as {@code F16}, int8 values as {@code I8} with their scales as {@code F32} under the scale key of
+ * Writes a network's (or any part tree's) weights as it holds them to a safetensors file, one tensor at a time:
+ * float32 as {@code F32}, float16 as {@code F16}, int8 values as {@code I8} with their scales as {@code F32} under the scale key of
  * {@link Int8WeightFiles}. Loading the file with the same storage type gives back the same values, bit for bit,
  * without converting anything.
  */
