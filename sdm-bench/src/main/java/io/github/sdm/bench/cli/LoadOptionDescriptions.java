@@ -8,7 +8,8 @@ final class LoadOptionDescriptions {
 
     static final String WEIGHT_PAGING = "After each layer's call, hand the pages of its memory-mapped weights back to "
             + "the page cache, so the process holds about one layer's weights at a time (Linux; weights held as the "
-            + "files store them: fp32 from F32 files, fp16 from F16 files; same results, each call reads its weights "
+            + "files store them: fp32 from F32 files, fp16 from F16 files, int8 from the int8 files 'sdm quantize' "
+            + "writes; same results, each call reads its weights "
             + "again from the page cache).";
 
     private LoadOptionDescriptions() {

@@ -51,7 +51,8 @@ final class QualityCommand implements Callable<Integer> {
                     + "folder, e.g. an assembled student's unet/) or switch=FOLDER@SCHEDULE (multi-UNet switching: the "
                     + "UNet of FOLDER, a model or UNet folder, computes the calls SCHEDULE names, the model's UNet the "
                     + "rest, as sdm generate --student FOLDER --switch SCHEDULE: @0.3 = the first 30%% of the calls, "
-                    + "@last:0.7 = the last 70%%, @calls:0,1,2 = those calls).",
+                    + "@last:0.7 = the last 70%%, @calls:0,1,2 = those calls) or weights=TYPE (the model loaded "
+                    + "with its weights held as fp16, int8, bf16 or fp32, as --weights).",
                     "Parts of different kinds combine with +, e.g. unet=runs/student/unet+deepcache or "
                     + "switch=runs/student@0.5+deepcache (each UNet keeps its own caches)."})
     List<String> variants = new ArrayList<>();

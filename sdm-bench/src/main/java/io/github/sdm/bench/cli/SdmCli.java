@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code sdm} command line: generate images, benchmark, make synthetic models, train. */
 @Command(name = "sdm", mixinStandardHelpOptions = true, version = "sdm 0.1.0",
         description = "Stable Diffusion inference on the JVM.",
-        subcommands = {GenerateCommand.class, BenchCommand.class, MakeModelCommand.class, TrainCommand.class,
-                AssembleCommand.class, DistillCommand.class,
+        subcommands = {GenerateCommand.class, BenchCommand.class, MakeModelCommand.class, QuantizeCommand.class,
+                TrainCommand.class, AssembleCommand.class, DistillCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SdmCli {
 

@@ -117,14 +117,14 @@ public final class QualityBench {
     }
 
     /**
-     * On the same loaded model, or on one loaded with the variant's components swapped in (warmed up with one
+     * On the same loaded model, or on one loaded with the variant's components or weight precision (warmed up with one
      * generation, so its time compares with the full model's); a switch variant's second UNet is loaded for its
      * set and closed after it.
      */
     private static TimedSet generateVariant(StableDiffusion sd, List<QualityPrompts.Prompt> prompts,
             Settings settings, QualityVariant variant, Function<Path, SecondUNet> secondUNets) {
-        StableDiffusion swapped = variant.components().isEmpty() ? null
-                : StableDiffusion.load(variant.location(sd.location()), LoadOptions.defaults());
+        StableDiffusion swapped = !variant.loadsItsOwnModel() ? null
+                : StableDiffusion.load(variant.location(sd.location()), variant.loadOptions(LoadOptions.defaults()));
         try (swapped; SecondUNet second = variant.unetSwitch() == null ? null
                 : secondUNets.apply(variant.unetSwitch().folder())) {
             UnaryOperator<GenerationBuilder> change = second == null ? variant.change()

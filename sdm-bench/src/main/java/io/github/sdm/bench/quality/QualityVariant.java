@@ -2,7 +2,9 @@ package io.github.sdm.bench.quality;
 
 import io.github.sdm.assembly.switching.SwitchSchedule;
 import io.github.sdm.core.GenerationBuilder;
+import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.inheritance.InheritancePreset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,9 @@ import java.util.function.UnaryOperator;
  *   <li>multi-UNet switching, {@code switch=<folder>@<schedule>}: the calls the schedule names go to the UNet of
  *       {@code <folder>} (a model folder or a UNet folder), the others to the model's own UNet, as
  *       {@code sdm generate --student <folder> --switch <schedule>} does: {@code switch=runs/student@0.3} puts the
- *       first 30% of the calls on the student, {@code @last:0.7} the last 70%, {@code @calls:0,1,2} names calls.
+ *       first 30% of the calls on the student, {@code @last:0.7} the last 70%, {@code @calls:0,1,2} names calls;
+ *   <li>another weight precision, {@code weights=fp16|bf16|int8|fp32}: the model loaded a second time with its
+ *       weights held in that type ({@code sdm generate --weights}).
  * </ul>
  * For example {@code unet=runs/student/unet+deepcache} or {@code switch=runs/student@0.5+deepcache} (each UNet keeps
  * its own DeepCache caches).
@@ -32,9 +36,10 @@ import java.util.function.UnaryOperator;
  * @param change what it changes in each request (preset, sampler, steps)
  * @param components the components swapped, by name ({@code vae}, {@code unet}); empty when the model stays the same
  * @param unetSwitch the second UNet and the calls it computes, or null
+ * @param weights the weight precision the variant's model is loaded with, or null for the full model's
  */
 public record QualityVariant(String label, UnaryOperator<GenerationBuilder> change, Map<String, Path> components,
-        Switch unetSwitch) {
+        Switch unetSwitch, Precision weights) {
 
     /** What joins the parts of a combined variant. */
     public static final String JOIN = "+";
@@ -52,6 +57,16 @@ public record QualityVariant(String label, UnaryOperator<GenerationBuilder> chan
         components = Map.copyOf(components);
     }
 
+    /** Whether the variant runs on a model loaded for it (components swapped or another weight precision). */
+    public boolean loadsItsOwnModel() {
+        return !components.isEmpty() || weights != null;
+    }
+
+    /** The load options of the variant's own model: {@code full}'s, with its weight precision if it has one. */
+    public LoadOptions loadOptions(LoadOptions full) {
+        return weights == null ? full : full.withWeightPrecision(weights);
+    }
+
     /** The model this variant runs on: {@code full}'s location, with the swapped components if any. */
     public ModelLocation location(ModelLocation full) {
         ModelLocation location = full;
@@ -66,6 +81,7 @@ public record QualityVariant(String label, UnaryOperator<GenerationBuilder> chan
         UnaryOperator<GenerationBuilder> change = UnaryOperator.identity();
         Map<String, Path> components = new LinkedHashMap<>();
         Switch unetSwitch = null;
+        Precision weights = null;
         Set<String> kinds = new HashSet<>();
         for (String part : text.split("\\" + JOIN, -1)) {
             int eq = part.indexOf('=');
@@ -88,12 +104,13 @@ public record QualityVariant(String label, UnaryOperator<GenerationBuilder> chan
                 }
                 case "vae", "unet" -> components.put(kind, folder(text, value));
                 case "switch" -> unetSwitch = unetSwitch(text, value);
+                case "weights" -> weights = precision(text, value);
                 default -> throw new IllegalArgumentException("--variant '" + text + "': unknown kind '" + kind
                         + "'; expected preset=NAME, sampler=NAME, steps=N, vae=FOLDER, unet=FOLDER or "
-                        + "switch=FOLDER@SCHEDULE, joined by " + JOIN);
+                        + "switch=FOLDER@SCHEDULE or weights=TYPE, joined by " + JOIN);
             }
         }
-        return new QualityVariant(text, change, components, unetSwitch);
+        return new QualityVariant(text, change, components, unetSwitch, weights);
     }
 
     private static UnaryOperator<GenerationBuilder> then(UnaryOperator<GenerationBuilder> first,
@@ -117,6 +134,16 @@ public record QualityVariant(String label, UnaryOperator<GenerationBuilder> chan
             throw new IllegalArgumentException("--variant '" + text + "': steps must be a whole number, got '"
                     + value + "'");
         }
+    }
+
+    private static Precision precision(String text, String value) {
+        for (Precision p : Precision.values()) {
+            if (p.name().equalsIgnoreCase(value)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("--variant '" + text + "': weights must be fp32, fp16, bf16 or int8, got '"
+                + value + "'");
     }
 
     private static Path folder(String text, String value) {

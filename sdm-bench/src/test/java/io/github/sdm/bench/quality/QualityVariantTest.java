@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
+import io.github.sdm.core.model.Precision;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -51,7 +53,21 @@ class QualityVariantTest {
     }
 
     @Test
+    void aWeightPrecisionLoadsTheModelAgainWithIt() {
+        QualityVariant int8 = QualityVariant.parse("weights=int8+steps=10");
+        assertEquals(Precision.INT8, int8.weights());
+        assertTrue(int8.loadsItsOwnModel());
+        assertTrue(int8.components().isEmpty());
+        assertEquals(Precision.INT8, int8.loadOptions(LoadOptions.defaults()).weightPrecision());
+        QualityVariant steps = QualityVariant.parse("steps=10");
+        assertNull(steps.weights());
+        assertTrue(!steps.loadsItsOwnModel());
+        assertEquals(LoadOptions.defaults(), steps.loadOptions(LoadOptions.defaults()));
+    }
+
+    @Test
     void badPartsAreRefusedNamingTheVariantAndThePart() {
+        assertMessage("weights=int4", "weights must be fp32, fp16, bf16 or int8, got 'int4'");
         assertMessage("switch=" + dir, "switch needs FOLDER@SCHEDULE");
         assertMessage("switch=" + dir + "@", "switch needs FOLDER@SCHEDULE");
         assertMessage("switch=" + dir + "@1.5", "switch fraction must be between 0 and 1, got 1.5");

@@ -276,12 +276,13 @@ public record LoadOptions(String device, int threads, Precision weightPrecision,
     /**
      * These options with or without weight paging: after each call of a layer, the pages of its weights that are
      * views of the model files (weights held as the files store them: float32 from F32 files, float16 from F16
-     * files) leave the process's resident set ({@code madvise(MADV_DONTNEED)} on Linux; elsewhere nothing
-     * happens), and the next call reads them again from the page cache, which keeps the files as long as memory
-     * allows. The process then holds about one layer's weights at a time instead of the network's; the page cache,
-     * shared and reclaimable, holds the rest. Results are unchanged; each call pays the minor page faults of reading
-     * its weights again. Weights converted at load (int8, or float16 from F32 files) stay resident. The DJL
-     * backend pages; a backend that cannot refuses the option at load.
+     * files, int8 from a component folder's int8 weight file, which {@code sdm quantize} writes) leave the
+     * process's resident set ({@code madvise(MADV_DONTNEED)} on Linux; elsewhere nothing happens), and the next call
+     * reads them again from the page cache, which keeps the files as long as memory allows. The process then holds
+     * about one layer's weights at a time instead of the network's; the page cache, shared and reclaimable, holds the
+     * rest. Results are unchanged; each call pays the minor page faults of reading its weights again. Weights
+     * converted at load (int8 without such a file, or float16 from F32 files) stay resident. The DJL backend pages; a
+     * backend that cannot refuses the option at load.
      *
      * @param paging whether to page the weights out after each use
      * @return a copy with that setting

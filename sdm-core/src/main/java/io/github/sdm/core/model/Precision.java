@@ -14,8 +14,10 @@ public enum Precision {
     /**
      * Weight-only 8-bit integers: each convolution and linear weight is held as int8 values with one float32 scale
      * per output channel ({@code w = scale[o] * q}, {@code scale[o] = max|w[o]| / 127}, symmetric, no zero
-     * point), dequantized just before use. Biases, norm weights and embeddings stay in float32. Never a compute
-     * type: {@link LoadOptions} refuses it as {@code computePrecision}.
+     * point), dequantized just before use. Biases, norm weights and embeddings stay in float32. The DJL backend
+     * quantizes at load, or reads a component folder's int8 weight file ({@code sdm quantize} writes them) as the
+     * same values without converting. Never a compute type: {@link LoadOptions} refuses it as
+     * {@code computePrecision}.
      */
     INT8;
 

@@ -1,9 +1,11 @@
 package io.github.sdm.core.testkit;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /**
  * Where the tests' data lies: the models of the repository ({@code models/...}, found from the module folder
@@ -30,6 +32,25 @@ public final class TestData {
         }
         throw new IllegalStateException("model folder models/" + name + " (with model_index.json) not found in "
                 + start + " or above");
+    }
+
+    /**
+     * Copies the folder {@code from} (a model, to change in a test) with everything under it to {@code to}.
+     *
+     * @return {@code to}
+     */
+    public static Path copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        return to;
     }
 
     /** The fixture at {@code relative} under {@code fixtures/} of the test class path, e.g. {@code "vae"}. */

@@ -156,18 +156,21 @@ public final class DjlBackend implements ModelBackend {
             Supplier<CLIPTextModel> clipLoader = () -> fromCheckpoint(location, "text_encoder")
                     ? fromCheckpoint(location, checkpoint -> CLIPTextModel.load(clipConfig,
                             checkpoint.textEncoder(clipConfig), manager, storage))
-                    : Network.fromComponentFolder(textFolder, w -> CLIPTextModel.load(clipConfig, w, manager, storage));
+                    : Network.fromComponentFolder(textFolder, storage,
+                            w -> CLIPTextModel.load(clipConfig, w, manager, storage));
             Supplier<UNet2DConditionModel> unetLoader = () -> fromCheckpoint(location, "unet")
                     ? fromCheckpoint(location, checkpoint -> UNet2DConditionModel.load(unetConfig, unetLayers,
                             checkpoint.unet(LdmUNetLayout.of(unetConfig, unetFolder.resolve(UNet2DConditionModel.CONFIG_FILE).toString())),
                             manager, storage))
-                    : Network.fromComponentFolder(unetFolder,
+                    : Network.fromComponentFolder(unetFolder, storage,
                             w -> UNet2DConditionModel.load(unetConfig, unetLayers, w, manager, storage));
             Supplier<Network> vaeLoader = () -> tinyVae
-                    ? Network.fromComponentFolder(vaeFolder, w -> AutoencoderTiny.load(tinyConfig, w, manager, storage))
+                    ? Network.fromComponentFolder(vaeFolder, storage,
+                            w -> AutoencoderTiny.load(tinyConfig, w, manager, storage))
                     : fromCheckpoint(location, "vae")
                     ? fromCheckpoint(location, checkpoint -> AutoencoderKL.load(vaeConfig, checkpoint.vae(vaeConfig), manager, storage))
-                    : Network.fromComponentFolder(vaeFolder, w -> AutoencoderKL.load(vaeConfig, w, manager, storage));
+                    : Network.fromComponentFolder(vaeFolder, storage,
+                            w -> AutoencoderKL.load(vaeConfig, w, manager, storage));
             CLIPTextModel clip = clipLoader.get();
             UNet2DConditionModel unet = unetLoader.get();
             Network vae = vaeLoader.get();
@@ -175,6 +178,7 @@ public final class DjlBackend implements ModelBackend {
                 // merged for good: the handles' originals stay mapped views, freed with the model
                 LoraApplication.merge(options.loras(), clip, unet);
             }
+            NativeHeap.trim(); // the conversions' freed temporaries (see ReleasableNetwork.load)
             return new DjlNetworks(manager, new ReleasableNetwork<>("text encoder", clipLoader, clip),
                     new ReleasableNetwork<>("UNet", unetLoader, unet), new ReleasableNetwork<>("VAE", vaeLoader, vae),
                     vaeTiles, options, plan);

@@ -38,11 +38,16 @@ final class ReleasableNetwork<N extends Network> implements Supplier<N> {
         return n;
     }
 
-    /** Reads the weights again if they were released. */
+    /**
+     * Reads the weights again if they were released, then hands the allocator's freed pages back to the kernel: a
+     * load converts weights (int8 quantized from float files, float16 widened) through temporaries that stay in the
+     * allocator's arenas once freed, and would count in the stage's peak.
+     */
     synchronized void load() {
         if (network == null) {
             network = loader.get();
             loads++;
+            NativeHeap.trim();
         }
     }
 

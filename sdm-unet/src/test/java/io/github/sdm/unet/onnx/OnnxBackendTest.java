@@ -85,7 +85,7 @@ class OnnxBackendTest {
 
     @Test
     void anExportWithoutItsDecoderIsRefusedNamingTheFile(@TempDir Path dir) throws IOException {
-        Path export = copy(OnnxExports.optimum(), dir.resolve("export"));
+        Path export = TestData.copy(OnnxExports.optimum(), dir.resolve("export"));
         Files.delete(export.resolve("vae_decoder/model.onnx"));
         LoadVerdict verdict = onnx.canLoad(ModelLocation.folder(export));
         assertFalse(verdict.loadable());
@@ -97,7 +97,7 @@ class OnnxBackendTest {
 
     @Test
     void anExportWithoutEncoderLoadsAndRefusesImg2ImgNamingTheFile(@TempDir Path dir) throws IOException {
-        Path export = copy(OnnxExports.optimum(), dir.resolve("export"));
+        Path export = TestData.copy(OnnxExports.optimum(), dir.resolve("export"));
         Files.delete(export.resolve("vae_encoder/model.onnx"));
         try (StableDiffusion sd = StableDiffusion.load(export)) {
             assertEquals(3 * 64 * 64, sd.txt2img("a cup").size(64, 64).steps(2).seed(1).generate().decoded().size());
@@ -144,20 +144,6 @@ class OnnxBackendTest {
         SdmException e = assertThrows(SdmException.class, () -> StableDiffusion.load(OnnxExports.optimum(),
                 LoadOptions.defaults().withDevice("gpu:0")));
         assertTrue(e.getMessage().contains("'gpu:0'") && e.getMessage().contains("onnxruntime_gpu"), e.getMessage());
-    }
-
-    private static Path copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-        return to;
     }
 
     @Test

@@ -6,11 +6,13 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.github.sdm.core.model.Precision;
 import io.github.sdm.core.safetensors.SafetensorsWeights;
+import io.github.sdm.unet.weights.Int8WeightFiles;
 import io.github.sdm.unet.weights.WeightSource;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -47,6 +49,24 @@ public abstract class Network extends Part implements AutoCloseable {
         try (SafetensorsWeights weights = SafetensorsWeights.openComponent(folder)) {
             return build.apply(WeightSource.of(weights));
         }
+    }
+
+    /**
+     * As {@link #fromComponentFolder(Path, Function)} for weights held as {@code storage}: with {@link Precision#INT8}
+     * the folder's int8 weight file ({@link Int8WeightFiles}) when it has one, so the quantized weights are mapped as
+     * the file holds them instead of quantized again; otherwise the plain weights.
+     */
+    public static <N extends Network> N fromComponentFolder(Path folder, Precision storage,
+            Function<WeightSource, N> build) {
+        if (storage == Precision.INT8) {
+            Optional<Path> int8 = Int8WeightFiles.find(folder);
+            if (int8.isPresent()) {
+                try (SafetensorsWeights weights = SafetensorsWeights.open(int8.get())) {
+                    return build.apply(WeightSource.of(weights));
+                }
+            }
+        }
+        return fromComponentFolder(folder, build);
     }
 
     /** Fills {@code network}'s parameters from {@code weights}; on any error frees what was loaded. */

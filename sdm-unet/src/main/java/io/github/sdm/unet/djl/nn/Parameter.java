@@ -162,6 +162,15 @@ public final class Parameter {
     }
 
     /**
+     * Sets int8 values that are a view of {@code fileBytes}, a file mapping ({@link #evictPages()} can page them
+     * out), with their per-output-channel scales (an array of its own).
+     */
+    void setMapped(NDArray view, NDArray viewScales, ByteBuffer fileBytes) {
+        set(view, viewScales);
+        mapping = fileBytes;
+    }
+
+    /**
      * Hands the resident pages of the file mapping the value views back to the page cache (see
      * {@link MappedPages#evict}); nothing for a value that is not such a view.
      */

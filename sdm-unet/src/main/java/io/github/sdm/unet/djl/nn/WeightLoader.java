@@ -8,6 +8,7 @@ import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.model.Precision;
 import io.github.sdm.core.safetensors.DType;
 import io.github.sdm.core.safetensors.TensorInfo;
+import io.github.sdm.unet.weights.Int8WeightFiles;
 import io.github.sdm.unet.weights.WeightSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -38,7 +39,10 @@ import java.util.function.Supplier;
  *   <li>{@link Precision#INT8}: {@linkplain Parameter#isPerChannelWeight() convolution and linear weights} are
  *       quantized per output channel ({@link WeightConversion#quantize}) from the file's F32 or F16 bytes, a
  *       slice of output channels at a time, so no float32 copy of a whole weight is made; every other parameter
- *       (biases, norms, embeddings) is held in float32 as with {@link Precision#FP32}.</li>
+ *       (biases, norms, embeddings) is held in float32 as with {@link Precision#FP32}. From an int8 weight file
+ *       ({@link Int8WeightFiles}: {@code I8} values with {@code <key>_scale} scales) the values are held as the file
+ *       stores them, a view of its mapped bytes like F32 tensors with FP32 storage, and the scales copied; such
+ *       values with any other storage type are refused, as are int8 values without proper scales.</li>
  * </ul>
  *
  * <p>{@link Precision#BF16} storage is refused: DJL 0.35.1's PyTorch bridge has no bfloat16 tensors (its type
@@ -74,15 +78,20 @@ public final class WeightLoader {
                 continue;
             }
             TensorInfo info = source.info(p.key());
-            if (!info.dtype().isFloatingPoint()) {
-                mismatched.add(p.key() + ": dtype " + info.dtype() + ", expected a floating-point tensor");
-            } else if (!compatible(info.shape(), p.shape())) {
+            if (info.dtype() == DType.I8) {
+                mismatched.addAll(int8Problems(source, p, storage));
+            } else if (!info.dtype().isFloatingPoint()) {
+                mismatched.add(p.key() + ": dtype " + info.dtype() + ", expected a floating-point tensor"
+                        + (p.isPerChannelWeight() ? " (or I8 with its scales, an int8 weight file)" : ""));
+            }
+            if (!compatible(info.shape(), p.shape())) {
                 mismatched.add(p.key() + ": expected shape " + Arrays.toString(p.shape()) + ", found "
                         + Arrays.toString(info.shape()));
             }
         }
         Set<String> unexpected = new TreeSet<>(source.names());
         unexpected.removeAll(expected.keySet());
+        unexpected.removeIf(key -> isScaleOfInt8Weight(key, source, expected));
         if (!missing.isEmpty() || !mismatched.isEmpty() || !unexpected.isEmpty()) {
             throw new ModelFormatException(report(source, missing, unexpected, mismatched));
         }
@@ -90,6 +99,47 @@ public final class WeightLoader {
             store(source, p, manager, storage);
         }
         Part.weightsChanged(root);
+    }
+
+    /**
+     * What is wrong with the int8 weight {@code p} of an int8 weight file ({@link Int8WeightFiles}): int8 values are
+     * read only for int8 storage, only for convolution and linear weights, and only with their F32 scales, one per
+     * output channel. Empty when nothing is.
+     */
+    private static List<String> int8Problems(WeightSource source, Parameter p, Precision storage) {
+        List<String> problems = new ArrayList<>();
+        String scaleKey = Int8WeightFiles.scaleKey(p.key());
+        if (storage != Precision.INT8) {
+            problems.add(p.key() + ": int8 values (an int8 weight file, as 'sdm quantize' writes), which only int8 "
+                    + "weight storage reads (LoadOptions.weightPrecision INT8, --weights int8), not " + storage);
+        } else if (!p.isPerChannelWeight()) {
+            problems.add(p.key() + ": dtype I8, but only convolution and linear weights are stored as int8; "
+                    + "expected a floating-point tensor");
+        } else if (!source.names().contains(scaleKey)) {
+            problems.add(p.key() + ": int8 values without their scales '" + scaleKey + "' (F32 [" + p.shape()[0]
+                    + "], one per output channel)");
+        } else {
+            TensorInfo scales = source.info(scaleKey);
+            if (scales.dtype() != DType.F32) {
+                problems.add(scaleKey + ": dtype " + scales.dtype() + ", expected F32 (the scales of int8 weight '"
+                        + p.key() + "')");
+            }
+            if (!compatible(scales.shape(), new long[] {p.shape()[0]})) {
+                problems.add(scaleKey + ": expected shape [" + p.shape()[0] + "] (one scale per output channel of '"
+                        + p.key() + "'), found " + Arrays.toString(scales.shape()));
+            }
+        }
+        return problems;
+    }
+
+    /** Whether {@code key} names the scales of an expected weight that the source holds as int8 values. */
+    private static boolean isScaleOfInt8Weight(String key, WeightSource source, Map<String, Parameter> expected) {
+        if (!key.endsWith(Int8WeightFiles.SCALE_SUFFIX)) {
+            return false;
+        }
+        String weightKey = key.substring(0, key.length() - Int8WeightFiles.SCALE_SUFFIX.length());
+        return expected.containsKey(weightKey) && source.names().contains(weightKey)
+                && source.info(weightKey).dtype() == DType.I8;
     }
 
     /** Equal shapes, or equal after dropping size-1 dims (a 1x1 conv kernel stored for a linear layer). */
@@ -109,6 +159,10 @@ public final class WeightLoader {
      * its file mapping released at once ({@link MappedPages}), so the float32 pages do not stay resident.
      */
     private static void store(WeightSource source, Parameter p, NDManager manager, Precision storage) {
+        if (source.info(p.key()).dtype() == DType.I8) {
+            storeInt8(source, p, manager);
+            return;
+        }
         boolean keepsFileBytes = storage == Precision.FP32 || storage == Precision.INT8 && !p.isPerChannelWeight()
                 || storage == Precision.FP16 && source.info(p.key()).dtype() == DType.F16;
         if (keepsFileBytes) {
@@ -141,6 +195,27 @@ public final class WeightLoader {
             }
         } finally {
             MappedPages.release(bytes);
+        }
+    }
+
+    /**
+     * Holds an int8 weight file's values as the file stores them (a view of its mapped bytes, which weight paging can
+     * page out, as float weights from their own type) and a copy of their scales (a few KiB; their mapping goes).
+     */
+    private static void storeInt8(WeightSource source, Parameter p, NDManager manager) {
+        String scaleKey = Int8WeightFiles.scaleKey(p.key());
+        ByteBuffer values = source.bytes(p.key());
+        ByteBuffer scaleBytes = source.bytes(scaleKey);
+        try {
+            NDArray q = read(source, p, () -> manager.create(values, new Shape(p.shape()), DataType.INT8));
+            NDArray scales;
+            try (NDArray view = read(source, p, () -> manager.create(scaleBytes, new Shape(p.shape()[0]),
+                    DataType.FLOAT32))) {
+                scales = view.duplicate();
+            }
+            p.setMapped(q, scales, values);
+        } finally {
+            MappedPages.release(scaleBytes);
         }
     }
 

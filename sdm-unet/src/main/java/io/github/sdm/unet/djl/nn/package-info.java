@@ -14,7 +14,9 @@
  * {@link io.github.sdm.unet.weights.WeightSource} (a safetensors file, or a renamed view of one) and reports
  * every missing key, unexpected key and shape mismatch in one exception. F32 weights stay in the mapped
  * file; F16 is converted to F32 by the engine, BF16 widened off-heap. Asked to, it holds the weights in float16
- * (F16 tensors stay mapped) or, for convolution and linear weights, as int8 with per-output-channel scales.
+ * (F16 tensors stay mapped) or, for convolution and linear weights, as int8 with per-output-channel scales
+ * (quantized at load, or mapped from an int8 weight file that {@link io.github.sdm.unet.djl.nn.HeldWeightsWriter}
+ * wrote).
  * {@link io.github.sdm.unet.djl.nn.RandomWeights} gives seeded weights for timing networks of real size without a
  * checkpoint.
  *

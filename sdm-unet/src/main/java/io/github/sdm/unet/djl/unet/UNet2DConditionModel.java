@@ -157,12 +157,16 @@ public final class UNet2DConditionModel extends Network {
         return fromComponentFolder(componentFolder, weights -> load(config, layers, weights, manager));
     }
 
-    /** {@link #load(Path, NDManager)} with the weights held as {@code storage}. */
+    /**
+     * {@link #load(Path, NDManager)} with the weights held as {@code storage} (INT8: from the folder's int8 weight file
+     * when it has one, see {@link Network#fromComponentFolder(Path, Precision, java.util.function.Function)}).
+     */
     public static UNet2DConditionModel load(Path componentFolder, NDManager manager, Precision storage) {
         ConfigFile file = ConfigFile.read(componentFolder.resolve(CONFIG_FILE));
         UNetConfig config = UNetConfig.from(file);
         UNetLayerFactory layers = UNetLayerProvider.forConfig(file);
-        return fromComponentFolder(componentFolder, weights -> load(config, layers, weights, manager, storage));
+        return fromComponentFolder(componentFolder, storage,
+                weights -> load(config, layers, weights, manager, storage));
     }
 
     /** Builds {@code config}'s UNet with weights from any source (e.g. a renamed single-file checkpoint). */
