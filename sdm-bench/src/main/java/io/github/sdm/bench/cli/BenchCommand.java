@@ -1,5 +1,6 @@
 package io.github.sdm.bench.cli;
 
+import io.github.sdm.assembly.djl.switching.LoadedUNet;
 import io.github.sdm.bench.pipeline.BenchScenario;
 import io.github.sdm.bench.pipeline.BenchSettings;
 import io.github.sdm.bench.pipeline.Comparison;
@@ -8,6 +9,7 @@ import io.github.sdm.bench.pipeline.LatentDeviation;
 import io.github.sdm.bench.pipeline.PipelineBench;
 import io.github.sdm.bench.pipeline.StableDiffusionRunner;
 import io.github.sdm.bench.pipeline.StageSummary;
+import io.github.sdm.bench.pipeline.StudentScenarios;
 import io.github.sdm.bench.report.Format;
 import io.github.sdm.bench.report.MachineInfo;
 import io.github.sdm.bench.report.ReportFooter;
@@ -126,12 +128,21 @@ final class BenchCommand implements Callable<Integer> {
             completionCandidates = ComparisonNames.class)
     String compare;
 
+    @Option(names = "--student", paramLabel = "FOLDER", description = "Also time every scenario with all UNet calls "
+            + "on the UNet of FOLDER (a model folder, e.g. from sdm assemble, or a UNet folder; loaded on DJL), "
+            + "interleaved with the model's in the same rounds: teacher and student end to end in one run.")
+    Path student;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         Comparison comparison = compare == null ? null : Comparisons.named(compare);
+        if (student != null && backend != null && !backend.equals("djl")) {
+            // the student is a DJL UNet: on another backend the teacher and the student would not compare
+            throw new InvalidRequestException("--student runs on DJL; it cannot be compared with --backend " + backend);
+        }
         BenchSettings settings = settings();
         BenchScenario requested = new BenchScenario(sampler + " " + steps + " steps", sampler, steps, guidance);
         List<BenchScenario> scenarios = comparison == null ? List.of(requested) : comparison.scenarios(requested);
@@ -158,7 +169,11 @@ final class BenchCommand implements Callable<Integer> {
         LatentDeviation deviation = null;
         try (StableDiffusion sd = StableDiffusion.load(location, precision.applyTo(LoadOptions.defaults()
                 .withThreads(threads).withAttentionSliceSize(attentionSlice).withBackend(backend).withDevice(device)
-                .withResidency(policy).withWeightPaging(weightPaging)))) {
+                .withResidency(policy).withWeightPaging(weightPaging)));
+                LoadedUNet second = student == null ? null : LoadedUNet.load(student)) {
+            if (second != null) {
+                scenarios = StudentScenarios.withStudent(scenarios, second);
+            }
             Duration load = Duration.ofNanos(System.nanoTime() - loadStart);
             out.println("Model: " + folder + (vae == null ? "" : " with the VAE of " + vae) + " (loaded in "
                     + Format.duration(load) + "); " + size + "x" + size
@@ -195,8 +210,10 @@ final class BenchCommand implements Callable<Integer> {
                 out.println();
             }
         }
-        if (comparison != null) {
-            out.println("### Comparison '" + comparison.name() + "': " + comparison.description());
+        if (comparison != null || student != null) {
+            out.println("### Comparison" + (comparison == null ? "" : " '" + comparison.name() + "': "
+                    + comparison.description()) + (student == null ? "" : (comparison == null ? ":" : ";")
+                    + " each scenario also on the student " + student + " (every UNet call on its UNet)"));
             out.println();
             out.println("Generations interleaved (one of each scenario per round), so all share the machine's load.");
             out.println();

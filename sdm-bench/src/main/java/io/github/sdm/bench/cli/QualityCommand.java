@@ -137,24 +137,23 @@ final class QualityCommand implements Callable<Integer> {
         out.println();
         FrechetDistance.Result realism = result.realism();
         out.print(new MarkdownTable("generated", "real", "covariance", "Fréchet distance").alignRight(0, 1, 3)
-                .row(prompts.size(), result.realCount(), realism.covarianceName(),
-                        String.format(Locale.ROOT, "%.3f", realism.distance()))
+                .row(prompts.size(), result.realCount(), realism.covarianceName(), distance(realism))
                 .render());
         if (!result.deviations().isEmpty()) {
             out.println();
             out.println("### Deviation from the full model (same seeds)");
             out.println();
             MarkdownTable deviation = new MarkdownTable("variant", "PSNR (dB)", "mean abs diff", "top-1 (all)",
-                    "top-5 (all)", "time (s)", "speed-up", "UNet call (ms)", "UNet speed-up per call",
-                    "UNet parameters").alignRight(1, 2, 3, 4, 5, 6, 7, 8, 9);
+                    "top-5 (all)", "Fréchet distance", "time (s)", "speed-up", "UNet call (ms)",
+                    "UNet speed-up per call", "UNet parameters").alignRight(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
             deviation.row("full model", "reference", "", percent(result.all().top1()), percent(result.all().top5()),
-                    seconds(result.seconds()), "1.00x", milliseconds(result.unetCallSeconds()), "1.00x",
+                    distance(realism), seconds(result.seconds()), "1.00x", milliseconds(result.unetCallSeconds()), "1.00x",
                     parameters(result.unetParameters()));
             for (QualityBench.Deviation d : result.deviations()) {
                 deviation.row("`" + d.variant() + "`",
                         Double.isInfinite(d.psnr()) ? "identical" : String.format(Locale.ROOT, "%.1f", d.psnr()),
                         String.format(Locale.ROOT, "%.4f", d.meanAbs()), percent(d.fidelity().top1()),
-                        percent(d.fidelity().top5()), seconds(d.seconds()),
+                        percent(d.fidelity().top5()), distance(d.realism()), seconds(d.seconds()),
                         ratio(result.seconds(), d.seconds()), milliseconds(d.unetCallSeconds()),
                         ratio(result.unetCallSeconds(), d.unetCallSeconds()), parameters(d.unetParameters()));
             }
@@ -163,7 +162,9 @@ final class QualityCommand implements Callable<Integer> {
             out.println("Times: wall time of the whole prompt set in this run, after one warm-up generation each; "
                     + "UNet call: the mean wall time of the set's UNet calls (with feature inheritance, the cheaper "
                     + "calls that reuse features count too; with a switch, both UNets' calls). Speed-ups are the full "
-                    + "model's time over the variant's. UNet parameters: a switch's second UNet + the model's.");
+                    + "model's time over the variant's. UNet parameters: a switch's second UNet + the model's. "
+                    + "Fréchet distance: each row's pictures against the real emoji, as the realism table "
+                    + "(same embedding and covariance).");
         }
         if (grid != null) {
             writeGrid(out, prompts, result);
@@ -185,6 +186,10 @@ final class QualityCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%d. %s%s%n", i + 1, captions.get(i).caption(),
                     captions.get(i).heldOut() ? " (held out)" : "");
         }
+    }
+
+    private static String distance(FrechetDistance.Result realism) {
+        return String.format(Locale.ROOT, "%.3f", realism.distance());
     }
 
     private static String milliseconds(double seconds) {

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /** The comparisons {@code sdm bench --compare} knows, by name. */
 public final class Comparisons {
-    private static final List<Comparison> ALL = List.of(new SamplerComparison(), new InheritanceComparison());
+    private static final List<Comparison> ALL = List.of(new SamplerComparison(), new InheritanceComparison(),
+            new DeepCacheComparison());
 
     private Comparisons() {
     }

@@ -40,13 +40,15 @@ public final class QualityBench {
      * @param psnr of its pictures against the full model's, in dB over [0, 1] (infinite when identical)
      * @param meanAbs mean absolute difference of its pictures against the full model's
      * @param fidelity its retrieval accuracy on all prompts
+     * @param realism Fréchet distance of its pictures against the whole gallery, under the full model's
+     *     embedding and covariance rule (so equal pictures give the full model's distance exactly)
      * @param seconds wall time of generating the prompt set
      * @param unetCallSeconds mean wall time of one UNet call over the set (all UNets it calls)
      * @param unetParameters the parameters of the UNets it calls: a switch's second UNet first, then the model's;
      *     empty where a UNet has no folder to count
      */
     public record Deviation(String variant, double psnr, double meanAbs, Retrieval.Accuracy fidelity,
-            double seconds, double unetCallSeconds, List<Long> unetParameters) {
+            FrechetDistance.Result realism, double seconds, double unetCallSeconds, List<Long> unetParameters) {
     }
 
     /**
@@ -108,7 +110,7 @@ public final class QualityBench {
             List<float[]> embedded = pictures.stream().map(p -> embed(embedding, p)).toList();
             deviations.add(new Deviation(variant.label(), InheritanceDeviation.psnr(reference, changed),
                     InheritanceDeviation.meanAbs(reference, changed), Retrieval.measure(embedded, truth, gallery),
-                    variantSet.seconds(), variantSet.unetCallSeconds(),
+                    FrechetDistance.measure(embedded, gallery), variantSet.seconds(), variantSet.unetCallSeconds(),
                     unetParameters(variant.location(sd.location()), variant.unetSwitch())));
         }
         return new Result(training, heldOut, Retrieval.measure(generated, truth, gallery), realism, gallery.size(),

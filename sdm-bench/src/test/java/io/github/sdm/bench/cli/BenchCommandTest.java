@@ -9,6 +9,7 @@ import io.github.sdm.bench.cli.CliRunner.Result;
 import io.github.sdm.core.testkit.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,6 +110,39 @@ class BenchCommandTest {
             assertTrue(table.contains(row), "no row " + row + " in\n" + table);
         }
         assertTrue(table.lines().filter(l -> l.startsWith("| PNDM 50 ")).allMatch(l -> l.contains("|    1.00x |")), table);
+    }
+
+    /**
+     * With --student every scenario runs again with all UNet calls on the student, in the same rounds: the student's
+     * twin computes the latents the student computes as the model's UNet, bit for bit, and not the teacher's.
+     */
+    @Test
+    void aStudentIsTimedEndToEndBesideItsTeacherAndComputesItsOwnLatents(@TempDir Path dir) {
+        Path student = dir.resolve("student");
+        assertEquals(0, run("assemble", "--from", MODEL, "--preset", "bk-small", "--out", student.toString()).code());
+        Path last = dir.resolve("last.safetensors");
+        String[] shared = {"bench", "--size", "64", "--steps", "3", "--warmup", "0", "--runs", "1"};
+        Result both = run(concat(shared, "--model", MODEL, "--compare", "deepcache", "--student", student.toString(),
+                "--save-latents", last.toString()));
+        assertEquals(0, both.code(), both.err());
+        assertTrue(both.out().contains("### Comparison 'deepcache': full UNet computation vs the deepcache preset "
+                + "(block:2:interval=3), same sampler and steps; each scenario also on the student " + student), both.out());
+        String table = both.out().substring(both.out().indexOf("| scenario"));
+        List<String> rows = table.lines().takeWhile(l -> l.startsWith("| ")).skip(2)
+                .map(l -> l.substring(2, l.indexOf(" |")).trim()).toList();
+        assertEquals(List.of("full", "deepcache", "full, student", "deepcache, student"), rows, table);
+        // the last generation is the student's with DeepCache: the student as the model with DeepCache draws it
+        Result alone = run(concat(shared, "--model", student.toString(), "--compare", "deepcache",
+                "--reference-latents", last.toString()));
+        assertEquals(0, alone.code(), alone.err());
+        assertTrue(alone.out().contains("max abs 0.000e+00, mean abs 0.000e+00"), alone.out());
+        Result teacher = run(concat(shared, "--model", MODEL, "--compare", "deepcache",
+                "--reference-latents", last.toString()));
+        assertEquals(0, teacher.code(), teacher.err());
+        assertFalse(teacher.out().contains("max abs 0.000e+00"), teacher.out());
+        Result onnx = run(concat(shared, "--model", MODEL, "--backend", "onnx", "--student", student.toString()));
+        assertEquals(2, onnx.code(), onnx.out());
+        assertTrue(onnx.err().contains("--student runs on DJL; it cannot be compared with --backend onnx"), onnx.err());
     }
 
     @Test

@@ -102,6 +102,12 @@ class QualityCommandTest {
         double meanAbs = Double.parseDouble(oneStep.group(2));
         assertTrue(meanAbs > 0 && meanAbs <= 1, out);
         assertTrue(out.contains("`deepcache`"), out);
+        // realism per row, under the realism table's embedding and covariance: the same pictures give the full
+        // model's distance to the last digit, one step fewer another distance
+        assertEquals(realism.group(1), cells(out, "full model").get(5), out);
+        assertEquals(realism.group(1), cells(out, "sampler=dpmpp_2m").get(5), out);
+        String oneStepDistance = cells(out, "steps=1").get(5);
+        assertTrue(Double.parseDouble(oneStepDistance) > 0 && !oneStepDistance.equals(realism.group(1)), out);
         // TAESD decodes the same latents differently: a finite PSNR
         Matcher taesd = Pattern.compile("`vae=[^`]+`\\s*\\|\\s*([0-9.]+) \\|").matcher(out);
         assertTrue(taesd.find(), out);
@@ -136,18 +142,21 @@ class QualityCommandTest {
         List<String> alone = cells(out, "unet=" + studentUnet);
         assertTrue(!half.get(1).equals("identical") && !alone.get(1).equals("identical"), out);
         assertTrue(!half.get(2).equals(alone.get(2)), "half the calls on the student is not the student alone: " + out);
+        // the teacher's pictures again: the full model's Fréchet distance; the student's pictures: another one
+        assertEquals(cells(out, "full model").get(5), cells(out, "switch=" + student + "@0").get(5), out);
+        assertTrue(!alone.get(5).equals(cells(out, "full model").get(5)), out);
         // deepcache inside the switch, all calls on the model's UNet: the deepcache variant's pictures
-        assertEquals(cells(out, "deepcache").subList(1, 5), cells(out, "switch=" + student + "@0+deepcache")
-                .subList(1, 5), out);
+        assertEquals(cells(out, "deepcache").subList(1, 6), cells(out, "switch=" + student + "@0+deepcache")
+                .subList(1, 6), out);
         // parameters: the model's, the student's, and both for a switch
-        assertEquals(teacherParameters, cells(out, "full model").get(9), out);
-        assertEquals(studentParameters, alone.get(9), out);
-        assertEquals(studentParameters + " + " + teacherParameters, half.get(9), out);
+        assertEquals(teacherParameters, cells(out, "full model").get(10), out);
+        assertEquals(studentParameters, alone.get(10), out);
+        assertEquals(studentParameters + " + " + teacherParameters, half.get(10), out);
         for (List<String> row : List.of(cells(out, "full model"), half, alone)) {
-            assertTrue(Double.parseDouble(row.get(7)) > 0, "a UNet call time: " + row);
-            assertTrue(row.get(8).matches("[0-9]+\\.[0-9]{2}x"), "a per-call speed-up: " + row);
+            assertTrue(Double.parseDouble(row.get(8)) > 0, "a UNet call time: " + row);
+            assertTrue(row.get(9).matches("[0-9]+\\.[0-9]{2}x"), "a per-call speed-up: " + row);
         }
-        assertEquals("1.00x", cells(out, "full model").get(8), out);
+        assertEquals("1.00x", cells(out, "full model").get(9), out);
 
         // the student as the full model, the teacher's UNet swapped in: a switch at 1 is the student again
         CliRunner.Result studentModel = CliRunner.run("bench", "quality", "--model", student.toString(), "--data",
