@@ -131,6 +131,6 @@ class PipelineBenchTest {
     @Test
     void anUnknownComparisonNamesTheKnownOnes() {
         InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> Comparisons.named("nope"));
-        assertEquals("--compare: unknown comparison 'nope' (known: samplers, inheritance)", e.getMessage());
+        assertEquals("--compare: unknown comparison 'nope' (known: samplers, inheritance, deepcache)", e.getMessage());
     }
 }
