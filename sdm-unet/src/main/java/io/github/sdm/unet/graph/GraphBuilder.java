@@ -7,9 +7,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Collects the nodes of one ONNX graph and writes it as a {@code ModelProto}: inputs and outputs with their element
@@ -38,6 +41,9 @@ public final class GraphBuilder {
     private final WeightSource weights;
     private final List<Node> nodes = new ArrayList<>();
     private final List<Port> inputs = new ArrayList<>();
+    /** Inputs dropped from the graph when no node left after pruning reads them. */
+    private final Set<String> optionalInputs = new LinkedHashSet<>();
+    private final List<String> keptInputs = new ArrayList<>();
     private final List<Port> outputs = new ArrayList<>();
     private final List<Constant> constants = new ArrayList<>();
     private final Map<String, GraphWeight> used = new LinkedHashMap<>();
@@ -62,6 +68,23 @@ public final class GraphBuilder {
     public String input(String inputName, ElementType type, Object... dims) {
         inputs.add(new Port(inputName, type, dims.clone()));
         return inputName;
+    }
+
+    /**
+     * Declares a graph input that {@link #build} drops when no node it keeps reads it (a fed feature that the pruned
+     * graph no longer needs).
+     *
+     * @param dims as for {@link #input}
+     * @return its value name
+     */
+    public String optionalInput(String inputName, ElementType type, Object... dims) {
+        optionalInputs.add(inputName);
+        return input(inputName, type, dims);
+    }
+
+    /** The names of the inputs the last {@link #build} kept, in declaration order. */
+    public List<String> keptInputs() {
+        return List.copyOf(keptInputs);
     }
 
     /** Declares {@code value} a float graph output named {@code outputName} with dynamic dimensions. */
@@ -157,11 +180,17 @@ public final class GraphBuilder {
         return weights.names().contains(key);
     }
 
-    /** The graph as a {@code ModelProto} with its checkpoint weights. */
+    /**
+     * The graph as a {@code ModelProto} with its checkpoint weights, pruned to what its outputs need: nodes no output
+     * depends on, and the constants, weights and optional inputs only they read, are left out (a sub-graph for a cut
+     * pass is the whole network's emission with some values fed as inputs).
+     */
     public BuiltGraph build(String description) {
+        Set<String> live = liveValues();
+        List<Node> kept = nodes.stream().filter(n -> n.outputs().stream().anyMatch(live::contains)).toList();
         ProtoWriter graph = new ProtoWriter();
         int index = 0;
-        for (Node node : nodes) {
+        for (Node node : kept) {
             ProtoWriter n = new ProtoWriter();
             node.inputs().forEach(i -> n.string(1, i));
             node.outputs().forEach(o -> n.string(2, o));
@@ -171,19 +200,43 @@ public final class GraphBuilder {
         }
         graph.string(2, name);
         for (Constant c : constants) {
+            if (!live.contains(c.name())) {
+                continue;
+            }
             graph.message(5, tensor(c.name(), c.type(), c.dims()).bytes(9, c.data()));
         }
-        for (GraphWeight w : used.values()) {
+        List<GraphWeight> keptWeights = used.values().stream().filter(w -> live.contains(w.name())).toList();
+        for (GraphWeight w : keptWeights) {
             // no data: data_location EXTERNAL with a location no file has; the engine supplies the tensor
             ProtoWriter location = new ProtoWriter().string(1, "location").string(2, WEIGHTS_LOCATION);
             graph.message(5, tensor(w.name(), ElementType.FLOAT, w.dims()).message(13, location).varint(14, 1));
         }
-        inputs.forEach(p -> graph.message(11, valueInfo(p)));
+        keptInputs.clear();
+        for (Port p : inputs) {
+            if (!optionalInputs.contains(p.name()) || live.contains(p.name())) {
+                keptInputs.add(p.name());
+                graph.message(11, valueInfo(p));
+            }
+        }
         outputs.forEach(p -> graph.message(12, valueInfo(p)));
         ProtoWriter opset = new ProtoWriter().string(1, "").varint(2, OPSET);
         byte[] model = new ProtoWriter().varint(1, IR_VERSION).string(2, "sdm").message(7, graph).message(8, opset)
                 .toBytes();
-        return new BuiltGraph(description, model, List.copyOf(used.values()));
+        return new BuiltGraph(description, model, keptWeights);
+    }
+
+    /** Every value some output depends on: a walk back from the outputs over the nodes, last to first. */
+    private Set<String> liveValues() {
+        Set<String> live = new HashSet<>();
+        outputs.forEach(p -> live.add(p.name()));
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node node = nodes.get(i);
+            if (node.outputs().stream().anyMatch(live::contains)) {
+                // "" marks an omitted optional input (Resize's roi and scales)
+                node.inputs().stream().filter(in -> !in.isEmpty()).forEach(live::add);
+            }
+        }
+        return live;
     }
 
     /** TensorProto: dims 1, data_type 2, name 8. */

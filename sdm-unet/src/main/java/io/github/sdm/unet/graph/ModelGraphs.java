@@ -37,6 +37,7 @@ public final class ModelGraphs implements AutoCloseable {
     private final ConfigFile vaeConfig;
     private BuiltGraph textEncoder;
     private BuiltGraph unet;
+    private WeightSource unetWeights;
     private BuiltGraph vaeDecoder;
     private BuiltGraph vaeEncoder;
 
@@ -109,9 +110,10 @@ public final class ModelGraphs implements AutoCloseable {
                     : null;
             graphs.textEncoder = ClipTextGraph.build(clip, fromCheckpoint(location, "text_encoder")
                     ? checkpoint.textEncoder(clip) : graphs.folder(textFolder));
-            graphs.unet = UNetGraph.build(unetConfig, fromCheckpoint(location, "unet")
+            graphs.unetWeights = fromCheckpoint(location, "unet")
                     ? checkpoint.unet(LdmUNetLayout.of(unetConfig, unetFolder.resolve(CONFIG).toString()))
-                    : graphs.folder(unetFolder));
+                    : graphs.folder(unetFolder);
+            graphs.unet = UNetGraph.build(unetConfig, graphs.unetWeights);
             WeightSource vaeWeights = fromCheckpoint(location, "vae") ? checkpoint.vae(vae) : graphs.folder(vaeFolder);
             graphs.vaeDecoder = AutoencoderGraphs.decoder(vae, vaeWeights);
             graphs.vaeEncoder = AutoencoderGraphs.encoder(vae, vaeWeights);
@@ -154,6 +156,14 @@ public final class ModelGraphs implements AutoCloseable {
 
     public BuiltGraph unet() {
         return unet;
+    }
+
+    /**
+     * The UNet's weights, to build variants of its graph ({@link UNetGraph#variant}) later: their names and shapes
+     * stay readable after {@link #close()} (the variants take the tensors from the opened graph's session).
+     */
+    public WeightSource unetWeights() {
+        return unetWeights;
     }
 
     public BuiltGraph vaeDecoder() {

@@ -99,6 +99,24 @@ final class GraphSettings {
     }
 
     /**
+     * Opens a variant of a built graph ({@link io.github.sdm.unet.graph.UNetCut}) in a session of its own, with the
+     * weights of {@code base}'s session (the same tensors).
+     *
+     * @param variant the variant's graph
+     * @param base the opened graph of the same network
+     * @param label what to call it in messages
+     * @return the graph; the caller closes it before {@code base}
+     * @throws io.github.sdm.core.error.ModelFormatException if ONNX Runtime cannot load the graph
+     */
+    OnnxGraph openVariant(BuiltGraph variant, OnnxGraph base, Path label) {
+        try (OrtSession.SessionOptions session = sessionOptions(label)) {
+            return onDevice(() -> OnnxGraph.openVariant(environment, label, variant, base, session));
+        } catch (OrtException e) {
+            throw new SdmException("cannot set ONNX Runtime's session options for " + label + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Opens a UNet's graph, its integer {@code timestep} input declared float where {@link TimestepWidening} proves
      * that safe, so fractional timesteps reach the graph as the sampler computes them.
      *

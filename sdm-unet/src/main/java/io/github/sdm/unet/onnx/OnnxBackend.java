@@ -20,8 +20,9 @@ import java.util.function.Function;
  * {@link OnnxExport}) in either convention found in the wild, diffusers' conversion script or optimum's exporter, or
  * from graphs sdm builds itself from a diffusers folder or single-file checkpoint ({@link ModelGraphs}: the configs and
  * the safetensors weights, which stay in their files). Input and output names and element types are read from each
- * graph. One session per network serves every generation. Session extensions (feature inheritance) and clip skip
- * beyond 1 are refused: they need the networks' named parts, which a graph does not expose.
+ * graph. One session per network serves every generation. On built graphs, feature inheritance runs on variants of
+ * the UNet's graph ({@link OnnxUNetVariants}); on an export, session extensions are refused: they need the networks'
+ * named parts, which an exported graph does not expose.
  */
 public final class OnnxBackend implements ModelBackend {
     /**
@@ -129,10 +130,13 @@ public final class OnnxBackend implements ModelBackend {
             OnnxGraph encoder = open(g -> settings.open(built.vaeEncoder(), g), label(location, "vae_encoder"), graphs);
             OnnxTextEncoder textEncoder = new OnnxTextEncoder(text, settings.environment(),
                     built.textConfig().numHiddenLayers());
-            OnnxDenoiser denoiser = new OnnxDenoiser(unet, settings.environment(), built.unetConfig().inChannels(),
-                    built.unetConfig().sampleSize());
+            // the variants' sessions read the loaded UNet's weights: closed before it
+            OnnxUNetVariants variants = new OnnxUNetVariants(built.unetConfig(), built.unetWeights(), unet, settings,
+                    label(location, "unet"));
+            OnnxDenoiser denoiser = new OnnxDenoiser(unet, variants, settings.environment(),
+                    built.unetConfig().inChannels(), built.unetConfig().sampleSize());
             OnnxAutoencoder vae = new OnnxAutoencoder(decoder, encoder, settings.environment(), built.vaeConfig());
-            return new OnnxNetworks(graphs, textEncoder, denoiser, vae);
+            return new OnnxNetworks(graphs, textEncoder, denoiser, vae, variants);
         } catch (RuntimeException e) {
             throw closedAfter(e, graphs);
         }

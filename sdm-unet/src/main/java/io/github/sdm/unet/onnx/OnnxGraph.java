@@ -34,14 +34,17 @@ final class OnnxGraph implements AutoCloseable {
     private final Map<String, TensorInfo> outputs;
     /** A built graph's weights, handed to the session as external initializers: they must outlive it. */
     private final List<OnnxTensor> weights;
+    /** A built graph's initializers by name, lent to the sessions of its variants; empty for a file. */
+    private final Map<String, OnnxTensorLike> initializers;
 
     private OnnxGraph(Path file, OrtSession session, Map<String, TensorInfo> inputs, Map<String, TensorInfo> outputs,
-            List<OnnxTensor> weights) {
+            List<OnnxTensor> weights, Map<String, OnnxTensorLike> initializers) {
         this.file = file;
         this.session = session;
         this.inputs = inputs;
         this.outputs = outputs;
         this.weights = weights;
+        this.initializers = initializers;
     }
 
     /**
@@ -60,7 +63,7 @@ final class OnnxGraph implements AutoCloseable {
      * @throws ModelFormatException if ONNX Runtime cannot read the graph or it has a non-tensor input or output
      */
     static OnnxGraph open(OrtEnvironment environment, Path file, ByteBuffer model, OrtSession.SessionOptions options) {
-        return open(environment, file, model, options, List.of());
+        return open(environment, file, model, options, List.of(), Map.of());
     }
 
     /**
@@ -83,7 +86,7 @@ final class OnnxGraph implements AutoCloseable {
             }
             options.addExternalInitializers(initializers);
             ByteBuffer model = ByteBuffer.allocateDirect(graph.model().length).put(graph.model()).flip();
-            return open(environment, label, model, options, weights);
+            return open(environment, label, model, options, weights, Map.copyOf(initializers));
         } catch (OrtException | RuntimeException e) {
             weights.forEach(OnnxTensor::close);
             throw e instanceof SdmException s ? s
@@ -92,8 +95,36 @@ final class OnnxGraph implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens {@code variant}, another graph built from the same network as {@code base} (a sub-graph of it, or it with
+     * more outputs), in a session of its own that reads its weights from {@code base}'s initializers: the same
+     * tensors, so no weight is read or widened again. The variant must be closed before {@code base}.
+     *
+     * @throws ModelFormatException if ONNX Runtime cannot load the graph, or it needs a weight {@code base} lacks
+     */
+    static OnnxGraph openVariant(OrtEnvironment environment, Path label, BuiltGraph variant, OnnxGraph base,
+            OrtSession.SessionOptions options) {
+        Map<String, OnnxTensorLike> shared = new LinkedHashMap<>();
+        for (GraphWeight weight : variant.weights()) {
+            OnnxTensorLike tensor = base.initializers.get(weight.name());
+            if (tensor == null) {
+                throw new ModelFormatException(variant.description() + " needs the weight '" + weight.name()
+                        + "', which " + base.file + " does not hold");
+            }
+            shared.put(weight.name(), tensor);
+        }
+        try {
+            options.addExternalInitializers(shared);
+        } catch (OrtException e) {
+            throw new SdmException("cannot hand the weights of " + variant.description() + " to ONNX Runtime: "
+                    + e.getMessage(), e);
+        }
+        ByteBuffer model = ByteBuffer.allocateDirect(variant.model().length).put(variant.model()).flip();
+        return open(environment, label, model, options, List.of(), Map.of());
+    }
+
     private static OnnxGraph open(OrtEnvironment environment, Path file, ByteBuffer model,
-            OrtSession.SessionOptions options, List<OnnxTensor> weights) {
+            OrtSession.SessionOptions options, List<OnnxTensor> weights, Map<String, OnnxTensorLike> initializers) {
         OrtSession session;
         try {
             session = model == null ? environment.createSession(file.toString(), options)
@@ -103,7 +134,7 @@ final class OnnxGraph implements AutoCloseable {
         }
         try {
             return new OnnxGraph(file, session, tensors(file, "input", session.getInputInfo()),
-                    tensors(file, "output", session.getOutputInfo()), weights);
+                    tensors(file, "output", session.getOutputInfo()), weights, initializers);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session, e);
             throw e instanceof SdmException s ? s

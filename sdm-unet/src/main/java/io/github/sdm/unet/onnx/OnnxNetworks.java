@@ -14,9 +14,21 @@ final class OnnxNetworks implements DiffusionNetworks {
     private final OnnxTextEncoder textEncoder;
     private final OnnxDenoiser unet;
     private final OnnxAutoencoder vae;
+    /** The built UNet's variants, closed before the graphs; null for an export. */
+    private final OnnxUNetVariants variants;
 
     /** @param graphs every graph the networks run, closed with them */
     OnnxNetworks(List<OnnxGraph> graphs, OnnxTextEncoder textEncoder, OnnxDenoiser unet, OnnxAutoencoder vae) {
+        this(graphs, textEncoder, unet, vae, null);
+    }
+
+    /**
+     * @param graphs every graph the networks run, closed with them
+     * @param variants the built UNet's variants, closed first
+     */
+    OnnxNetworks(List<OnnxGraph> graphs, OnnxTextEncoder textEncoder, OnnxDenoiser unet, OnnxAutoencoder vae,
+            OnnxUNetVariants variants) {
+        this.variants = variants;
         this.graphs = List.copyOf(graphs);
         this.textEncoder = textEncoder;
         this.unet = unet;
@@ -40,7 +52,13 @@ final class OnnxNetworks implements DiffusionNetworks {
 
     @Override
     public void close() {
-        closeAll(graphs);
+        try {
+            if (variants != null) {
+                variants.close();
+            }
+        } finally {
+            closeAll(graphs);
+        }
     }
 
     /** Closes every graph, even when one fails to close. */

@@ -1,0 +1,92 @@
+package io.github.sdm.unet.onnx;
+
+import io.github.sdm.unet.config.UNetConfig;
+import io.github.sdm.unet.graph.UNetCut;
+import io.github.sdm.unet.graph.UNetGraph;
+import io.github.sdm.unet.graph.UNetGraphVariant;
+import io.github.sdm.unet.graph.strategy.UNetGraphs;
+import io.github.sdm.unet.weights.WeightSource;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The variants of a built UNet graph that feature inheritance runs ({@link UNetCut}), for one loaded model: each built
+ * from the same emitter when first asked for and opened in a session of its own at its first call, then kept for
+ * every later generation. Every variant's session takes its weights from the loaded UNet's session (the same
+ * initializer tensors over the mapped checkpoint), so the checkpoint is neither read nor widened again; ONNX Runtime's
+ * own per-session copies (pre-packed and folded weights) are made for the weights each variant keeps. Thread-safe.
+ */
+final class OnnxUNetVariants implements UNetGraphs, AutoCloseable {
+    private final UNetConfig config;
+    private final WeightSource weights;
+    private final OnnxGraph base;
+    private final GraphSettings settings;
+    private final Path label;
+    private final List<String> points;
+    private final Map<UNetCut, UNetGraphVariant> built = new HashMap<>();
+    private final Map<UNetCut, OnnxGraph> opened = new HashMap<>();
+
+    /**
+     * @param base the loaded UNet's graph ({@link UNetCut#NONE})
+     * @param weights the UNet's weights: only their names and shapes are read
+     */
+    OnnxUNetVariants(UNetConfig config, WeightSource weights, OnnxGraph base, GraphSettings settings, Path label) {
+        this.config = config;
+        this.weights = weights;
+        this.base = base;
+        this.settings = settings;
+        this.label = label;
+        this.points = UNetGraph.variant(config, weights, UNetCut.NONE).points();
+    }
+
+    @Override
+    public List<String> points() {
+        return points;
+    }
+
+    @Override
+    public int skipCount() {
+        return UNetGraph.skipCount(config);
+    }
+
+    @Override
+    public int downBlocks() {
+        return config.blockCount();
+    }
+
+    @Override
+    public synchronized Set<String> fedInputs(UNetCut cut) {
+        return variant(cut).fed();
+    }
+
+    /** The session of {@code cut}'s variant: the loaded graph for {@link UNetCut#NONE}, else opened at first use. */
+    synchronized OnnxGraph graph(UNetCut cut) {
+        if (cut.equals(UNetCut.NONE)) {
+            return base;
+        }
+        OnnxGraph graph = opened.get(cut);
+        if (graph == null) {
+            graph = settings.openVariant(variant(cut).graph(), base, label.resolveSibling("[unet graph variant built by "
+                    + "sdm, feeding " + cut.fed().size() + " and exposing " + cut.exposed().size() + " points]"));
+            opened.put(cut, graph);
+        }
+        return graph;
+    }
+
+    private UNetGraphVariant variant(UNetCut cut) {
+        return built.computeIfAbsent(cut, c -> UNetGraph.variant(config, weights, c));
+    }
+
+    /** Closes the variants' sessions (before the loaded graph, whose weights they read). */
+    @Override
+    public synchronized void close() {
+        List<OnnxGraph> graphs = new ArrayList<>(opened.values());
+        opened.clear();
+        built.clear();
+        OnnxNetworks.closeAll(graphs);
+    }
+}
