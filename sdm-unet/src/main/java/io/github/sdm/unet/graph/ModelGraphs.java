@@ -2,7 +2,9 @@ package io.github.sdm.unet.graph;
 
 import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.model.ConfigFile;
+import io.github.sdm.core.model.LoraAdapter;
 import io.github.sdm.core.model.ModelLocation;
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.core.safetensors.SafetensorsWeights;
 import io.github.sdm.unet.config.AutoencoderKLConfig;
 import io.github.sdm.unet.config.AutoencoderTinyConfig;
@@ -10,10 +12,15 @@ import io.github.sdm.unet.config.CLIPTextConfig;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.ldm.LdmCheckpoint;
 import io.github.sdm.unet.ldm.LdmUNetLayout;
+import io.github.sdm.unet.lora.LoraAdapters;
+import io.github.sdm.unet.lora.LoraNetwork;
+import io.github.sdm.unet.lora.LoraTargets;
+import io.github.sdm.unet.lora.WeightedLayer;
 import io.github.sdm.unet.weights.WeightSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -92,6 +99,21 @@ public final class ModelGraphs implements AutoCloseable {
      *     message names the file and key)
      */
     public static ModelGraphs build(ModelLocation location) {
+        return build(location, Precision.FP32, List.of());
+    }
+
+    /**
+     * Reads the configs of {@code location} and builds its graphs with the linear and convolution weights held in
+     * {@code storage} and {@code loras} merged into the text encoder's and the UNet's weights (as the djl backend
+     * merges them: {@code W + multiplier * scale * up @ down}); the weight files stay open until {@link #close()}.
+     *
+     * @param storage FP32 (the checkpoint's values, half-precision files widened), FP16, BF16 or INT8
+     * @param loras the adapters to merge, each with its multiplier (0 checks the file against the model and changes
+     *     nothing)
+     * @throws ModelFormatException if a config is not one sdm supports, a weight is missing or misshapen (the message
+     *     names the file and key), or a LoRA file does not fit the model
+     */
+    public static ModelGraphs build(ModelLocation location, Precision storage, List<LoraAdapter> loras) {
         String problem = problem(location);
         if (problem != null) {
             throw new ModelFormatException("sdm cannot build ONNX graphs for " + location.folder() + ": " + problem);
@@ -108,18 +130,31 @@ public final class ModelGraphs implements AutoCloseable {
             LdmCheckpoint checkpoint = location.isSingleFile() ? graphs.keep(LdmCheckpoint.open(location.checkpoint()))
                     : null;
             graphs.textEncoder = ClipTextGraph.build(clip, fromCheckpoint(location, "text_encoder")
-                    ? checkpoint.textEncoder(clip) : graphs.folder(textFolder));
+                    ? checkpoint.textEncoder(clip) : graphs.folder(textFolder), storage);
             graphs.unet = UNetGraph.build(unetConfig, fromCheckpoint(location, "unet")
                     ? checkpoint.unet(LdmUNetLayout.of(unetConfig, unetFolder.resolve(CONFIG).toString()))
-                    : graphs.folder(unetFolder));
+                    : graphs.folder(unetFolder), storage);
             WeightSource vaeWeights = fromCheckpoint(location, "vae") ? checkpoint.vae(vae) : graphs.folder(vaeFolder);
-            graphs.vaeDecoder = AutoencoderGraphs.decoder(vae, vaeWeights);
-            graphs.vaeEncoder = AutoencoderGraphs.encoder(vae, vaeWeights);
+            graphs.vaeDecoder = AutoencoderGraphs.decoder(vae, vaeWeights, storage);
+            graphs.vaeEncoder = AutoencoderGraphs.encoder(vae, vaeWeights, storage);
+            graphs.mergeLora(loras);
             return graphs;
         } catch (RuntimeException e) {
             graphs.close();
             throw e;
         }
+    }
+
+    /** The adapters' layers matched against the text encoder's and the UNet's layers, merged into their weights. */
+    private void mergeLora(List<LoraAdapter> loras) {
+        if (loras.isEmpty()) {
+            return;
+        }
+        LoraTargets targets = new LoraTargets().with(LoraNetwork.TEXT_ENCODER, textEncoder.layerShapes())
+                .with(LoraNetwork.UNET, unet.layerShapes());
+        List<WeightedLayer> layers = LoraAdapters.read(loras, targets, EnumSet.allOf(LoraNetwork.class));
+        textEncoder = textEncoder.withLora(LoraAdapters.of(layers, LoraNetwork.TEXT_ENCODER));
+        unet = unet.withLora(LoraAdapters.of(layers, LoraNetwork.UNET));
     }
 
     private static boolean fromCheckpoint(ModelLocation location, String name) {

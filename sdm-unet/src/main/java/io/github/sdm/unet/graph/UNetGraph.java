@@ -1,5 +1,6 @@
 package io.github.sdm.unet.graph;
 
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.weights.WeightSource;
 import java.util.ArrayList;
@@ -39,7 +40,15 @@ public final class UNetGraph {
      *     shape
      */
     public static BuiltGraph build(UNetConfig config, WeightSource weights) {
-        GraphBuilder g = new GraphBuilder("unet", weights);
+        return build(config, weights, Precision.FP32);
+    }
+
+    /**
+     * As {@link #build(UNetConfig, WeightSource)}, with the linear and convolution weights held in {@code storage}
+     * ({@link GraphBuilder#layerWeight}).
+     */
+    public static BuiltGraph build(UNetConfig config, WeightSource weights, Precision storage) {
+        GraphBuilder g = new GraphBuilder("unet", weights, storage);
         new UNetGraph(config, g);
         return g.build("the UNet built from " + weights.description());
     }

@@ -9,6 +9,7 @@ import io.github.sdm.core.spi.AutoencoderNetwork;
 import io.github.sdm.core.spi.LatentDistribution;
 import io.github.sdm.core.tensor.FloatTensor;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -143,6 +144,11 @@ final class OnnxAutoencoder implements AutoencoderNetwork {
                     + sizes.source() + " says");
         }
         return image;
+    }
+
+    /** The graphs it runs: the decoder, and the encoder where there is one. */
+    List<OnnxGraph> graphs() {
+        return encoder == null ? List.of(decoder) : List.of(decoder, encoder);
     }
 
     @Override

@@ -59,6 +59,11 @@ final class OnnxDenoiser implements DenoiserNetwork {
         return new Session();
     }
 
+    /** The graph it runs. */
+    OnnxGraph graph() {
+        return graph;
+    }
+
     @Override
     public int inChannels() {
         return inChannels;

@@ -13,6 +13,7 @@ import io.github.sdm.core.error.ModelFormatException;
 import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.unet.graph.BuiltGraph;
+import io.github.sdm.unet.graph.ElementType;
 import io.github.sdm.unet.graph.GraphWeight;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -21,19 +22,40 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One network's graph in an ONNX Runtime session. The session is shared by every generation of the model
  * ({@link OrtSession#run} is thread-safe); the graph's inputs and outputs are looked up by their names and ranks as
  * the file declares them, since the export conventions differ in element types and in some outputs.
+ *
+ * <p>For stage residency the session can be {@linkplain #release() closed} and {@linkplain #load() opened again}
+ * (through the opener given to {@link #reopenedBy}); meanwhile the graph's inputs and outputs keep answering, its runs
+ * fail. The pipeline never releases a network under a running call.
  */
 final class OnnxGraph implements AutoCloseable {
     private final Path file;
-    private final OrtSession session;
     private final Map<String, TensorInfo> inputs;
     private final Map<String, TensorInfo> outputs;
+    /** The open session, or null while released. */
+    private volatile OrtSession session;
     /** A built graph's weights, handed to the session as external initializers: they must outlive it. */
-    private final List<OnnxTensor> weights;
+    private List<OnnxTensor> weights;
+    /** Opens the same graph again, for {@link #load()}; null when it cannot be reopened. */
+    private Supplier<OnnxGraph> opener;
+    private int loads;
+    private int releases;
+
+    /**
+     * Keeps {@code reopen} for opening this graph again after a {@link #release()}.
+     *
+     * @param reopen opens the same graph (the same file or built graph, with the same settings) each time it is called
+     * @return this graph
+     */
+    OnnxGraph reopenedBy(Supplier<OnnxGraph> reopen) {
+        this.opener = reopen;
+        return this;
+    }
 
     private OnnxGraph(Path file, OrtSession session, Map<String, TensorInfo> inputs, Map<String, TensorInfo> outputs,
             List<OnnxTensor> weights) {
@@ -65,8 +87,9 @@ final class OnnxGraph implements AutoCloseable {
 
     /**
      * Opens a graph sdm built ({@link BuiltGraph}) in a session with {@code options}: its weights become ONNX
-     * Runtime's external initializers, float32 tensors over the checkpoint's mapped bytes (widened first where the
-     * checkpoint holds half precision), so the graph file holds no weights and nothing is written to disk.
+     * Runtime's external initializers ({@link GraphWeight#contents()}: float32 tensors over the checkpoint's mapped
+     * bytes, or the weights converted to their storage type, LoRA merged), so the graph file holds no weights and
+     * nothing is written to disk.
      *
      * @param label what to call the graph in messages (its component folder and what it is)
      * @throws ModelFormatException if ONNX Runtime cannot load the graph (a bug in the emitter: the message names it)
@@ -76,10 +99,13 @@ final class OnnxGraph implements AutoCloseable {
         try {
             Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
             for (GraphWeight weight : graph.weights()) {
-                OnnxTensor tensor = OnnxTensor.createTensor(environment, weight.float32Bytes(), weight.dims(),
-                        OnnxJavaType.FLOAT);
-                weights.add(tensor);
-                initializers.put(weight.name(), tensor);
+                Map<String, ByteBuffer> contents = weight.contents();
+                for (GraphWeight.Initializer initializer : weight.initializers()) {
+                    OnnxTensor tensor = OnnxTensor.createTensor(environment, contents.get(initializer.name()),
+                            initializer.dims(), javaType(initializer.type()));
+                    weights.add(tensor);
+                    initializers.put(initializer.name(), tensor);
+                }
             }
             options.addExternalInitializers(initializers);
             ByteBuffer model = ByteBuffer.allocateDirect(graph.model().length).put(graph.model()).flip();
@@ -90,6 +116,17 @@ final class OnnxGraph implements AutoCloseable {
                     : new SdmException("cannot hand the weights of " + graph.description() + " to ONNX Runtime: "
                             + e.getMessage(), e);
         }
+    }
+
+    private static OnnxJavaType javaType(ElementType type) {
+        return switch (type) {
+            case FLOAT -> OnnxJavaType.FLOAT;
+            case FLOAT16 -> OnnxJavaType.FLOAT16;
+            case BFLOAT16 -> OnnxJavaType.BFLOAT16;
+            case INT8 -> OnnxJavaType.INT8;
+            case INT32 -> OnnxJavaType.INT32;
+            case INT64 -> OnnxJavaType.INT64;
+        };
     }
 
     private static OnnxGraph open(OrtEnvironment environment, Path file, ByteBuffer model,
@@ -195,7 +232,12 @@ final class OnnxGraph implements AutoCloseable {
      * @throws SdmException if ONNX Runtime fails (the message names the file)
      */
     Map<String, FloatTensor> run(Map<String, OnnxTensor> feeds, Set<String> wanted) {
-        try (OrtSession.Result result = session.run(feeds, wanted)) {
+        OrtSession open = session;
+        if (open == null) {
+            throw new IllegalStateException(file + " was released (stage residency) and not loaded again before this "
+                    + "call");
+        }
+        try (OrtSession.Result result = open.run(feeds, wanted)) {
             Map<String, FloatTensor> out = new LinkedHashMap<>();
             for (String name : wanted) {
                 OnnxValue value = result.get(name).orElseThrow();
@@ -219,14 +261,62 @@ final class OnnxGraph implements AutoCloseable {
         return s.append(']').toString();
     }
 
+    /** Opens the session again if it was released, through the opener given to {@link #reopenedBy}. */
+    synchronized void load() {
+        if (session != null) {
+            return;
+        }
+        if (opener == null) {
+            throw new IllegalStateException(file + " was opened without an opener and cannot be loaded again");
+        }
+        OnnxGraph fresh = opener.get();
+        weights = fresh.weights;
+        session = fresh.session;
+        loads++;
+    }
+
+    /**
+     * Closes the session and frees its weights until {@link #load()}: ONNX Runtime's copies and arena at once, the
+     * weight buffers sdm converted (direct buffers) and the checkpoint's mappings when the collector frees them, which
+     * is asked for here.
+     */
+    synchronized void release() {
+        if (session != null) {
+            close();
+            releases++;
+            System.gc();
+        }
+    }
+
+    /** Whether the session is open. */
+    boolean isLoaded() {
+        return session != null;
+    }
+
+    /** Loads after a release (for tests). */
+    synchronized int loads() {
+        return loads;
+    }
+
+    /** Releases so far (for tests). */
+    synchronized int releases() {
+        return releases;
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        OrtSession open = session;
+        if (open == null) {
+            return;
+        }
+        session = null;
         try {
-            session.close();
+            open.close();
         } catch (OrtException e) {
             throw new SdmException("cannot close the ONNX Runtime session of " + file + ": " + e.getMessage(), e);
         } finally {
             weights.forEach(OnnxTensor::close);
+            weights = List.of();
         }
     }
 

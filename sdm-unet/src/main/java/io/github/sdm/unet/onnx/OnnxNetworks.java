@@ -4,11 +4,15 @@ import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.spi.AutoencoderNetwork;
 import io.github.sdm.core.spi.DenoiserNetwork;
 import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.NetworkRole;
 import io.github.sdm.core.spi.TextEncoderNetwork;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The loaded graphs of one export, one ONNX Runtime session each, shared by every generation. */
+/**
+ * The loaded graphs of one model, one ONNX Runtime session each, shared by every generation. Each network's sessions
+ * can be closed and opened again ({@link #release}, {@link #load}: stage residency), the VAE's two graphs together.
+ */
 final class OnnxNetworks implements DiffusionNetworks {
     private final List<OnnxGraph> graphs;
     private final OnnxTextEncoder textEncoder;
@@ -36,6 +40,25 @@ final class OnnxNetworks implements DiffusionNetworks {
     @Override
     public AutoencoderNetwork vae() {
         return vae;
+    }
+
+    /** The graphs of {@code role}: the text encoder's, the UNet's, or the VAE's decoder and encoder. */
+    List<OnnxGraph> graphs(NetworkRole role) {
+        return switch (role) {
+            case TEXT_ENCODER -> List.of(textEncoder.graph());
+            case UNET -> List.of(unet.graph());
+            case VAE -> vae.graphs();
+        };
+    }
+
+    @Override
+    public void load(NetworkRole role) {
+        graphs(role).forEach(OnnxGraph::load);
+    }
+
+    @Override
+    public void release(NetworkRole role) {
+        graphs(role).forEach(OnnxGraph::release);
     }
 
     @Override

@@ -12,7 +12,6 @@ import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.model.Precision;
-import io.github.sdm.core.model.Residency;
 import io.github.sdm.core.spi.BackendSelector;
 import io.github.sdm.core.spi.LoadVerdict;
 import io.github.sdm.core.testkit.TestData;
@@ -116,10 +115,11 @@ class OnnxBackendTest {
     }
 
     @Test
-    void perStageResidencyIsRefusedNamingTheOptionAndTheBackend() {
-        SdmException e = assertThrows(SdmException.class, () -> StableDiffusion.load(OnnxExports.optimum(),
-                LoadOptions.defaults().withResidency(Residency.PER_STAGE)));
-        assertTrue(e.getMessage().contains("residency PER_STAGE") && e.getMessage().contains("onnx backend"),
+    void halfPrecisionComputeIsRefusedOnTheBuiltGraphsNamingTheOption() {
+        SdmException e = assertThrows(SdmException.class, () -> StableDiffusion.load(TestData.tinySd(),
+                LoadOptions.defaults().withBackend("onnx").withWeightPrecision(Precision.FP16)
+                        .withComputePrecision(Precision.FP16)));
+        assertTrue(e.getMessage().contains("computePrecision FP16") && e.getMessage().contains("compute in float32"),
                 e.getMessage());
     }
 
