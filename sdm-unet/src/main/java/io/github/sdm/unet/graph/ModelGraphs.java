@@ -24,13 +24,15 @@ import java.util.EnumSet;
 import java.util.List;
 
 /**
- * The four graphs of a Stable Diffusion model built from its diffusers configs and safetensors weights: a diffusers
+ * The four graphs of a Stable Diffusion model built from its diffusers configs and safetensors weights (the VAE an
+ * {@code AutoencoderKL} or a TAESD {@code AutoencoderTiny}, e.g. from another folder): a diffusers
  * folder, a single-file LDM checkpoint (its keys mapped to diffusers' names, as the djl backend reads it) or either
  * with component folders ({@link ModelLocation#withComponent}). The weight files stay open until {@link #close()}, so
  * that the engine can map each weight when it opens the graphs; the mappings outlive the files.
  *
  * @see UNetGraph
  * @see AutoencoderGraphs
+ * @see TinyAutoencoderGraphs
  * @see ClipTextGraph
  */
 public final class ModelGraphs implements AutoCloseable {
@@ -72,9 +74,11 @@ public final class ModelGraphs implements AutoCloseable {
         }
         try {
             ConfigFile vae = ConfigFile.read(location.componentFolder("vae").resolve(CONFIG));
-            if (AutoencoderTinyConfig.CLASS_NAME.equals(vae.className())) {
-                return "the VAE " + vae.source() + " is a TAESD (" + AutoencoderTinyConfig.CLASS_NAME + "), for which "
-                        + "sdm builds no graph yet; use the djl backend for TAESD";
+            boolean tiny = isTiny(vae);
+            if (tiny && fromCheckpoint(location, "vae")) {
+                return "the VAE config " + vae.source() + " names " + AutoencoderTinyConfig.CLASS_NAME + " (TAESD), "
+                        + "but the single-file checkpoint " + location.checkpoint() + " holds an AutoencoderKL; give "
+                        + "a TAESD as its own vae folder (ModelLocation.withComponent)";
             }
             ConfigFile unet = ConfigFile.read(location.componentFolder("unet").resolve(CONFIG));
             if (unet.has(CONDCONV_KEY)) {
@@ -83,7 +87,11 @@ public final class ModelGraphs implements AutoCloseable {
             }
             // the configs sdm does not support fail here, naming the key, before any weight is read
             UNetConfig.from(unet);
-            AutoencoderKLConfig.from(vae);
+            if (tiny) {
+                AutoencoderTinyConfig.from(vae);
+            } else {
+                AutoencoderKLConfig.from(vae);
+            }
             CLIPTextConfig.read(location.componentFolder("text_encoder").resolve(CONFIG));
         } catch (ModelFormatException e) {
             return e.getMessage();
@@ -124,7 +132,6 @@ public final class ModelGraphs implements AutoCloseable {
         CLIPTextConfig clip = CLIPTextConfig.read(textFolder.resolve(CONFIG));
         UNetConfig unetConfig = UNetConfig.read(unetFolder.resolve(CONFIG));
         ConfigFile vaeFile = ConfigFile.read(vaeFolder.resolve(CONFIG));
-        AutoencoderKLConfig vae = AutoencoderKLConfig.from(vaeFile);
         ModelGraphs graphs = new ModelGraphs(clip, unetConfig, vaeFile);
         try {
             LdmCheckpoint checkpoint = location.isSingleFile() ? graphs.keep(LdmCheckpoint.open(location.checkpoint()))
@@ -134,9 +141,18 @@ public final class ModelGraphs implements AutoCloseable {
             graphs.unet = UNetGraph.build(unetConfig, fromCheckpoint(location, "unet")
                     ? checkpoint.unet(LdmUNetLayout.of(unetConfig, unetFolder.resolve(CONFIG).toString()))
                     : graphs.folder(unetFolder), storage);
-            WeightSource vaeWeights = fromCheckpoint(location, "vae") ? checkpoint.vae(vae) : graphs.folder(vaeFolder);
-            graphs.vaeDecoder = AutoencoderGraphs.decoder(vae, vaeWeights, storage);
-            graphs.vaeEncoder = AutoencoderGraphs.encoder(vae, vaeWeights, storage);
+            if (isTiny(vaeFile)) {
+                AutoencoderTinyConfig tiny = AutoencoderTinyConfig.from(vaeFile);
+                WeightSource vaeWeights = graphs.folder(vaeFolder);
+                graphs.vaeDecoder = TinyAutoencoderGraphs.decoder(tiny, vaeWeights, storage);
+                graphs.vaeEncoder = TinyAutoencoderGraphs.encoder(tiny, vaeWeights, storage);
+            } else {
+                AutoencoderKLConfig vae = AutoencoderKLConfig.from(vaeFile);
+                WeightSource vaeWeights = fromCheckpoint(location, "vae") ? checkpoint.vae(vae)
+                        : graphs.folder(vaeFolder);
+                graphs.vaeDecoder = AutoencoderGraphs.decoder(vae, vaeWeights, storage);
+                graphs.vaeEncoder = AutoencoderGraphs.encoder(vae, vaeWeights, storage);
+            }
             graphs.mergeLora(loras);
             return graphs;
         } catch (RuntimeException e) {
@@ -155,6 +171,11 @@ public final class ModelGraphs implements AutoCloseable {
         List<WeightedLayer> layers = LoraAdapters.read(loras, targets, EnumSet.allOf(LoraNetwork.class));
         textEncoder = textEncoder.withLora(LoraAdapters.of(layers, LoraNetwork.TEXT_ENCODER));
         unet = unet.withLora(LoraAdapters.of(layers, LoraNetwork.UNET));
+    }
+
+    /** Whether a VAE config is TAESD's ({@code AutoencoderTiny}). */
+    private static boolean isTiny(ConfigFile vae) {
+        return AutoencoderTinyConfig.CLASS_NAME.equals(vae.className());
     }
 
     private static boolean fromCheckpoint(ModelLocation location, String name) {

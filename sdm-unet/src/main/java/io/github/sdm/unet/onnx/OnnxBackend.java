@@ -50,7 +50,7 @@ public final class OnnxBackend implements ModelBackend {
     /**
      * ONNX exports ({@code model_index.json} naming {@code OnnxStableDiffusionPipeline}, and a {@code model.onnx} in
      * {@code text_encoder/}, {@code unet/} and {@code vae_decoder/}), and diffusers folders and single-file
-     * checkpoints whose networks sdm builds graphs for (an {@code AutoencoderKL} VAE, not TAESD).
+     * checkpoints whose networks sdm builds graphs for (the VAE an {@code AutoencoderKL} or a TAESD).
      */
     @Override
     public LoadVerdict canLoad(ModelLocation location) {
