@@ -1,5 +1,6 @@
 package io.github.sdm.unet.graph;
 
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.weights.WeightSource;
 import io.github.sdm.core.error.InvalidRequestException;
@@ -53,18 +54,34 @@ public final class UNetGraph {
      *     shape
      */
     public static BuiltGraph build(UNetConfig config, WeightSource weights) {
-        return variant(config, weights, UNetCut.NONE).graph();
+        return build(config, weights, Precision.FP32);
     }
 
     /**
-     * The variant of the UNet that {@code cut} asks for, pruned to what its outputs need.
+     * As {@link #build(UNetConfig, WeightSource)}, with the linear and convolution weights held in {@code storage}
+     * ({@link GraphBuilder#layerWeight}).
+     */
+    public static BuiltGraph build(UNetConfig config, WeightSource weights, Precision storage) {
+        return variant(config, weights, storage, UNetCut.NONE).graph();
+    }
+
+    /** As {@link #variant(UNetConfig, WeightSource, Precision, UNetCut)} with float32 weights. */
+    public static UNetGraphVariant variant(UNetConfig config, WeightSource weights, UNetCut cut) {
+        return variant(config, weights, Precision.FP32, cut);
+    }
+
+    /**
+     * The variant of the UNet that {@code cut} asks for, pruned to what its outputs need, with the linear and
+     * convolution weights held in {@code storage}: a variant that reads another graph's initializers
+     * ({@code OnnxGraph.openVariant}) must be built with that graph's storage, so that it declares the same
+     * initializers (an int8 weight's values and scales, a float16 weight) and reads them through the same casts.
      *
      * @throws InvalidRequestException if {@code cut} names a point this UNet does not have
      * @throws io.github.sdm.core.error.ModelFormatException naming a weight {@code weights} lacks or holds in another
      *     shape
      */
-    public static UNetGraphVariant variant(UNetConfig config, WeightSource weights, UNetCut cut) {
-        GraphBuilder g = new GraphBuilder("unet", weights);
+    public static UNetGraphVariant variant(UNetConfig config, WeightSource weights, Precision storage, UNetCut cut) {
+        GraphBuilder g = new GraphBuilder("unet", weights, storage);
         UNetGraph unet = new UNetGraph(config, cut, g);
         Set<String> unknown = new LinkedHashSet<>(cut.fed());
         unknown.addAll(cut.exposed());

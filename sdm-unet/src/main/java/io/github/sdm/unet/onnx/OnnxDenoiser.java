@@ -80,6 +80,11 @@ final class OnnxDenoiser implements DenoiserNetwork {
         return new Session(GraphStrategy.FULL);
     }
 
+    /** The graph it runs. */
+    OnnxGraph graph() {
+        return graph;
+    }
+
     @Override
     public int inChannels() {
         return inChannels;

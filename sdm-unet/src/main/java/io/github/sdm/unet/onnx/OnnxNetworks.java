@@ -4,11 +4,16 @@ import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.spi.AutoencoderNetwork;
 import io.github.sdm.core.spi.DenoiserNetwork;
 import io.github.sdm.core.spi.DiffusionNetworks;
+import io.github.sdm.core.spi.NetworkRole;
 import io.github.sdm.core.spi.TextEncoderNetwork;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The loaded graphs of one export, one ONNX Runtime session each, shared by every generation. */
+/**
+ * The loaded graphs of one model, one ONNX Runtime session each, shared by every generation. Each network's sessions
+ * can be closed and opened again ({@link #release}, {@link #load}: stage residency), the VAE's two graphs together,
+ * the built UNet's variants with the UNet (reopened at their next call).
+ */
 final class OnnxNetworks implements DiffusionNetworks {
     private final List<OnnxGraph> graphs;
     private final OnnxTextEncoder textEncoder;
@@ -48,6 +53,34 @@ final class OnnxNetworks implements DiffusionNetworks {
     @Override
     public AutoencoderNetwork vae() {
         return vae;
+    }
+
+    /** The graphs of {@code role}: the text encoder's, the UNet's, or the VAE's decoder and encoder. */
+    List<OnnxGraph> graphs(NetworkRole role) {
+        return switch (role) {
+            case TEXT_ENCODER -> List.of(textEncoder.graph());
+            case UNET -> List.of(unet.graph());
+            case VAE -> vae.graphs();
+        };
+    }
+
+    @Override
+    public void load(NetworkRole role) {
+        graphs(role).forEach(OnnxGraph::load);
+    }
+
+    /** Releasing the UNet closes its variants' sessions first: they read its weights. */
+    @Override
+    public void release(NetworkRole role) {
+        if (role == NetworkRole.UNET && variants != null) {
+            variants.release();
+        }
+        graphs(role).forEach(OnnxGraph::release);
+    }
+
+    /** The built UNet's variants; null for an export (for tests). */
+    OnnxUNetVariants variants() {
+        return variants;
     }
 
     @Override

@@ -15,10 +15,15 @@ import java.util.Set;
 
 /**
  * The variants of a built UNet graph that feature inheritance runs ({@link UNetCut}), for one loaded model: each built
- * from the same emitter when first asked for and opened in a session of its own at its first call, then kept for
- * every later generation. Every variant's session takes its weights from the loaded UNet's session (the same
- * initializer tensors over the mapped checkpoint), so the checkpoint is neither read nor widened again; ONNX Runtime's
- * own per-session copies (pre-packed and folded weights) are made for the weights each variant keeps. Thread-safe.
+ * from the same emitter, with the loaded graph's weight storage, when first asked for and opened in a session of its
+ * own at its first call, then kept for every later generation. Every variant's session takes its weights from the
+ * loaded UNet's session (the same initializer tensors: over the mapped checkpoint, or converted to float16, bfloat16 or
+ * int8 values and scales, LoRA merged), so the checkpoint is neither read nor converted again and a variant computes
+ * with exactly the loaded graph's values; ONNX Runtime's own per-session copies (pre-packed and folded weights) are
+ * made for the weights each variant keeps.
+ *
+ * <p>Stage residency: {@link #release()} closes the variants' sessions before the loaded graph is released (they read
+ * its tensors); after it is loaded again each variant opens again at its next call, on the new tensors. Thread-safe.
  */
 final class OnnxUNetVariants implements UNetGraphs, AutoCloseable {
     private final UNetConfig config;
@@ -29,6 +34,7 @@ final class OnnxUNetVariants implements UNetGraphs, AutoCloseable {
     private final List<String> points;
     private final Map<UNetCut, UNetGraphVariant> built = new HashMap<>();
     private final Map<UNetCut, OnnxGraph> opened = new HashMap<>();
+    private int opens;
 
     /**
      * @param base the loaded UNet's graph ({@link UNetCut#NONE})
@@ -40,7 +46,7 @@ final class OnnxUNetVariants implements UNetGraphs, AutoCloseable {
         this.base = base;
         this.settings = settings;
         this.label = label;
-        this.points = UNetGraph.variant(config, weights, UNetCut.NONE).points();
+        this.points = UNetGraph.variant(config, weights, settings.weightStorage(), UNetCut.NONE).points();
     }
 
     @Override
@@ -73,12 +79,33 @@ final class OnnxUNetVariants implements UNetGraphs, AutoCloseable {
             graph = settings.openVariant(variant(cut).graph(), base, label.resolveSibling("[unet graph variant built by "
                     + "sdm, feeding " + cut.fed().size() + " and exposing " + cut.exposed().size() + " points]"));
             opened.put(cut, graph);
+            opens++;
         }
         return graph;
     }
 
     private UNetGraphVariant variant(UNetCut cut) {
-        return built.computeIfAbsent(cut, c -> UNetGraph.variant(config, weights, c));
+        return built.computeIfAbsent(cut, c -> UNetGraph.variant(config, weights, settings.weightStorage(), c));
+    }
+
+    /**
+     * Closes the variants' sessions, so that the loaded graph can be released (stage residency); each opens again
+     * at its next call. The built variants are kept: they hold no weights.
+     */
+    synchronized void release() {
+        List<OnnxGraph> graphs = new ArrayList<>(opened.values());
+        opened.clear();
+        OnnxNetworks.closeAll(graphs);
+    }
+
+    /** The variants' sessions open now (for tests). */
+    synchronized int openSessions() {
+        return opened.size();
+    }
+
+    /** Variant sessions opened so far, again after a release included (for tests). */
+    synchronized int opens() {
+        return opens;
     }
 
     /** Closes the variants' sessions (before the loaded graph, whose weights they read). */

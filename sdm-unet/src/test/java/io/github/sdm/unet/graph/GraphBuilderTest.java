@@ -2,6 +2,7 @@ package io.github.sdm.unet.graph;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,9 +12,12 @@ import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.weights.WeightSource;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The graph builder's checks on the checkpoint and what it hands on, without an engine. */
 class GraphBuilderTest {
@@ -67,9 +71,17 @@ class GraphBuilderTest {
     }
 
     @Test
-    void aTinyVaeIsNotBuiltAndSaysWhy() {
-        String problem = ModelGraphs.problem(ModelLocation.folder(TestData.tinySd())
-                .withComponent("vae", TestData.fixture("taesd")));
-        assertTrue(problem != null && problem.contains("TAESD"), problem);
+    void aTinyVaeFolderIsBuiltButNotFromASingleFileCheckpoint(@TempDir Path configs) throws IOException {
+        assertNull(ModelGraphs.problem(ModelLocation.folder(TestData.tinySd())
+                .withComponent("vae", TestData.fixture("taesd"))));
+        for (String name : new String[] {"model_index.json", "text_encoder/config.json", "unet/config.json"}) {
+            Files.createDirectories(configs.resolve(name).getParent());
+            Files.copy(TestData.tinySd().resolve(name), configs.resolve(name));
+        }
+        Files.createDirectories(configs.resolve("vae"));
+        Files.copy(TestData.fixture("taesd/config.json"), configs.resolve("vae/config.json"));
+        String problem = ModelGraphs.problem(ModelLocation.singleFile(
+                TestData.fixture("ldm-single-file/tiny-sd15.safetensors"), configs));
+        assertTrue(problem != null && problem.contains("TAESD") && problem.contains("holds an AutoencoderKL"), problem);
     }
 }
