@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
 import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.safetensors.SafetensorsWeights;
@@ -21,10 +20,8 @@ import io.github.sdm.unet.graph.UNetGraph;
 import io.github.sdm.unet.weights.WeightSource;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -47,49 +44,18 @@ class OnnxUNetVariantsTest {
     private final OnnxGraph base = settings.open(UNetGraph.build(config, weights), folder.resolve("[unet graph]"));
     private final OnnxUNetVariants variants = new OnnxUNetVariants(config, weights, base, settings,
             folder.resolve("[unet graph]"));
-    private final Map<String, OnnxTensor> feeds = new HashMap<>();
-
-    OnnxUNetVariantsTest() {
-        feeds.put("sample", tensor("sample", 1, 2, 4, 8, 8));
-        feeds.put("timestep", OnnxValues.floats(settings.environment(), new FloatTensor(new float[] {700f, 700f},
-                new int[] {2}), base.inputs().get("timestep"), "timestep"));
-        feeds.put("encoder_hidden_states", tensor("encoder_hidden_states", 2, 2, 77, 32));
-    }
+    private final UNetVariantCalls calls = new UNetVariantCalls(settings, base);
 
     @AfterAll
     void close() {
-        feeds.values().forEach(OnnxTensor::close);
+        calls.close();
         variants.close();
         base.close();
         file.close();
     }
 
-    private OnnxTensor tensor(String input, long seed, int... shape) {
-        Random random = new Random(seed);
-        float[] data = new float[(int) FloatTensor.count(shape)];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) random.nextGaussian();
-        }
-        return OnnxValues.floats(settings.environment(), new FloatTensor(data, shape), base.inputs().get(input), input);
-    }
-
-    /** Runs {@code cut}'s variant on the fixed inputs and {@code fed}, returning its prediction and exposed values. */
     private Map<String, FloatTensor> run(UNetCut cut, Map<String, FloatTensor> fed) {
-        OnnxGraph graph = variants.graph(cut);
-        Map<String, OnnxTensor> all = new HashMap<>(feeds);
-        try {
-            fed.forEach((name, value) -> all.put(name, OnnxValues.floats(settings.environment(), value,
-                    graph.inputs().get(name), name)));
-            Set<String> wanted = new LinkedHashSet<>(cut.exposed());
-            wanted.add("out_sample");
-            return graph.run(all, wanted);
-        } finally {
-            all.forEach((name, tensor) -> {
-                if (!feeds.containsKey(name)) {
-                    tensor.close();
-                }
-            });
-        }
+        return calls.run(variants, cut, fed);
     }
 
     @Test
