@@ -113,7 +113,8 @@ public final class ModelGraphs implements AutoCloseable {
             graphs.unetWeights = fromCheckpoint(location, "unet")
                     ? checkpoint.unet(LdmUNetLayout.of(unetConfig, unetFolder.resolve(CONFIG).toString()))
                     : graphs.folder(unetFolder);
-            graphs.unet = UNetGraph.build(unetConfig, graphs.unetWeights);
+            // with DeepCache's deep features as extra outputs (UNetGraph.loaded)
+            graphs.unet = UNetGraph.loaded(unetConfig, graphs.unetWeights).graph();
             WeightSource vaeWeights = fromCheckpoint(location, "vae") ? checkpoint.vae(vae) : graphs.folder(vaeFolder);
             graphs.vaeDecoder = AutoencoderGraphs.decoder(vae, vaeWeights);
             graphs.vaeEncoder = AutoencoderGraphs.encoder(vae, vaeWeights);
