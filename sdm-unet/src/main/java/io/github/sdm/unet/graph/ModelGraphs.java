@@ -142,7 +142,8 @@ public final class ModelGraphs implements AutoCloseable {
             graphs.unetWeights = fromCheckpoint(location, "unet")
                     ? checkpoint.unet(LdmUNetLayout.of(unetConfig, unetFolder.resolve(CONFIG).toString()))
                     : graphs.folder(unetFolder);
-            graphs.unet = UNetGraph.build(unetConfig, graphs.unetWeights, storage);
+            // with DeepCache's deep features as extra outputs (UNetGraph.loaded)
+            graphs.unet = UNetGraph.loaded(unetConfig, graphs.unetWeights, storage).graph();
             if (isTiny(vaeFile)) {
                 AutoencoderTinyConfig tiny = AutoencoderTinyConfig.from(vaeFile);
                 WeightSource vaeWeights = graphs.folder(vaeFolder);

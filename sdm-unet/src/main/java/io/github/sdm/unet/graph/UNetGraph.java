@@ -1,9 +1,9 @@
 package io.github.sdm.unet.graph;
 
+import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.model.Precision;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.weights.WeightSource;
-import io.github.sdm.core.error.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,6 +96,32 @@ public final class UNetGraph {
         Set<String> fed = new LinkedHashSet<>(g.keptInputs());
         fed.retainAll(cut.fed());
         return new UNetGraphVariant(graph, unet.points, fed, cut.exposed());
+    }
+
+    /**
+     * The UNet as a backend loads it: the whole network that also returns every {@link #deepFeature}, so that
+     * DeepCache's caching pass at any depth is the loaded graph itself and only its small reuse passes need sessions of
+     * their own. The extra outputs are values the network computes anyway; a caller fetches only what it asks for.
+     *
+     * @throws io.github.sdm.core.error.ModelFormatException naming a weight {@code weights} lacks or holds in another
+     *     shape
+     */
+    public static UNetGraphVariant loaded(UNetConfig config, WeightSource weights) {
+        return loaded(config, weights, Precision.FP32);
+    }
+
+    /** As {@link #loaded(UNetConfig, WeightSource)}, with the linear and convolution weights held in {@code storage}. */
+    public static UNetGraphVariant loaded(UNetConfig config, WeightSource weights, Precision storage) {
+        return variant(config, weights, storage, loadedCut(config));
+    }
+
+    /** The cut of {@link #loaded}: nothing fed, every deep feature exposed. */
+    public static UNetCut loadedCut(UNetConfig config) {
+        Set<String> deepFeatures = new LinkedHashSet<>();
+        for (int k = 1; k <= skipCount(config); k++) {
+            deepFeatures.add(deepFeature(k));
+        }
+        return UNetCut.exposing(deepFeatures);
     }
 
     /**

@@ -16,11 +16,12 @@ import java.util.Set;
 /**
  * The variants of a built UNet graph that feature inheritance runs ({@link UNetCut}), for one loaded model: each built
  * from the same emitter, with the loaded graph's weight storage, when first asked for and opened in a session of its
- * own at its first call, then kept for every later generation. Every variant's session takes its weights from the
- * loaded UNet's session (the same initializer tensors: over the mapped checkpoint, or converted to float16, bfloat16 or
- * int8 values and scales, LoRA merged), so the checkpoint is neither read nor converted again and a variant computes
- * with exactly the loaded graph's values; ONNX Runtime's own per-session copies (pre-packed and folded weights) are
- * made for the weights each variant keeps.
+ * own at its first call, then kept for every later generation. The loaded graph ({@link UNetGraph#loaded}) returns
+ * every deep feature, so DeepCache's caching passes run on it and only the reuse passes (the shallow branches) open
+ * sessions. Every variant's session takes its weights from the loaded UNet's session (the same initializer tensors:
+ * over the mapped checkpoint, or converted to float16, bfloat16 or int8 values and scales, LoRA merged), so the
+ * checkpoint is neither read nor converted again and a variant computes with exactly the loaded graph's values; ONNX
+ * Runtime's own per-session copies (pre-packed and folded weights) are made for the weights each variant keeps.
  *
  * <p>Stage residency: {@link #release()} closes the variants' sessions before the loaded graph is released (they read
  * its tensors); after it is loaded again each variant opens again at its next call, on the new tensors. Thread-safe.
@@ -69,9 +70,12 @@ final class OnnxUNetVariants implements UNetGraphs, AutoCloseable {
         return variant(cut).fed();
     }
 
-    /** The session of {@code cut}'s variant: the loaded graph for {@link UNetCut#NONE}, else opened at first use. */
+    /**
+     * The session of {@code cut}'s variant: the loaded graph when nothing is fed and the loaded graph exposes what
+     * {@code cut} does ({@link UNetGraph#loadedCut}: every deep feature), else the variant's own, opened at first use.
+     */
     synchronized OnnxGraph graph(UNetCut cut) {
-        if (cut.equals(UNetCut.NONE)) {
+        if (cut.fed().isEmpty() && base.outputs().keySet().containsAll(cut.exposed())) {
             return base;
         }
         OnnxGraph graph = opened.get(cut);

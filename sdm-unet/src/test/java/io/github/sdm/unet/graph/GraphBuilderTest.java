@@ -15,6 +15,7 @@ import io.github.sdm.unet.weights.WeightSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,24 @@ class GraphBuilderTest {
             });
             // the graph reads every tensor of the checkpoint, as the DJL network does
             assertEquals(file.names(), used);
+        }
+    }
+
+    /** What no output depends on is left out: nodes, the weights they read, optional inputs; required inputs stay. */
+    @Test
+    void buildPrunesWhatNoOutputNeeds() {
+        try (SafetensorsFile file = SafetensorsFile.open(UNET.resolve("diffusion_pytorch_model.safetensors"))) {
+            GraphBuilder g = new GraphBuilder("probe", WeightSource.of(file));
+            String x = g.input("x", ElementType.FLOAT, "n", 16L);
+            String unusedRequired = g.input("unused", ElementType.FLOAT, "n");
+            String fed = g.optionalInput("fed", ElementType.FLOAT, "n", 16L);
+            String dead = g.optionalInput("dead", ElementType.FLOAT, "n", 16L);
+            g.node("Add", List.of(g.node("Mul", List.of(dead, g.weight("conv_out.bias", 4))), x));
+            g.output("y", g.node("Add", List.of(fed, g.node("Add", List.of(x,
+                    g.weight("conv_in.bias", 16))))), "n", 16L);
+            BuiltGraph graph = g.build("probe");
+            assertEquals(List.of("conv_in.bias"), graph.weights().stream().map(GraphWeight::name).toList());
+            assertEquals(List.of(x, unusedRequired, fed), g.keptInputs());
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.sdm.unet.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +42,8 @@ class OnnxUNetVariantsTest {
     private final SafetensorsWeights file = SafetensorsWeights.openComponent(folder);
     private final WeightSource weights = WeightSource.of(file);
     private final GraphSettings settings = GraphSettings.of(LoadOptions.defaults());
-    private final OnnxGraph base = settings.open(UNetGraph.build(config, weights), folder.resolve("[unet graph]"));
+    private final OnnxGraph base = settings.open(UNetGraph.loaded(config, weights).graph(),
+            folder.resolve("[unet graph]"));
     private final OnnxUNetVariants variants = new OnnxUNetVariants(config, weights, base, settings,
             folder.resolve("[unet graph]"));
     private final UNetVariantCalls calls = new UNetVariantCalls(settings, base);
@@ -119,11 +121,17 @@ class OnnxUNetVariantsTest {
         assertEquals(Set.of("down_blocks.1.attentions.0"), variants.fedInputs(both));
     }
 
+    /** DeepCache's caching pass at any depth is the loaded graph: only its reuse passes open sessions. */
     @Test
-    void eachVariantOpensOnceAndTheWholeGraphIsTheLoadedOne() {
+    void eachVariantOpensOnceAndDeepFeaturesComeFromTheLoadedGraph() {
         assertSame(base, variants.graph(UNetCut.NONE));
+        for (int k = 1; k <= variants.skipCount(); k++) {
+            assertSame(base, variants.graph(UNetCut.exposing(Set.of(UNetGraph.deepFeature(k)))), "depth " + k);
+        }
         UNetCut cut = UNetCut.feeding(Set.of(UNetGraph.deepFeature(3)));
         assertSame(variants.graph(cut), variants.graph(UNetCut.feeding(Set.of(UNetGraph.deepFeature(3)))));
+        UNetCut layer = UNetCut.exposing(Set.of("mid_block.resnets.1"));
+        assertNotSame(base, variants.graph(layer), "a layer's value is not an output of the loaded graph");
     }
 
     @Test
