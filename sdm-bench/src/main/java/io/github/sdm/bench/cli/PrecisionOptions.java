@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 final class PrecisionOptions {
     @Option(names = "--weights", paramLabel = "TYPE", defaultValue = "fp32", description = "Type the weights are held "
             + "in: fp32, fp16 (half the memory), int8 (per-channel convolution and linear weights, about a quarter) "
-            + "or bf16; converted per layer for the computation (default: ${DEFAULT-VALUE}).")
+            + "or bf16 (the onnx backend's built graphs only); converted per layer for the computation (default: "
+            + "${DEFAULT-VALUE}).")
     String weights;
 
     @Option(names = "--compute", paramLabel = "TYPE", defaultValue = "fp32", description = "Type the networks compute "
