@@ -2,7 +2,7 @@ package io.github.sdm.bench.cli;
 
 import io.github.sdm.bench.djl.AbHarness;
 import io.github.sdm.bench.djl.InheritanceMeasurement;
-import io.github.sdm.bench.perf.InheritanceOnBackends;
+import io.github.sdm.bench.inheritance.InheritanceOnBackends;
 import io.github.sdm.bench.djl.VaeDecodeMeasurement;
 import io.github.sdm.bench.djl.LoraMeasurement;
 import io.github.sdm.bench.djl.routes.AttentionAsConvBench;

@@ -1,5 +1,7 @@
-package io.github.sdm.bench.perf;
+package io.github.sdm.bench.inheritance;
 
+import io.github.sdm.bench.perf.CpuTimes;
+import io.github.sdm.bench.perf.ToolOptions;
 import io.github.sdm.bench.report.MachineInfo;
 import io.github.sdm.bench.report.MemoryUsage;
 import io.github.sdm.core.error.InvalidRequestException;
