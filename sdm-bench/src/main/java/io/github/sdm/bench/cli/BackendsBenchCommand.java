@@ -8,12 +8,14 @@ import io.github.sdm.bench.report.ReportFooter;
 import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.core.spi.BackendSelector;
 import io.github.sdm.core.spi.DiffusionNetworks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -36,9 +38,10 @@ import picocli.CommandLine.Spec;
                 "Example: sdm bench backends --on djl=/work/sd15 --on onnx=/work/sd15-onnx"})
 final class BackendsBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--on", required = true, paramLabel = "BACKEND=FOLDER",
-            description = "A backend and the model folder it loads (repeat; the first is the reference of the ratios "
-                    + "and differences), e.g. djl=SD15_FOLDER and onnx=ITS_ONNX_EXPORT.")
+    @Option(names = "--on", required = true, paramLabel = "BACKEND[:WEIGHTS]=FOLDER",
+            description = "A backend, optionally the weight precision it holds the weights in (fp32, fp16, bf16, int8; "
+                    + "default fp32), and the model folder it loads (repeat; the first is the reference of the ratios "
+                    + "and differences), e.g. djl=SD15_FOLDER, onnx=ITS_ONNX_EXPORT, onnx:int8=SD15_FOLDER.")
     List<String> on = new ArrayList<>();
 
     @Option(names = "--unet-sizes", split = ",", defaultValue = "256,512",
@@ -79,14 +82,25 @@ final class BackendsBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** One {@code --on} value. */
-    private record Target(String backend, Path folder) {
+    /** One {@code --on} value: {@code label} is {@code BACKEND[:WEIGHTS]} as given. */
+    private record Target(String label, String backend, Precision weights, Path folder) {
         static Target parse(String value) {
             int equals = value.indexOf('=');
             if (equals <= 0 || equals == value.length() - 1) {
-                throw new InvalidRequestException("--on " + value + ": expected BACKEND=FOLDER, e.g. djl=/work/sd15");
+                throw new InvalidRequestException("--on " + value + ": expected BACKEND[:WEIGHTS]=FOLDER, e.g. "
+                        + "djl=/work/sd15 or onnx:fp16=/work/sd15");
             }
-            return new Target(value.substring(0, equals), Path.of(value.substring(equals + 1)));
+            String label = value.substring(0, equals);
+            int colon = label.indexOf(':');
+            Precision weights = Precision.FP32;
+            if (colon >= 0) {
+                String name = label.substring(colon + 1);
+                weights = Arrays.stream(Precision.values()).filter(p -> p.name().equalsIgnoreCase(name)).findFirst()
+                        .orElseThrow(() -> new InvalidRequestException("--on " + value + ": '" + name + "' is not a "
+                                + "weight precision (fp32, fp16, bf16, int8)"));
+            }
+            return new Target(label, colon >= 0 ? label.substring(0, colon) : label, weights,
+                    Path.of(value.substring(equals + 1)));
         }
     }
 
@@ -142,14 +156,15 @@ final class BackendsBenchCommand implements Callable<Integer> {
 
     private StageCalls.Contender load(Target t, PrintWriter out) {
         ModelLocation location = ModelLocation.folder(t.folder());
-        LoadOptions options = LoadOptions.defaults().withBackend(t.backend()).withThreads(threads);
+        LoadOptions options = LoadOptions.defaults().withBackend(t.backend()).withThreads(threads)
+                .withWeightPrecision(t.weights());
         long start = System.nanoTime();
         DiffusionNetworks networks = BackendSelector.fromClasspath().choose(location, options).load(location, options);
-        out.println("- " + t.backend() + ": " + t.folder() + " (loaded in "
+        out.println("- " + t.label() + ": " + t.folder() + " (loaded in "
                 + Format.duration(Duration.ofNanos(System.nanoTime() - start)) + ", load average "
                 + MachineInfo.current().loadAverage() + ")");
         out.flush();
-        return new StageCalls.Contender(t.backend(), networks);
+        return new StageCalls.Contender(t.label(), networks);
     }
 
     private static Consumer<String> progress(PrintWriter err) {

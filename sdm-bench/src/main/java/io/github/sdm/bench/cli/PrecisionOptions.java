@@ -16,7 +16,8 @@ final class PrecisionOptions {
     @Option(names = "--weights", paramLabel = "TYPE", defaultValue = "fp32", description = "Type the weights are held "
             + "in: fp32, fp16 (half the memory), int8 (per-channel convolution and linear weights, about a quarter; "
             + "read from each component folder's int8 file when 'sdm quantize' wrote one, else quantized at load) "
-            + "or bf16; converted per layer for the computation (default: ${DEFAULT-VALUE}).")
+            + "or bf16 (the onnx backend's built graphs only); converted per layer for the computation (default: "
+            + "${DEFAULT-VALUE}).")
     String weights;
 
     @Option(names = "--compute", paramLabel = "TYPE", defaultValue = "fp32", description = "Type the networks compute "

@@ -2,6 +2,7 @@ package io.github.sdm.bench.cli;
 
 import io.github.sdm.bench.djl.AbHarness;
 import io.github.sdm.bench.djl.InheritanceMeasurement;
+import io.github.sdm.bench.inheritance.InheritanceOnBackends;
 import io.github.sdm.bench.djl.VaeDecodeMeasurement;
 import io.github.sdm.bench.djl.LoraMeasurement;
 import io.github.sdm.bench.djl.routes.AttentionAsConvBench;
@@ -32,6 +33,8 @@ import picocli.CommandLine.Parameters;
             "      two builds of sdm-unet, call by call in one JVM",
             "  inheritance speed|deviation [--size N --calls N --rounds N --specs a;b]",
             "      feature inheritance at the UNet level",
+            "  inheritance-backends MODEL [size=256 calls=10 rounds=1 backends=djl,onnx specs=a;b]",
+            "      feature inheritance's speed-up on each backend (djl, the onnx built graphs), in one run",
             "  vae-decode vae=kl|taesd size=N calls=N",
             "      one VAE decode (SD 1.5 KL or TAESD, random weights): time per call, peak RSS",
             "  lora [--rank 64 --size 32 --calls 3]",
@@ -55,6 +58,7 @@ final class ToolCommand implements Callable<Integer> {
         Map<String, Tool> tools = new LinkedHashMap<>();
         tools.put("ab", AbHarness::main);
         tools.put("inheritance", InheritanceMeasurement::main);
+        tools.put("inheritance-backends", InheritanceOnBackends::main);
         tools.put("vae-decode", VaeDecodeMeasurement::main);
         tools.put("lora", LoraMeasurement::main);
         tools.put("linear-as-conv", LinearAsConvBench::main);

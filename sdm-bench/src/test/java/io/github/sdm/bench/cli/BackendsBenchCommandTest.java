@@ -63,10 +63,33 @@ class BackendsBenchCommandTest {
         assertTrue(!r.out().contains("| UNet call") && !r.out().contains("| VAE encode"), r.out());
     }
 
+    /**
+     * The built graphs with float16-held weights against float32 ones, in one run: labelled as given, every output
+     * within the float16-weight parity bound (2e-3 of {@code max(1, peak)}).
+     */
+    @Test
+    void aWeightPrecisionPerTarget() {
+        Result r = run("bench", "backends", "--on", "onnx=" + TestData.tinySd(), "--on", "onnx:fp16=" + TestData.tinySd(),
+                "--unet-sizes", "64", "--vae-size", "64", "--warmup", "0", "--runs", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("| onnx / onnx:fp16 |"), r.out());
+        Matcher m = ROW.matcher(r.out());
+        int rows = 0;
+        while (m.find()) {
+            double bound = 2e-3 * Math.max(1, Double.parseDouble(m.group(4)));
+            assertTrue(Double.parseDouble(m.group(3)) <= bound, m.group() + "\n" + r.out());
+            rows++;
+        }
+        assertEquals(4, rows, r.out());
+        Result bad = run("bench", "backends", "--on", "onnx:fp8=" + TestData.tinySd());
+        assertEquals(2, bad.code(), bad.out());
+        assertTrue(bad.err().contains("'fp8' is not a weight precision"), bad.err());
+    }
+
     @Test
     void aTargetWithoutABackendIsRefusedNamingIt() {
         Result r = run("bench", "backends", "--on", TestData.tinySd().toString());
         assertEquals(2, r.code(), r.out());
-        assertTrue(r.err().contains("expected BACKEND=FOLDER"), r.err());
+        assertTrue(r.err().contains("expected BACKEND[:WEIGHTS]=FOLDER"), r.err());
     }
 }

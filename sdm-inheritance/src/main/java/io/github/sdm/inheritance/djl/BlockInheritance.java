@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.core.error.InvalidRequestException;
+import io.github.sdm.inheritance.plan.CallPlan;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.strategy.DenoisingStrategy;
 import io.github.sdm.unet.djl.unet.UNet2DConditionModel;

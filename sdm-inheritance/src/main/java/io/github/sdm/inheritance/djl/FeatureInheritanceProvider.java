@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.spi.DenoiserSessionOptions;
 import io.github.sdm.core.spi.SessionExtension;
 import io.github.sdm.inheritance.FeatureInheritance;
+import io.github.sdm.inheritance.plan.CallPlan;
 import io.github.sdm.unet.djl.strategy.DenoisingStrategy;
 import io.github.sdm.unet.djl.strategy.DenoisingStrategyProvider;
 import java.util.Optional;

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.sdm.inheritance.FeatureInheritance;
+import io.github.sdm.inheritance.plan.CallPlan;
+import io.github.sdm.inheritance.plan.ReusedParts;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.nn.PartInterceptor;
 import io.github.sdm.unet.djl.strategy.DenoisingStrategy;
@@ -35,7 +37,7 @@ final class PartReuse implements DenoisingStrategy {
     public NDArray predict(UNet2DConditionModel unet, NDArray sample, NDArray timestep, NDArray context,
             int callIndex, ForwardContext ctx) {
         if (resolvedFor != unet) {
-            reused = ReusedParts.resolve(spec, unet);
+            reused = ReusedParts.resolve(spec, unet.partNames(), unet.downBlocks().size());
             resolvedFor = unet;
             cache.clear();
         }

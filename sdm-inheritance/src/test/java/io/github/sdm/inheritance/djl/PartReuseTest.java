@@ -12,6 +12,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.inheritance.FeatureInheritance;
+import io.github.sdm.inheritance.plan.ReusedParts;
 import io.github.sdm.unet.djl.nn.ForwardContext;
 import io.github.sdm.unet.djl.strategy.DenoisingStrategy;
 import java.util.ArrayList;
@@ -28,9 +29,13 @@ class PartReuseTest extends TinyUNetCalls {
         super(6, 11, 200, 900f, 150f);
     }
 
+    private Set<String> reused(String spec) {
+        return ReusedParts.resolve(FeatureInheritance.parse(spec), unet.partNames(), unet.downBlocks().size());
+    }
+
     @Test
     void layersAndUnitsAreSelectedByGroupPrefixAndKind() {
-        Set<String> deep = ReusedParts.resolve(FeatureInheritance.parse("layer:deep:interval=2"), unet);
+        Set<String> deep = reused("layer:deep:interval=2");
         assertTrue(deep.containsAll(List.of("down_blocks.1.resnets.0", "down_blocks.1.attentions.1",
                 "down_blocks.2.downsamplers.0", "down_blocks.3.resnets.1", "mid_block.resnets.0",
                 "mid_block.attentions.0", "mid_block.resnets.1", "up_blocks.0.resnets.2", "up_blocks.0.upsamplers.0",
@@ -43,19 +48,19 @@ class PartReuseTest extends TinyUNetCalls {
         // (2 resnets), the mid block (3), up_blocks.0 (3 resnets, an upsampler), up_blocks.1-2 (3 + 3 + 1 each)
         assertEquals(2 * 5 + 2 + 3 + 4 + 2 * 7, deep.size(), deep.toString());
         assertEquals(Set.of("up_blocks.1.attentions.0", "up_blocks.1.attentions.1", "up_blocks.1.attentions.2"),
-                ReusedParts.resolve(FeatureInheritance.parse("layer:up_blocks.1.attentions:interval=2"), unet));
-        Set<String> units = ReusedParts.resolve(FeatureInheritance.parse("unit:attn1,up_blocks.3:interval=2"), unet);
+                reused("layer:up_blocks.1.attentions:interval=2"));
+        Set<String> units = reused("unit:attn1,up_blocks.3:interval=2");
         assertEquals(Set.of("up_blocks.3.attentions.0.transformer_blocks.0.attn1",
                 "up_blocks.3.attentions.1.transformer_blocks.0.attn1",
                 "up_blocks.3.attentions.2.transformer_blocks.0.attn1"), units);
-        Set<String> all = ReusedParts.resolve(FeatureInheritance.parse("unit:attn2,ff:interval=2"), unet);
+        Set<String> all = reused("unit:attn2,ff:interval=2");
         // 6 down + 1 mid + 9 up transformers, two units each
         assertEquals(2 * 16, all.size(), all.toString());
         InvalidRequestException e = assertThrows(InvalidRequestException.class,
-                () -> ReusedParts.resolve(FeatureInheritance.parse("layer:down_blocks.7:interval=2"), unet));
+                () -> reused("layer:down_blocks.7:interval=2"));
         assertTrue(e.getMessage().contains("'down_blocks.7'") && e.getMessage().contains("no layer"), e.getMessage());
         e = assertThrows(InvalidRequestException.class,
-                () -> ReusedParts.resolve(FeatureInheritance.parse("unit:attn1,down_blocks.3:interval=2"), unet));
+                () -> reused("unit:attn1,down_blocks.3:interval=2"));
         assertTrue(e.getMessage().contains("'down_blocks.3'") && e.getMessage().contains("attn1"), e.getMessage());
     }
 
@@ -76,7 +81,7 @@ class PartReuseTest extends TinyUNetCalls {
     void reuseStepsReturnTheKeyStepOutputsOfTheChosenPartsAndRecomputeTheRest() {
         for (String spec : List.of("layer:deep:keys=0,3", "layer:down_blocks.0.attentions.1,up_blocks.3.resnets:keys=0,3",
                 "unit:attn2,ff:keys=0,3", "unit:attn1,up:keys=0,3")) {
-            Set<String> reused = ReusedParts.resolve(FeatureInheritance.parse(spec), unet);
+            Set<String> reused = reused(spec);
             try (NDManager keep = manager.newSubManager(); DenoisingStrategy s = strategy(spec, 5)) {
                 // by hand: record the chosen parts' outputs at call 0, substitute them at calls 1 and 2
                 Map<String, NDList> recorded = new HashMap<>();
@@ -146,7 +151,7 @@ class PartReuseTest extends TinyUNetCalls {
     @Test
     void cachesAreReplacedAndFreedSoLiveArraysDoNotGrow() {
         int before = manager.getManagedArrays().size();
-        int layers = ReusedParts.resolve(FeatureInheritance.parse("layer:deep:interval=3"), unet).size();
+        int layers = reused("layer:deep:interval=3").size();
         List<Integer> afterEachCycle = new ArrayList<>();
         DenoisingStrategy s = strategy("layer:deep:interval=3", 12);
         for (int i = 0; i < 12; i++) {

@@ -1,5 +1,6 @@
 package io.github.sdm.unet.graph;
 
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.unet.config.AutoencoderKLConfig;
 import io.github.sdm.unet.weights.WeightSource;
 import java.util.List;
@@ -31,14 +32,24 @@ public final class AutoencoderGraphs {
      *     shape
      */
     public static BuiltGraph decoder(AutoencoderKLConfig config, WeightSource weights) {
-        GraphBuilder g = new GraphBuilder("vae_decoder", weights);
+        return decoder(config, weights, Precision.FP32);
+    }
+
+    /** As {@link #decoder(AutoencoderKLConfig, WeightSource)}, with the convolution and linear weights in {@code storage}. */
+    public static BuiltGraph decoder(AutoencoderKLConfig config, WeightSource weights, Precision storage) {
+        GraphBuilder g = new GraphBuilder("vae_decoder", weights, storage);
         new AutoencoderGraphs(config, g).decode();
         return g.build("the VAE decoder built from " + weights.description());
     }
 
     /** The encoder of {@code config} with its weights from {@code weights}, as {@link #decoder}. */
     public static BuiltGraph encoder(AutoencoderKLConfig config, WeightSource weights) {
-        GraphBuilder g = new GraphBuilder("vae_encoder", weights);
+        return encoder(config, weights, Precision.FP32);
+    }
+
+    /** As {@link #encoder(AutoencoderKLConfig, WeightSource)}, with the convolution and linear weights in {@code storage}. */
+    public static BuiltGraph encoder(AutoencoderKLConfig config, WeightSource weights, Precision storage) {
+        GraphBuilder g = new GraphBuilder("vae_encoder", weights, storage);
         new AutoencoderGraphs(config, g).encode();
         return g.build("the VAE encoder built from " + weights.description());
     }

@@ -1,5 +1,6 @@
 package io.github.sdm.unet.graph;
 
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.unet.config.CLIPTextConfig;
 import io.github.sdm.unet.weights.WeightSource;
 import java.util.List;
@@ -33,7 +34,12 @@ public final class ClipTextGraph {
      *     shape
      */
     public static BuiltGraph build(CLIPTextConfig config, WeightSource weights) {
-        GraphBuilder g = new GraphBuilder("text_encoder", weights);
+        return build(config, weights, Precision.FP32);
+    }
+
+    /** As {@link #build(CLIPTextConfig, WeightSource)}, with the linear weights held in {@code storage}. */
+    public static BuiltGraph build(CLIPTextConfig config, WeightSource weights, Precision storage) {
+        GraphBuilder g = new GraphBuilder("text_encoder", weights, storage);
         new ClipTextGraph(config, g).encode();
         return g.build("the text encoder built from " + weights.description());
     }

@@ -1,15 +1,19 @@
 package io.github.sdm.unet.graph;
 
 import io.github.sdm.core.error.ModelFormatException;
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.core.safetensors.TensorInfo;
 import io.github.sdm.unet.weights.WeightSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Collects the nodes of one ONNX graph and writes it as a {@code ModelProto}: inputs and outputs with their element
@@ -36,12 +40,18 @@ public final class GraphBuilder {
 
     private final String name;
     private final WeightSource weights;
+    private final Precision layerStorage;
     private final List<Node> nodes = new ArrayList<>();
     private final List<Port> inputs = new ArrayList<>();
+    /** Inputs dropped from the graph when no node left after pruning reads them. */
+    private final Set<String> optionalInputs = new LinkedHashSet<>();
+    private final List<String> keptInputs = new ArrayList<>();
     private final List<Port> outputs = new ArrayList<>();
     private final List<Constant> constants = new ArrayList<>();
     private final Map<String, GraphWeight> used = new LinkedHashMap<>();
     private final Map<String, String> constantNames = new LinkedHashMap<>();
+    /** The float32 value of each layer weight held in a reduced precision: one cast or dequantization per weight. */
+    private final Map<String, String> layerValues = new LinkedHashMap<>();
     private int counter;
 
     /**
@@ -49,8 +59,19 @@ public final class GraphBuilder {
      * @param weights the checkpoint the graph's weights come from
      */
     public GraphBuilder(String name, WeightSource weights) {
+        this(name, weights, Precision.FP32);
+    }
+
+    /**
+     * @param name the graph's name, e.g. {@code "unet"}
+     * @param weights the checkpoint the graph's weights come from
+     * @param layerStorage the type the linear and convolution weights are held in ({@link #layerWeight}); FP32
+     *     holds them as the checkpoint does (float16 or bfloat16 files widened)
+     */
+    public GraphBuilder(String name, WeightSource weights, Precision layerStorage) {
         this.name = name;
         this.weights = weights;
+        this.layerStorage = layerStorage;
     }
 
     /**
@@ -62,6 +83,23 @@ public final class GraphBuilder {
     public String input(String inputName, ElementType type, Object... dims) {
         inputs.add(new Port(inputName, type, dims.clone()));
         return inputName;
+    }
+
+    /**
+     * Declares a graph input that {@link #build} drops when no node it keeps reads it (a fed feature that the pruned
+     * graph no longer needs).
+     *
+     * @param dims as for {@link #input}
+     * @return its value name
+     */
+    public String optionalInput(String inputName, ElementType type, Object... dims) {
+        optionalInputs.add(inputName);
+        return input(inputName, type, dims);
+    }
+
+    /** The names of the inputs the last {@link #build} kept, in declaration order. */
+    public List<String> keptInputs() {
+        return List.copyOf(keptInputs);
     }
 
     /** Declares {@code value} a float graph output named {@code outputName} with dynamic dimensions. */
@@ -128,7 +166,7 @@ public final class GraphBuilder {
     }
 
     /**
-     * The checkpoint's tensor {@code key} as an initializer of shape {@code dims}.
+     * The checkpoint's tensor {@code key} as a float32 initializer of shape {@code dims}.
      *
      * @throws ModelFormatException if the checkpoint has no such tensor, or its element count differs from
      *     {@code dims}' (the message names the checkpoint, the key and both shapes)
@@ -138,6 +176,47 @@ public final class GraphBuilder {
         if (known != null) {
             return known.name();
         }
+        requireFits(key, dims);
+        used.put(key, GraphWeight.float32(weights, key, dims, false));
+        return key;
+    }
+
+    /**
+     * A linear ({@code [out, in]}) or convolution ({@code [out, in, k, k]}) weight as a float32 value, held in the
+     * builder's layer storage: float32 as the checkpoint holds it; float16 or bfloat16 cast to float32 where used; int8
+     * with per-output-channel scales, dequantized where used. LoRA adapters can be merged into it
+     * ({@link BuiltGraph#withLora}).
+     *
+     * @param transposedForMatMul whether the value is wanted as {@code [in, out]} (a linear layer's right operand):
+     *     a {@code Transpose} of the float32 weight (ONNX Runtime folds it at load), or, in a reduced precision, the
+     *     weight stored transposed
+     * @throws ModelFormatException as {@link #weight}
+     */
+    public String layerWeight(String key, boolean transposedForMatMul, long... dims) {
+        if (layerStorage == Precision.FP32) {
+            if (!used.containsKey(key)) {
+                requireFits(key, dims);
+                used.put(key, GraphWeight.float32(weights, key, dims, true));
+            }
+            return transposedForMatMul ? node("Transpose", List.of(key), Attribute.ints("perm", 1, 0)) : key;
+        }
+        String known = layerValues.get(key);
+        if (known != null) {
+            return known;
+        }
+        requireFits(key, dims);
+        GraphWeight weight = new GraphWeight(key, weights, key, dims, true, layerStorage, transposedForMatMul,
+                List.of());
+        used.put(key, weight);
+        String value = layerStorage == Precision.INT8
+                ? node("DequantizeLinear", List.of(key, key + GraphWeight.SCALE_SUFFIX),
+                        Attribute.of("axis", transposedForMatMul ? 1L : 0L))
+                : node("Cast", List.of(key), Attribute.of("to", (long) ElementType.FLOAT.onnxCode));
+        layerValues.put(key, value);
+        return value;
+    }
+
+    private void requireFits(String key, long[] dims) {
         if (!weights.names().contains(key)) {
             throw new ModelFormatException(weights.description() + ": no tensor '" + key + "', which the " + name
                     + " graph needs (shape " + Arrays.toString(dims) + ")");
@@ -148,8 +227,6 @@ public final class GraphBuilder {
                     + Arrays.toString(info.shape()) + "; the " + name + " graph needs a float tensor of "
                     + Arrays.toString(dims));
         }
-        used.put(key, new GraphWeight(key, weights, key, dims));
-        return key;
     }
 
     /** Whether the checkpoint has tensor {@code key} (an optional part, e.g. a bias). */
@@ -157,11 +234,17 @@ public final class GraphBuilder {
         return weights.names().contains(key);
     }
 
-    /** The graph as a {@code ModelProto} with its checkpoint weights. */
+    /**
+     * The graph as a {@code ModelProto} with its checkpoint weights, pruned to what its outputs need: nodes no output
+     * depends on, and the constants, weights and optional inputs only they read, are left out (a sub-graph for a cut
+     * pass is the whole network's emission with some values fed as inputs).
+     */
     public BuiltGraph build(String description) {
+        Set<String> live = liveValues();
+        List<Node> kept = nodes.stream().filter(n -> n.outputs().stream().anyMatch(live::contains)).toList();
         ProtoWriter graph = new ProtoWriter();
         int index = 0;
-        for (Node node : nodes) {
+        for (Node node : kept) {
             ProtoWriter n = new ProtoWriter();
             node.inputs().forEach(i -> n.string(1, i));
             node.outputs().forEach(o -> n.string(2, o));
@@ -171,19 +254,46 @@ public final class GraphBuilder {
         }
         graph.string(2, name);
         for (Constant c : constants) {
+            if (!live.contains(c.name())) {
+                continue;
+            }
             graph.message(5, tensor(c.name(), c.type(), c.dims()).bytes(9, c.data()));
         }
-        for (GraphWeight w : used.values()) {
-            // no data: data_location EXTERNAL with a location no file has; the engine supplies the tensor
-            ProtoWriter location = new ProtoWriter().string(1, "location").string(2, WEIGHTS_LOCATION);
-            graph.message(5, tensor(w.name(), ElementType.FLOAT, w.dims()).message(13, location).varint(14, 1));
+        List<GraphWeight> keptWeights = used.values().stream().filter(w -> live.contains(w.name())).toList();
+        for (GraphWeight w : keptWeights) {
+            // an int8 weight's scales are read by the same DequantizeLinear as its values: kept with them
+            for (GraphWeight.Initializer i : w.initializers()) {
+                // no data: data_location EXTERNAL with a location no file has; the engine supplies the tensor
+                ProtoWriter location = new ProtoWriter().string(1, "location").string(2, WEIGHTS_LOCATION);
+                graph.message(5, tensor(i.name(), i.type(), i.dims()).message(13, location).varint(14, 1));
+            }
         }
-        inputs.forEach(p -> graph.message(11, valueInfo(p)));
+        keptInputs.clear();
+        for (Port p : inputs) {
+            if (!optionalInputs.contains(p.name()) || live.contains(p.name())) {
+                keptInputs.add(p.name());
+                graph.message(11, valueInfo(p));
+            }
+        }
         outputs.forEach(p -> graph.message(12, valueInfo(p)));
         ProtoWriter opset = new ProtoWriter().string(1, "").varint(2, OPSET);
         byte[] model = new ProtoWriter().varint(1, IR_VERSION).string(2, "sdm").message(7, graph).message(8, opset)
                 .toBytes();
-        return new BuiltGraph(description, model, List.copyOf(used.values()));
+        return new BuiltGraph(description, model, keptWeights);
+    }
+
+    /** Every value some output depends on: a walk back from the outputs over the nodes, last to first. */
+    private Set<String> liveValues() {
+        Set<String> live = new HashSet<>();
+        outputs.forEach(p -> live.add(p.name()));
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node node = nodes.get(i);
+            if (node.outputs().stream().anyMatch(live::contains)) {
+                // "" marks an omitted optional input (Resize's roi and scales)
+                node.inputs().stream().filter(in -> !in.isEmpty()).forEach(live::add);
+            }
+        }
+        return live;
     }
 
     /** TensorProto: dims 1, data_type 2, name 8. */

@@ -23,7 +23,7 @@ final class Layers {
 
     /** {@code x W^T + b} over the last axis of {@code x} (PyTorch's {@code nn.Linear}; W stored {@code [out, in]}). */
     String linear(String x, String key, long in, long out, boolean bias) {
-        String w = g.node("Transpose", List.of(g.weight(key + ".weight", out, in)), Attribute.ints("perm", 1, 0));
+        String w = g.layerWeight(key + ".weight", true, out, in);
         String y = g.node("MatMul", List.of(x, w));
         return bias ? g.node("Add", List.of(y, g.weight(key + ".bias", out))) : y;
     }
@@ -39,7 +39,7 @@ final class Layers {
      * @param pads ONNX's order: top, left, bottom, right
      */
     String conv(String x, String key, long in, long out, int kernel, int stride, long[] pads, boolean bias) {
-        String w = g.weight(key + ".weight", out, in, kernel, kernel);
+        String w = g.layerWeight(key + ".weight", false, out, in, kernel, kernel);
         List<String> inputs = bias ? List.of(x, w, g.weight(key + ".bias", out)) : List.of(x, w);
         return g.node("Conv", inputs, Attribute.ints("kernel_shape", kernel, kernel),
                 Attribute.ints("strides", stride, stride), Attribute.ints("pads", pads));

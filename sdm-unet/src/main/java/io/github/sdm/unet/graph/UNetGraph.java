@@ -1,9 +1,13 @@
 package io.github.sdm.unet.graph;
 
+import io.github.sdm.core.error.InvalidRequestException;
+import io.github.sdm.core.model.Precision;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.weights.WeightSource;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * diffusers' {@code UNet2DConditionModel} (SD 1.x / 2.x, what {@link UNetConfig} accepts) as an ONNX graph, emitted
@@ -12,16 +16,27 @@ import java.util.List;
  * connections, and the head. Inputs {@code sample [batch, in, height, width]}, {@code timestep [batch]} (float, so
  * fractional timesteps pass unrounded) and {@code encoder_hidden_states [batch, tokens, cross_attention_dim]}; output
  * {@code out_sample}: the names optimum's exporter gives, so the export's denoiser runs the built graph unchanged.
+ *
+ * <p>The values feature inheritance reuses stay addressable as <em>points</em>, named as the DJL part tree names
+ * them: every layer ({@code down_blocks.1.resnets.0}, {@code mid_block.attentions.0},
+ * {@code up_blocks.2.upsamplers.0}, ...), every transformer unit ({@code ...transformer_blocks.0.attn1}, {@code attn2},
+ * {@code ff}) and the hidden state entering the last {@code k} up layers ({@link #deepFeature}, DeepCache's cut). A
+ * {@link UNetCut} builds a variant that takes some points as inputs (the rest of what computed them is pruned) or
+ * also returns some as outputs.
  */
 public final class UNetGraph {
+    private static final String DEEP_FEATURE = "deep_feature.";
     private final UNetConfig config;
+    private final UNetCut cut;
     private final Layers layers;
     private final GraphBuilder g;
+    private final List<String> points = new ArrayList<>();
     private final String temb;
     private final String context;
 
-    private UNetGraph(UNetConfig config, GraphBuilder g) {
+    private UNetGraph(UNetConfig config, UNetCut cut, GraphBuilder g) {
         this.config = config;
+        this.cut = cut;
         this.g = g;
         this.layers = new Layers(g);
         String sample = g.input("sample", ElementType.FLOAT, "batch", (long) config.inChannels(), "height", "width");
@@ -39,9 +54,112 @@ public final class UNetGraph {
      *     shape
      */
     public static BuiltGraph build(UNetConfig config, WeightSource weights) {
-        GraphBuilder g = new GraphBuilder("unet", weights);
-        new UNetGraph(config, g);
-        return g.build("the UNet built from " + weights.description());
+        return build(config, weights, Precision.FP32);
+    }
+
+    /**
+     * As {@link #build(UNetConfig, WeightSource)}, with the linear and convolution weights held in {@code storage}
+     * ({@link GraphBuilder#layerWeight}).
+     */
+    public static BuiltGraph build(UNetConfig config, WeightSource weights, Precision storage) {
+        return variant(config, weights, storage, UNetCut.NONE).graph();
+    }
+
+    /** As {@link #variant(UNetConfig, WeightSource, Precision, UNetCut)} with float32 weights. */
+    public static UNetGraphVariant variant(UNetConfig config, WeightSource weights, UNetCut cut) {
+        return variant(config, weights, Precision.FP32, cut);
+    }
+
+    /**
+     * The variant of the UNet that {@code cut} asks for, pruned to what its outputs need, with the linear and
+     * convolution weights held in {@code storage}: a variant that reads another graph's initializers
+     * ({@code OnnxGraph.openVariant}) must be built with that graph's storage, so that it declares the same
+     * initializers (an int8 weight's values and scales, a float16 weight) and reads them through the same casts.
+     *
+     * @throws InvalidRequestException if {@code cut} names a point this UNet does not have
+     * @throws io.github.sdm.core.error.ModelFormatException naming a weight {@code weights} lacks or holds in another
+     *     shape
+     */
+    public static UNetGraphVariant variant(UNetConfig config, WeightSource weights, Precision storage, UNetCut cut) {
+        GraphBuilder g = new GraphBuilder("unet", weights, storage);
+        UNetGraph unet = new UNetGraph(config, cut, g);
+        Set<String> unknown = new LinkedHashSet<>(cut.fed());
+        unknown.addAll(cut.exposed());
+        unknown.removeAll(unet.points);
+        if (!unknown.isEmpty()) {
+            throw new InvalidRequestException("the UNet graph has no point " + unknown + " to feed or expose; its points"
+                    + " are its layers, transformer units and deep_feature.1.." + unet.skipCount());
+        }
+        String description = "the UNet built from " + weights.description()
+                + (cut.equals(UNetCut.NONE) ? "" : " (a variant feeding " + cut.fed() + ", exposing " + cut.exposed() + ")");
+        BuiltGraph graph = g.build(description);
+        Set<String> fed = new LinkedHashSet<>(g.keptInputs());
+        fed.retainAll(cut.fed());
+        return new UNetGraphVariant(graph, unet.points, fed, cut.exposed());
+    }
+
+    /**
+     * The UNet as a backend loads it: the whole network that also returns every {@link #deepFeature}, so that
+     * DeepCache's caching pass at any depth is the loaded graph itself and only its small reuse passes need sessions of
+     * their own. The extra outputs are values the network computes anyway; a caller fetches only what it asks for.
+     *
+     * @throws io.github.sdm.core.error.ModelFormatException naming a weight {@code weights} lacks or holds in another
+     *     shape
+     */
+    public static UNetGraphVariant loaded(UNetConfig config, WeightSource weights) {
+        return loaded(config, weights, Precision.FP32);
+    }
+
+    /** As {@link #loaded(UNetConfig, WeightSource)}, with the linear and convolution weights held in {@code storage}. */
+    public static UNetGraphVariant loaded(UNetConfig config, WeightSource weights, Precision storage) {
+        return variant(config, weights, storage, loadedCut(config));
+    }
+
+    /** The cut of {@link #loaded}: nothing fed, every deep feature exposed. */
+    public static UNetCut loadedCut(UNetConfig config) {
+        Set<String> deepFeatures = new LinkedHashSet<>();
+        for (int k = 1; k <= skipCount(config); k++) {
+            deepFeatures.add(deepFeature(k));
+        }
+        return UNetCut.exposing(deepFeatures);
+    }
+
+    /**
+     * The name of the hidden state entering the last {@code k} up layers of the UNet, the feature DeepCache reuses
+     * at shallow depth {@code k} (1 to the number of skip connections: {@code deep_feature.<k>}).
+     */
+    public static String deepFeature(int k) {
+        return DEEP_FEATURE + k;
+    }
+
+    /** The skip connections of the UNet of {@code config}: {@code conv_in}'s output, one per down layer and downsampler. */
+    public static int skipCount(UNetConfig config) {
+        int count = config.blockCount(); // conv_in's output, and one per downsampler (every block but the last)
+        for (int i = 0; i < config.blockCount(); i++) {
+            count += config.layersPerBlock().get(i);
+        }
+        return count;
+    }
+
+    private int skipCount() {
+        return skipCount(config);
+    }
+
+    /**
+     * Marks {@code value} as the point {@code name}: fed (an input of that name replaces it) or exposed (also an
+     * output of that name) as the cut asks.
+     */
+    private String point(String name, String value, int rank) {
+        points.add(name);
+        Object[] dims = new Object[rank];
+        for (int i = 0; i < rank; i++) {
+            dims[i] = name + ".d" + i; // dynamic, and distinct from every other input's
+        }
+        String out = cut.fed().contains(name) ? g.optionalInput(name, ElementType.FLOAT, dims) : value;
+        if (cut.exposed().contains(name)) {
+            g.output(name, out, dims);
+        }
+        return out;
     }
 
     /** {@code time_proj} (sinusoids, float32) then {@code time_embedding} (linear, SiLU, linear). */
@@ -88,24 +206,26 @@ public final class UNetGraph {
             out = channels.get(i);
             boolean cross = config.downBlockTypes().get(i).equals(UNetConfig.CROSS_ATTN_DOWN);
             for (int j = 0; j < config.layersPerBlock().get(i); j++) {
-                h = resnet(h, key + ".resnets." + j, j == 0 ? in : out, out, 1.0);
+                h = point(key + ".resnets." + j, resnet(h, key + ".resnets." + j, j == 0 ? in : out, out, 1.0), 4);
                 if (cross) {
-                    h = transformer(h, key + ".attentions." + j, i, out);
+                    h = point(key + ".attentions." + j, transformer(h, key + ".attentions." + j, i, out), 4);
                 }
                 skips.add(h);
                 skipChannels.add(out);
             }
             if (i < blocks - 1) {
-                h = layers.conv(h, key + ".downsamplers.0.conv", out, out, 3, 2, 1);
+                h = point(key + ".downsamplers.0", layers.conv(h, key + ".downsamplers.0.conv", out, out, 3, 2, 1), 4);
                 skips.add(h);
                 skipChannels.add(out);
             }
         }
         int deepest = channels.get(blocks - 1);
         if (config.hasMidBlock()) {
-            h = resnet(h, "mid_block.resnets.0", deepest, deepest, config.midBlockScaleFactor());
-            h = transformer(h, "mid_block.attentions.0", blocks - 1, deepest);
-            h = resnet(h, "mid_block.resnets.1", deepest, deepest, config.midBlockScaleFactor());
+            h = point("mid_block.resnets.0", resnet(h, "mid_block.resnets.0", deepest, deepest,
+                    config.midBlockScaleFactor()), 4);
+            h = point("mid_block.attentions.0", transformer(h, "mid_block.attentions.0", blocks - 1, deepest), 4);
+            h = point("mid_block.resnets.1", resnet(h, "mid_block.resnets.1", deepest, deepest,
+                    config.midBlockScaleFactor()), 4);
         }
         int prev = deepest;
         for (int i = 0; i < blocks; i++) {
@@ -114,16 +234,20 @@ public final class UNetGraph {
             int outCh = channels.get(level);
             boolean cross = config.upBlockTypes().get(i).equals(UNetConfig.CROSS_ATTN_UP);
             for (int j = 0; j < config.layersPerBlock().get(level) + 1; j++) {
+                // the hidden state entering the last skips.size() up layers: DeepCache's feature at that depth
+                h = point(deepFeature(skips.size()), h, 4);
                 String skip = skips.remove(skips.size() - 1);
                 int skipCh = skipChannels.remove(skipChannels.size() - 1);
                 String joined = g.node("Concat", List.of(h, skip), Attribute.of("axis", 1L));
-                h = resnet(joined, key + ".resnets." + j, (j == 0 ? prev : outCh) + skipCh, outCh, 1.0);
+                h = point(key + ".resnets." + j, resnet(joined, key + ".resnets." + j, (j == 0 ? prev : outCh) + skipCh,
+                        outCh, 1.0), 4);
                 if (cross) {
-                    h = transformer(h, key + ".attentions." + j, level, outCh);
+                    h = point(key + ".attentions." + j, transformer(h, key + ".attentions." + j, level, outCh), 4);
                 }
             }
             if (i < blocks - 1) {
-                h = upsample(h, key + ".upsamplers.0", outCh, skips.get(skips.size() - 1));
+                h = point(key + ".upsamplers.0", upsample(h, key + ".upsamplers.0", outCh, skips.get(skips.size() - 1)),
+                        4);
             }
             prev = outCh;
         }
@@ -186,11 +310,12 @@ public final class UNetGraph {
 
     /** {@code BasicTransformerBlock}: self-attention, cross-attention on the text, GEGLU feed-forward, each pre-normed and residual. */
     private String transformerBlock(String x, String key, int dim, int heads, int headDim, int crossDim) {
-        String h = layers.add(layers.attention(layers.layerNorm(x, key + ".norm1", dim, 1e-5), null, key + ".attn1",
-                dim, dim, heads, headDim, false, null), x);
-        h = layers.add(layers.attention(layers.layerNorm(h, key + ".norm2", dim, 1e-5), context, key + ".attn2",
-                dim, crossDim, heads, headDim, false, null), h);
-        return layers.add(feedForward(layers.layerNorm(h, key + ".norm3", dim, 1e-5), key + ".ff", dim), h);
+        String h = layers.add(point(key + ".attn1", layers.attention(layers.layerNorm(x, key + ".norm1", dim, 1e-5),
+                null, key + ".attn1", dim, dim, heads, headDim, false, null), 3), x);
+        h = layers.add(point(key + ".attn2", layers.attention(layers.layerNorm(h, key + ".norm2", dim, 1e-5), context,
+                key + ".attn2", dim, crossDim, heads, headDim, false, null), 3), h);
+        return layers.add(point(key + ".ff", feedForward(layers.layerNorm(h, key + ".norm3", dim, 1e-5), key + ".ff",
+                dim), 3), h);
     }
 
     /** {@code FeedForward} with GEGLU: {@code net.0.proj} to twice the inner width, {@code a * gelu(b)}, {@code net.2}. */

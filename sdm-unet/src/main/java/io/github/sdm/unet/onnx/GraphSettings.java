@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 final class GraphSettings {
     private static final Logger LOG = LoggerFactory.getLogger(GraphSettings.class);
+    /** ONNX Runtime's session setting naming graph optimizers not to run. */
+    static final String DISABLED_OPTIMIZERS = "optimization.disable_specified_optimizers";
+    /** The optimizer that would widen float16 and bfloat16 weights to float32 copies at session creation. */
+    static final String KEEPS_STORED_WEIGHTS = "ConstantFolding";
     private final OrtEnvironment environment;
     private final LoadOptions options;
     /** ONNX Runtime's CUDA provider for a {@code gpu} device; null on the CPU. */
@@ -49,11 +53,32 @@ final class GraphSettings {
     static GraphSettings of(LoadOptions options) {
         if (options.weightPrecision() != Precision.FP32 || options.computePrecision() != Precision.FP32) {
             throw new SdmException("LoadOptions.weightPrecision " + options.weightPrecision() + " / computePrecision "
-                    + options.computePrecision() + " do not run on the onnx backend: a graph computes in the types it "
-                    + "was exported with (an fp16 export loads with the default options), and the graphs sdm builds from "
-                    + "a diffusers folder or checkpoint compute in float32; export the model in the precision you want, "
-                    + "or use the djl backend");
+                    + options.computePrecision() + " do not run on the onnx backend with an ONNX export: a graph computes in the types it "
+                    + "was exported with (an fp16 export loads with the default options); export the model in the "
+                    + "precision you want, or load its diffusers folder or checkpoint, whose graphs sdm builds with "
+                    + "float16, bfloat16 or int8 weights (computePrecision FP32)");
         }
+        return checked(options);
+    }
+
+    /**
+     * Settings for the graphs sdm builds ({@link BuiltGraph}): any weight precision (FP32, FP16, BF16, INT8: the
+     * linear and convolution weights held so, computed in float32), float32 compute.
+     *
+     * @throws SdmException if the options ask for another compute precision, attention slicing, or a GPU that ONNX
+     *     Runtime's build on the class path cannot use
+     */
+    static GraphSettings forBuiltGraphs(LoadOptions options) {
+        if (options.computePrecision() != Precision.FP32) {
+            throw new SdmException("LoadOptions.computePrecision " + options.computePrecision() + " does not run on "
+                    + "the graphs the onnx backend builds: they compute in float32 (weights may be held as FP16, BF16 "
+                    + "or INT8: LoadOptions.weightPrecision, --weights); use computePrecision FP32, an fp16 ONNX "
+                    + "export, or the djl backend");
+        }
+        return checked(options);
+    }
+
+    private static GraphSettings checked(LoadOptions options) {
         if (options.attentionSliceSize() != 0) {
             throw new SdmException("LoadOptions.attentionSliceSize " + options.attentionSliceSize() + " does not run on "
                     + "the onnx backend: the attention is part of the exported graph and cannot be sliced; use 0");
@@ -92,11 +117,59 @@ final class GraphSettings {
      * @throws io.github.sdm.core.error.ModelFormatException if ONNX Runtime cannot load the graph
      */
     OnnxGraph open(BuiltGraph graph, Path label) {
+        return open(graph, label, null);
+    }
+
+    /**
+     * As {@link #open(BuiltGraph, Path)}, also writing the graph as ONNX Runtime optimized it to {@code optimizedModel}
+     * (weights included), so that a test can read which weights it folded; null writes nothing.
+     */
+    OnnxGraph open(BuiltGraph graph, Path label, Path optimizedModel) {
         try (OrtSession.SessionOptions session = sessionOptions(label)) {
+            if (optimizedModel != null) {
+                session.setOptimizedModelFilePath(optimizedModel.toString());
+            }
+            keepStoredWeights(session);
             return onDevice(() -> OnnxGraph.open(environment, label, graph, session));
         } catch (OrtException e) {
             throw new SdmException("cannot set ONNX Runtime's session options for " + label + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens a variant of a built graph ({@link io.github.sdm.unet.graph.UNetCut}) in a session of its own, with the
+     * weights of {@code base}'s session (the same tensors) and the same session settings; the variant must be built
+     * with {@link #weightStorage()}.
+     *
+     * @param variant the variant's graph
+     * @param base the opened graph of the same network
+     * @param label what to call it in messages
+     * @return the graph; the caller closes it before {@code base}
+     * @throws io.github.sdm.core.error.ModelFormatException if ONNX Runtime cannot load the graph
+     */
+    OnnxGraph openVariant(BuiltGraph variant, OnnxGraph base, Path label) {
+        try (OrtSession.SessionOptions session = sessionOptions(label)) {
+            keepStoredWeights(session);
+            return onDevice(() -> OnnxGraph.openVariant(environment, label, variant, base, session));
+        } catch (OrtException e) {
+            throw new SdmException("cannot set ONNX Runtime's session options for " + label + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Keeps float16 and bfloat16 weights so in the session: constant folding would turn each cast weight into a
+     * float32 copy at load, undoing the saving; the casts then run per call. ONNX Runtime does not fold
+     * {@code DequantizeLinear} (int8 weights stay int8).
+     */
+    private void keepStoredWeights(OrtSession.SessionOptions session) throws OrtException {
+        if (options.weightPrecision() == Precision.FP16 || options.weightPrecision() == Precision.BF16) {
+            session.addConfigEntry(DISABLED_OPTIMIZERS, KEEPS_STORED_WEIGHTS);
+        }
+    }
+
+    /** The type the built graphs hold their linear and convolution weights in ({@link LoadOptions#weightPrecision}). */
+    Precision weightStorage() {
+        return options.weightPrecision();
     }
 
     /**

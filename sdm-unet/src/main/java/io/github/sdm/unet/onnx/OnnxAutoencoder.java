@@ -8,7 +8,9 @@ import io.github.sdm.core.model.ConfigFile;
 import io.github.sdm.core.spi.AutoencoderNetwork;
 import io.github.sdm.core.spi.LatentDistribution;
 import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.unet.graph.TinyAutoencoderGraphs;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *   <li>diffusers' conversion script's outputs {@code latent_sample}, a sample drawn inside the graph by ONNX
  *       Runtime's own random generator: {@link #encodeLatents} returns that draw, so img2img from such an export
  *       differs from run to run whatever the seed (as in diffusers' {@code OnnxStableDiffusionImg2ImgPipeline}); there
- *       is no distribution to give, and no mean to recover from a draw.</li>
+ *       is no distribution to give, and no mean to recover from a draw;</li>
+ *   <li>a TAESD graph sdm built ({@link TinyAutoencoderGraphs}) outputs {@code latents}, the image's latents
+ *       without a distribution, as TAESD computes them.</li>
  * </ul>
  */
 final class OnnxAutoencoder implements AutoencoderNetwork {
@@ -67,6 +71,10 @@ final class OnnxAutoencoder implements AutoencoderNetwork {
         if (encoder.outputs().containsKey("latent_parameters")) {
             encoderOutput = "latent_parameters";
             encoderGivesParameters = true;
+        } else if (encoder.outputs().containsKey(TinyAutoencoderGraphs.LATENTS)) {
+            // a TAESD graph sdm built: the image maps straight to latents, deterministically
+            encoderOutput = TinyAutoencoderGraphs.LATENTS;
+            encoderGivesParameters = false;
         } else if (encoder.outputs().containsKey("latent_sample")) {
             encoderOutput = "latent_sample";
             encoderGivesParameters = false;
@@ -143,6 +151,11 @@ final class OnnxAutoencoder implements AutoencoderNetwork {
                     + sizes.source() + " says");
         }
         return image;
+    }
+
+    /** The graphs it runs: the decoder, and the encoder where there is one. */
+    List<OnnxGraph> graphs() {
+        return encoder == null ? List.of(decoder) : List.of(decoder, encoder);
     }
 
     @Override

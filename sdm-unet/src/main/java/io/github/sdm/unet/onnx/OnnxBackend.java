@@ -8,20 +8,23 @@ import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.spi.DiffusionNetworks;
 import io.github.sdm.core.spi.LoadVerdict;
 import io.github.sdm.core.spi.ModelBackend;
+import io.github.sdm.unet.graph.BuiltGraph;
 import io.github.sdm.unet.graph.ModelGraphs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The networks on ONNX Runtime, from an ONNX export folder ({@code OnnxStableDiffusionPipeline}: see
  * {@link OnnxExport}) in either convention found in the wild, diffusers' conversion script or optimum's exporter, or
  * from graphs sdm builds itself from a diffusers folder or single-file checkpoint ({@link ModelGraphs}: the configs and
  * the safetensors weights, which stay in their files). Input and output names and element types are read from each
- * graph. One session per network serves every generation. Session extensions (feature inheritance) and clip skip
- * beyond 1 are refused: they need the networks' named parts, which a graph does not expose.
+ * graph. One session per network serves every generation. On built graphs, feature inheritance runs on variants of
+ * the UNet's graph ({@link OnnxUNetVariants}); on an export, session extensions are refused: they need the networks'
+ * named parts, which an exported graph does not expose.
  */
 public final class OnnxBackend implements ModelBackend {
     /**
@@ -48,7 +51,7 @@ public final class OnnxBackend implements ModelBackend {
     /**
      * ONNX exports ({@code model_index.json} naming {@code OnnxStableDiffusionPipeline}, and a {@code model.onnx} in
      * {@code text_encoder/}, {@code unet/} and {@code vae_decoder/}), and diffusers folders and single-file
-     * checkpoints whose networks sdm builds graphs for (an {@code AutoencoderKL} VAE, not TAESD).
+     * checkpoints whose networks sdm builds graphs for (the VAE an {@code AutoencoderKL} or a TAESD).
      */
     @Override
     public LoadVerdict canLoad(ModelLocation location) {
@@ -64,6 +67,21 @@ public final class OnnxBackend implements ModelBackend {
         return verdict.loadable() && !onnxRuntimeOnClassPath() ? LoadVerdict.no(MISSING_RUNTIME) : verdict;
     }
 
+    /**
+     * Merges {@link LoadOptions#loras()} into the weights of the graphs it builds (a diffusers folder or checkpoint);
+     * an ONNX export with adapters is refused at load.
+     */
+    @Override
+    public boolean mergesLora() {
+        return true;
+    }
+
+    /** Each network's sessions close after its stage and open again (from graphs built anew, or the export's files). */
+    @Override
+    public boolean releasesPerStage() {
+        return true;
+    }
+
     @Override
     public DiffusionNetworks load(ModelLocation location, LoadOptions options) {
         if (options.weightPaging()) {
@@ -73,17 +91,23 @@ public final class OnnxBackend implements ModelBackend {
         }
         if (!OnnxExport.isExport(location)) {
             requireRuntime(location);
-            return loadBuilt(location, GraphSettings.of(options));
+            return loadBuilt(location, options, GraphSettings.forBuiltGraphs(options));
+        }
+        if (!options.loras().isEmpty()) {
+            throw new InvalidRequestException("LoadOptions.loras: the onnx backend merges LoRA adapters into the graphs "
+                    + "it builds from a diffusers folder or checkpoint, not into an ONNX export (" + location.folder()
+                    + "; first adapter " + options.loras().get(0).file() + "); load the model's safetensors folder");
         }
         OnnxExport export = OnnxExport.of(location);
         requireRuntime(location);
         GraphSettings settings = GraphSettings.of(options);
         List<OnnxGraph> graphs = new ArrayList<>();
         try {
-            OnnxGraph text = open(settings::open, export.textEncoder(), graphs);
-            OnnxGraph unet = open(settings::openUNet, export.unet(), graphs);
-            OnnxGraph decoder = open(settings::open, export.vaeDecoder(), graphs);
-            OnnxGraph encoder = export.vaeEncoder() == null ? null : open(settings::open, export.vaeEncoder(), graphs);
+            OnnxGraph text = open(() -> settings.open(export.textEncoder()), graphs);
+            OnnxGraph unet = open(() -> settings.openUNet(export.unet()), graphs);
+            OnnxGraph decoder = open(() -> settings.open(export.vaeDecoder()), graphs);
+            OnnxGraph encoder = export.vaeEncoder() == null ? null
+                    : open(() -> settings.open(export.vaeEncoder()), graphs);
             ConfigFile textConfig = config(export.textEncoder());
             ConfigFile unetConfig = config(export.unet());
             ConfigFile vaeConfig = config(export.vaeDecoder());
@@ -117,25 +141,47 @@ public final class OnnxBackend implements ModelBackend {
     }
 
     /**
-     * The networks of a diffusers folder or single-file checkpoint as graphs sdm builds: each opened with its weights
-     * handed to ONNX Runtime from the mapped checkpoint; the weight files are closed once every session holds them.
+     * The networks of a diffusers folder or single-file checkpoint as graphs sdm builds, with the linear and convolution
+     * weights held in {@link LoadOptions#weightPrecision()} and {@link LoadOptions#loras()} merged: each opened with its
+     * weights handed to ONNX Runtime from the mapped checkpoint; the weight files are closed once every session holds
+     * them. A network released for stage residency is opened again from graphs built anew (the configs and weights
+     * read again, the adapters merged again).
      */
-    private static DiffusionNetworks loadBuilt(ModelLocation location, GraphSettings settings) {
+    private static DiffusionNetworks loadBuilt(ModelLocation location, LoadOptions options, GraphSettings settings) {
         List<OnnxGraph> graphs = new ArrayList<>();
-        try (ModelGraphs built = ModelGraphs.build(location)) {
-            OnnxGraph text = open(g -> settings.open(built.textEncoder(), g), label(location, "text_encoder"), graphs);
-            OnnxGraph unet = open(g -> settings.open(built.unet(), g), label(location, "unet"), graphs);
-            OnnxGraph decoder = open(g -> settings.open(built.vaeDecoder(), g), label(location, "vae_decoder"), graphs);
-            OnnxGraph encoder = open(g -> settings.open(built.vaeEncoder(), g), label(location, "vae_encoder"), graphs);
+        try (ModelGraphs built = ModelGraphs.build(location, options.weightPrecision(), options.loras())) {
+            OnnxGraph text = openBuilt(built, ModelGraphs::textEncoder, "text_encoder", location, options, settings,
+                    graphs);
+            OnnxGraph unet = openBuilt(built, ModelGraphs::unet, "unet", location, options, settings, graphs);
+            OnnxGraph decoder = openBuilt(built, ModelGraphs::vaeDecoder, "vae_decoder", location, options, settings,
+                    graphs);
+            OnnxGraph encoder = openBuilt(built, ModelGraphs::vaeEncoder, "vae_encoder", location, options, settings,
+                    graphs);
             OnnxTextEncoder textEncoder = new OnnxTextEncoder(text, settings.environment(),
                     built.textConfig().numHiddenLayers());
-            OnnxDenoiser denoiser = new OnnxDenoiser(unet, settings.environment(), built.unetConfig().inChannels(),
-                    built.unetConfig().sampleSize());
+            // the variants' sessions read the loaded UNet's weights: closed before it
+            OnnxUNetVariants variants = new OnnxUNetVariants(built.unetConfig(), built.unetWeights(), unet, settings,
+                    label(location, "unet"));
+            OnnxDenoiser denoiser = new OnnxDenoiser(unet, variants, settings.environment(),
+                    built.unetConfig().inChannels(), built.unetConfig().sampleSize());
             OnnxAutoencoder vae = new OnnxAutoencoder(decoder, encoder, settings.environment(), built.vaeConfig());
-            return new OnnxNetworks(graphs, textEncoder, denoiser, vae);
+            return new OnnxNetworks(graphs, textEncoder, denoiser, vae, variants);
         } catch (RuntimeException e) {
             throw closedAfter(e, graphs);
         }
+    }
+
+    /** Opens the graph {@code pick} takes from {@code built}; after a release, from the model's graphs built anew. */
+    private static OnnxGraph openBuilt(ModelGraphs built, Function<ModelGraphs, BuiltGraph> pick, String network,
+            ModelLocation location, LoadOptions options, GraphSettings settings, List<OnnxGraph> opened) {
+        Path label = label(location, network);
+        OnnxGraph graph = settings.open(pick.apply(built), label).reopenedBy(() -> {
+            try (ModelGraphs again = ModelGraphs.build(location, options.weightPrecision(), options.loras())) {
+                return settings.open(pick.apply(again), label);
+            }
+        });
+        opened.add(graph);
+        return graph;
     }
 
     /** A built graph's name in messages: its network's folder (the VAE's for both halves) and the network. */
@@ -156,8 +202,9 @@ public final class OnnxBackend implements ModelBackend {
         }
     }
 
-    private static OnnxGraph open(Function<Path, OnnxGraph> opener, Path file, List<OnnxGraph> opened) {
-        OnnxGraph graph = opener.apply(file);
+    /** Opens an export's graph with {@code opener}, which opens it again after a release. */
+    private static OnnxGraph open(Supplier<OnnxGraph> opener, List<OnnxGraph> opened) {
+        OnnxGraph graph = opener.get().reopenedBy(opener);
         opened.add(graph);
         return graph;
     }

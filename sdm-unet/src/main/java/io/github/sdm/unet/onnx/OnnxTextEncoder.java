@@ -69,6 +69,11 @@ final class OnnxTextEncoder implements TextEncoderNetwork {
         }
     }
 
+    /** The graph it runs. */
+    OnnxGraph graph() {
+        return graph;
+    }
+
     @Override
     public int numHiddenLayers() {
         return numHiddenLayers;

@@ -2,6 +2,7 @@ package io.github.sdm.unet.graph;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,9 +12,13 @@ import io.github.sdm.core.safetensors.SafetensorsFile;
 import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.unet.config.UNetConfig;
 import io.github.sdm.unet.weights.WeightSource;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The graph builder's checks on the checkpoint and what it hands on, without an engine. */
 class GraphBuilderTest {
@@ -55,6 +60,24 @@ class GraphBuilderTest {
         }
     }
 
+    /** What no output depends on is left out: nodes, the weights they read, optional inputs; required inputs stay. */
+    @Test
+    void buildPrunesWhatNoOutputNeeds() {
+        try (SafetensorsFile file = SafetensorsFile.open(UNET.resolve("diffusion_pytorch_model.safetensors"))) {
+            GraphBuilder g = new GraphBuilder("probe", WeightSource.of(file));
+            String x = g.input("x", ElementType.FLOAT, "n", 16L);
+            String unusedRequired = g.input("unused", ElementType.FLOAT, "n");
+            String fed = g.optionalInput("fed", ElementType.FLOAT, "n", 16L);
+            String dead = g.optionalInput("dead", ElementType.FLOAT, "n", 16L);
+            g.node("Add", List.of(g.node("Mul", List.of(dead, g.weight("conv_out.bias", 4))), x));
+            g.output("y", g.node("Add", List.of(fed, g.node("Add", List.of(x,
+                    g.weight("conv_in.bias", 16))))), "n", 16L);
+            BuiltGraph graph = g.build("probe");
+            assertEquals(List.of("conv_in.bias"), graph.weights().stream().map(GraphWeight::name).toList());
+            assertEquals(List.of(x, unusedRequired, fed), g.keptInputs());
+        }
+    }
+
     @Test
     void aGroupNormWeightIsHandedOnInTheShapeTheGraphUses() {
         try (SafetensorsFile file = SafetensorsFile.open(UNET.resolve("diffusion_pytorch_model.safetensors"))) {
@@ -67,9 +90,17 @@ class GraphBuilderTest {
     }
 
     @Test
-    void aTinyVaeIsNotBuiltAndSaysWhy() {
-        String problem = ModelGraphs.problem(ModelLocation.folder(TestData.tinySd())
-                .withComponent("vae", TestData.fixture("taesd")));
-        assertTrue(problem != null && problem.contains("TAESD"), problem);
+    void aTinyVaeFolderIsBuiltButNotFromASingleFileCheckpoint(@TempDir Path configs) throws IOException {
+        assertNull(ModelGraphs.problem(ModelLocation.folder(TestData.tinySd())
+                .withComponent("vae", TestData.fixture("taesd"))));
+        for (String name : new String[] {"model_index.json", "text_encoder/config.json", "unet/config.json"}) {
+            Files.createDirectories(configs.resolve(name).getParent());
+            Files.copy(TestData.tinySd().resolve(name), configs.resolve(name));
+        }
+        Files.createDirectories(configs.resolve("vae"));
+        Files.copy(TestData.fixture("taesd/config.json"), configs.resolve("vae/config.json"));
+        String problem = ModelGraphs.problem(ModelLocation.singleFile(
+                TestData.fixture("ldm-single-file/tiny-sd15.safetensors"), configs));
+        assertTrue(problem != null && problem.contains("TAESD") && problem.contains("holds an AutoencoderKL"), problem);
     }
 }

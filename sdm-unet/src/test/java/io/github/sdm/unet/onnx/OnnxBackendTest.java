@@ -12,7 +12,6 @@ import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
 import io.github.sdm.core.model.Precision;
-import io.github.sdm.core.model.Residency;
 import io.github.sdm.core.spi.BackendSelector;
 import io.github.sdm.core.spi.LoadVerdict;
 import io.github.sdm.core.testkit.TestData;
@@ -65,14 +64,10 @@ class OnnxBackendTest {
     }
 
     @Test
-    void aTinyVaeIsRefusedNamingTaesd() {
+    void aTinyVaeFolderIsClaimedForBuiltGraphs() {
         ModelLocation location = ModelLocation.folder(TestData.tinySd()).withComponent("vae", TestData.fixture("taesd"));
         LoadVerdict verdict = onnx.canLoad(location);
-        assertFalse(verdict.loadable());
-        assertTrue(verdict.reason().contains("TAESD") && verdict.reason().contains("djl backend"), verdict.reason());
-        SdmException e = assertThrows(SdmException.class,
-                () -> StableDiffusion.load(location, LoadOptions.defaults().withBackend("onnx")));
-        assertTrue(e.getMessage().contains("TAESD"), e.getMessage());
+        assertTrue(verdict.loadable(), verdict.reason());
     }
 
     @Test
@@ -116,10 +111,11 @@ class OnnxBackendTest {
     }
 
     @Test
-    void perStageResidencyIsRefusedNamingTheOptionAndTheBackend() {
-        SdmException e = assertThrows(SdmException.class, () -> StableDiffusion.load(OnnxExports.optimum(),
-                LoadOptions.defaults().withResidency(Residency.PER_STAGE)));
-        assertTrue(e.getMessage().contains("residency PER_STAGE") && e.getMessage().contains("onnx backend"),
+    void halfPrecisionComputeIsRefusedOnTheBuiltGraphsNamingTheOption() {
+        SdmException e = assertThrows(SdmException.class, () -> StableDiffusion.load(TestData.tinySd(),
+                LoadOptions.defaults().withBackend("onnx").withWeightPrecision(Precision.FP16)
+                        .withComputePrecision(Precision.FP16)));
+        assertTrue(e.getMessage().contains("computePrecision FP16") && e.getMessage().contains("compute in float32"),
                 e.getMessage());
     }
 

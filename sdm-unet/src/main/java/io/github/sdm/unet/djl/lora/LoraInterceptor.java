@@ -9,6 +9,7 @@ import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.djl.nn.Part;
 import io.github.sdm.unet.djl.nn.PartInterceptor;
 import io.github.sdm.unet.lora.LoraLayer;
+import io.github.sdm.unet.lora.WeightedLayer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.sdm.unet.djl.nn.Network;
 import io.github.sdm.unet.djl.nn.Parameter;
 import io.github.sdm.unet.lora.LoraLayer;
+import io.github.sdm.unet.lora.WeightedLayer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,14 +1,11 @@
 package io.github.sdm.unet.djl.lora;
 
-import static io.github.sdm.core.testkit.Close.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.sdm.core.AppliedLora;
 import io.github.sdm.core.GenerationBuilder;
 import io.github.sdm.core.GenerationResult;
@@ -16,15 +13,12 @@ import io.github.sdm.core.StableDiffusion;
 import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.ModelLocation;
-import io.github.sdm.core.safetensors.SafetensorsFile;
-import io.github.sdm.core.tensor.FloatTensor;
 import io.github.sdm.core.testkit.TestData;
 import io.github.sdm.core.testkit.Tolerance;
 import io.github.sdm.unet.djl.DjlBackend;
+import io.github.sdm.unet.lora.LoraFixture;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -51,17 +45,17 @@ class LoraReferenceTest {
     private static final Tolerance IMAGE = Tolerance.absolute(2e-3);
 
     private StableDiffusion plain;
-    private SafetensorsFile reference;
+    private LoraFixture fixture;
 
     @BeforeAll
     void load() {
         plain = StableDiffusion.load(ModelLocation.folder(TestData.tinySd()), options());
-        reference = SafetensorsFile.open(TestData.fixture("tiny-lora/reference.safetensors"));
+        fixture = new LoraFixture();
     }
 
     @AfterAll
     void close() {
-        reference.close();
+        fixture.close();
         plain.close();
     }
 
@@ -186,40 +180,26 @@ class LoraReferenceTest {
     }
 
     private GenerationBuilder generate(StableDiffusion sd, JsonObject c) {
-        return sd.txt2img(c.get("prompt").getAsString()).initialLatents(tensor(id(c) + ".initial_latents"))
-                .size(c.get("width").getAsInt(), c.get("height").getAsInt())
-                .sampler(c.get("scheduler").getAsString()).negativePrompt(c.get("negative_prompt").getAsString())
-                .steps(c.get("steps").getAsInt()).guidance(c.get("guidance_scale").getAsDouble());
+        return fixture.generate(sd, c);
     }
 
     private void check(JsonObject c, GenerationResult result) {
-        assertClose(id(c) + " final latents", tensor(id(c) + ".final_latents"), result.finalLatents(), LATENTS);
-        assertClose(id(c) + " image", tensor(id(c) + ".image"), result.decoded(), IMAGE);
+        fixture.check(c, result, LATENTS, IMAGE);
     }
 
     static List<JsonObject> cases() throws IOException {
-        JsonObject root = JsonParser.parseString(Files.readString(TestData.fixture("tiny-lora/reference.json")))
-                .getAsJsonObject();
-        List<JsonObject> out = new ArrayList<>();
-        for (JsonElement e : root.getAsJsonArray("cases")) {
-            out.add(e.getAsJsonObject());
-        }
-        return out;
+        return LoraFixture.cases();
     }
 
     private static String id(JsonObject c) {
-        return c.get("id").getAsString();
+        return LoraFixture.id(c);
     }
 
     private static double multiplier(JsonObject c) {
-        return c.get("multiplier").getAsDouble();
+        return LoraFixture.multiplier(c);
     }
 
     private static Path file(JsonObject c) {
-        return TestData.fixture("tiny-lora/" + c.get("lora_file").getAsString());
-    }
-
-    private FloatTensor tensor(String name) {
-        return new FloatTensor(reference.floats(name), reference.info(name).intShape());
+        return LoraFixture.file(c);
     }
 }

@@ -1,17 +1,19 @@
-package io.github.sdm.inheritance.djl;
+package io.github.sdm.inheritance.plan;
 
 import io.github.sdm.core.error.InvalidRequestException;
 import io.github.sdm.inheritance.FeatureInheritance;
 import io.github.sdm.inheritance.PartSelector;
 import io.github.sdm.inheritance.UnitKind;
-import io.github.sdm.unet.djl.unet.UNet2DConditionModel;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Resolves a layer- or unit-level {@link FeatureInheritance} to the names of the parts it reuses. */
-final class ReusedParts {
+/**
+ * Resolves a layer- or unit-level {@link FeatureInheritance} to the names of the parts it reuses, from a UNet's part
+ * names (the DJL part tree's, which the built graphs' points repeat), so that every engine reuses the same parts.
+ */
+public final class ReusedParts {
     /** Layers: the resnets, transformers and resamplers of the down, mid and up blocks. */
     private static final Pattern LAYER = Pattern.compile(
             "(down_blocks|up_blocks)\\.\\d+\\.(resnets|attentions)\\.\\d+"
@@ -21,19 +23,26 @@ final class ReusedParts {
     private ReusedParts() {
     }
 
-    /** Whether {@code partName} is a layer that layer-level inheritance can reuse. */
-    static boolean isLayer(String partName) {
+    /**
+     * Whether {@code partName} is a layer that layer-level inheritance can reuse.
+     *
+     * @param partName a diffusers part name
+     * @return true for a resnet, transformer or resampler of a down, mid or up block
+     */
+    public static boolean isLayer(String partName) {
         return LAYER.matcher(partName).matches();
     }
 
     /**
-     * The part names of {@code unet} that {@code spec} reuses, in the UNet's order.
+     * The part names of a UNet that {@code spec} reuses, in the UNet's order.
      *
+     * @param spec a layer- or unit-level inheritance
+     * @param names the UNet's part names, in its order
+     * @param downBlocks the UNet's number of down blocks
+     * @return the reused parts
      * @throws InvalidRequestException if a selector selects nothing in this UNet
      */
-    static Set<String> resolve(FeatureInheritance spec, UNet2DConditionModel unet) {
-        int downBlocks = unet.downBlocks().size();
-        List<String> names = unet.partNames();
+    public static Set<String> resolve(FeatureInheritance spec, List<String> names, int downBlocks) {
         Set<String> chosen = new LinkedHashSet<>();
         switch (spec.level()) {
             case LAYER -> {
