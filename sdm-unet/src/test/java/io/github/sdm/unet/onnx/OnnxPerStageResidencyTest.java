@@ -16,14 +16,12 @@ import io.github.sdm.core.model.Residency;
 import io.github.sdm.core.spi.NetworkRole;
 import io.github.sdm.core.spi.TextConditioning;
 import io.github.sdm.core.tensor.FloatTensor;
+import io.github.sdm.core.testkit.ConcurrentGenerations;
 import io.github.sdm.core.testkit.TestData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,22 +87,8 @@ class OnnxPerStageResidencyTest {
                 expected.add(generate(sd, i));
             }
         }
-        ExecutorService pool = Executors.newFixedThreadPool(3);
         try (StableDiffusion sd = StableDiffusion.load(MODEL, options.withResidency(Residency.PER_STAGE))) {
-            List<Future<GenerationResult>> runs = new ArrayList<>();
-            for (int i = 0; i < GENERATIONS; i++) {
-                int index = i;
-                runs.add(pool.submit(() -> generate(sd, index)));
-            }
-            for (int i = 0; i < GENERATIONS; i++) {
-                GenerationResult result = runs.get(i).get();
-                assertArrayEquals(expected.get(i).finalLatents().data(), result.finalLatents().data(), "run " + i);
-                assertArrayEquals(expected.get(i).decoded().data(), result.decoded().data(), "run " + i);
-            }
-            // and one after the others, on sessions opened anew
-            assertArrayEquals(expected.get(0).decoded().data(), generate(sd, 0).decoded().data());
-        } finally {
-            pool.shutdownNow();
+            ConcurrentGenerations.assertEqualSequential(sd, expected, (model, i) -> generate(model, i));
         }
     }
 
