@@ -118,7 +118,8 @@ public final class ForwardContext {
      * held as the files store them: float32 from F32 files, float16 from F16 files) leave the process's resident
      * set ({@code madvise(MADV_DONTNEED)}, Linux); the next call reads them again from the page cache. The process
      * then holds about one layer's weights at a time, the page cache (shared, reclaimable) the rest. Values and
-     * results are unchanged; converted weights (int8, or float16 from F32 files) stay resident.
+     * results are unchanged. Weights converted at load (int8 quantized at load, float16 from F32 files) stay
+     * resident; int8 read from an int8 weight file ({@code sdm quantize}) is paged like the files' own types.
      */
     public ForwardContext withWeightPaging(boolean evict) {
         return new ForwardContext(interceptor, attentionSliceSize, computePrecision, attentionPrecision, training,
