@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,6 +79,19 @@ public final class EmojiDataset {
             pixels.add(EmojiPixels.read(image.file(), size));
         }
         return pixels;
+    }
+
+    /**
+     * The indices of {@code images} grouped by emoji and style: an emoji's skin-tone variations in one style
+     * form one group, in order of first appearance (for {@link EpochOrder#perGroup}).
+     */
+    public static List<int[]> emojiGroups(List<EmojiImage> images) {
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < images.size(); i++) {
+            EmojiImage image = images.get(i);
+            groups.computeIfAbsent(image.style() + " " + image.baseUnified(), k -> new ArrayList<>()).add(i);
+        }
+        return groups.values().stream().map(g -> g.stream().mapToInt(Integer::intValue).toArray()).toList();
     }
 
     private static List<EmojiImage> read(Path folder, EmojiStyle style) {

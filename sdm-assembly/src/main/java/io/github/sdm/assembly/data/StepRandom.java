@@ -14,6 +14,7 @@ public final class StepRandom {
     public static final int TIMESTEPS = 3;
     public static final int NOISE = 4;
     public static final int POSTERIOR = 5;
+    public static final int GROUP_MEMBER = 6;
 
     private StepRandom() {
     }

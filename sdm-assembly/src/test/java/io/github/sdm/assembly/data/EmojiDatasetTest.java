@@ -118,4 +118,51 @@ class EmojiDatasetTest {
         assertArrayEquals(new EpochOrder(7, 42).batch(5, 3), order.batch(5, 3), "a fresh order at step 5 agrees");
         assertFalse(java.util.Arrays.equals(new EpochOrder(7, 43).batch(0, 7), order.batch(0, 7)), "seeded");
     }
+
+    @Test
+    void perEmojiOrderVisitsEveryEmojiOncePerEpochInEachStyle() throws IOException {
+        List<EmojiImage> training = EmojiDataset.load(SyntheticEmoji.write(dir)).training();
+        List<int[]> groups = EmojiDataset.emojiGroups(training);
+        // twemoji dog, face, father christmas (3 tones), then the same in noto, then the noto globe
+        assertEquals(List.of("[0]", "[1]", "[2, 3, 4]", "[5]", "[6]", "[7, 8, 9]", "[10]"),
+                groups.stream().map(java.util.Arrays::toString).toList());
+        EpochOrder order = DataOrder.PER_EMOJI.of(training, 42);
+        assertEquals(groups.size(), order.epochLength());
+        java.util.Set<Integer> christmasSeen = new java.util.TreeSet<>();
+        for (long epoch = 0; epoch < 20; epoch++) {
+            int[] visits = new int[groups.size()];
+            for (int i = 0; i < groups.size(); i++) {
+                int index = order.indexAt(epoch * groups.size() + i);
+                int group = groupOf(groups, index);
+                visits[group]++;
+                if (group == 2) {
+                    christmasSeen.add(index);
+                }
+            }
+            assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1}, visits, "epoch " + epoch + ": each group once");
+        }
+        assertEquals(java.util.Set.of(2, 3, 4), christmasSeen, "every variation is drawn in some epoch");
+        assertArrayEquals(DataOrder.PER_EMOJI.of(training, 42).batch(9, 4), order.batch(9, 4), "seeded, stateless");
+    }
+
+    @Test
+    void singletonGroupsGiveExactlyThePlainOrder() {
+        List<int[]> singletons = java.util.stream.IntStream.range(0, 7).mapToObj(i -> new int[] {i}).toList();
+        EpochOrder grouped = EpochOrder.perGroup(singletons, 42);
+        EpochOrder plain = new EpochOrder(7, 42);
+        assertArrayEquals(plain.batch(0, 21), grouped.batch(0, 21));
+        assertArrayEquals(plain.batch(0, 7), DataOrder.SHUFFLED.of(java.util.Collections.nCopies(7, null), 42)
+                .batch(0, 7));
+    }
+
+    private static int groupOf(List<int[]> groups, int index) {
+        for (int g = 0; g < groups.size(); g++) {
+            for (int member : groups.get(g)) {
+                if (member == index) {
+                    return g;
+                }
+            }
+        }
+        throw new AssertionError(index + " is in no group");
+    }
 }

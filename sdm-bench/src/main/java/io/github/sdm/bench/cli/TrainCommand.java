@@ -1,5 +1,6 @@
 package io.github.sdm.bench.cli;
 
+import io.github.sdm.assembly.data.DataOrder;
 import io.github.sdm.assembly.data.EmojiDataset;
 import io.github.sdm.assembly.djl.train.EmojiTraining;
 import io.github.sdm.assembly.train.LossLog;
@@ -7,10 +8,12 @@ import io.github.sdm.assembly.train.ModelConfigs;
 import io.github.sdm.assembly.train.StepReport;
 import io.github.sdm.assembly.train.TrainingListener;
 import io.github.sdm.assembly.train.TrainingSettings;
+import io.github.sdm.core.error.SdmException;
 import io.github.sdm.core.safetensors.DType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,6 +44,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double lr;
 
+    @Option(names = "--order", defaultValue = "shuffled", converter = DataOrderConverter.class,
+            description = "unet stage: shuffled (every picture once per epoch) or per-emoji (every emoji once per "
+                    + "epoch in each style, as one of its skin-tone variations, so objects are seen as often as "
+                    + "people); a resume continues the same run only with the same order (default: ${DEFAULT-VALUE}).")
+    DataOrder order;
+
     @Option(names = "--tokenizer", description = "CLIP tokenizer folder (default: the embedded model's, "
             + "models/emoji-sd/tokenizer).")
     Path tokenizer;
@@ -52,9 +61,12 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         TrainingSettings settings = run.settings("sdm train", lr, "");
+        if (stage == Stage.vae && order != DataOrder.SHUFFLED) {
+            throw new SdmException("sdm train vae: --order " + order + " applies to the unet stage only");
+        }
         EmojiDataset dataset = EmojiDataset.load(run.data);
-        err.printf("sdm train %s: %d training pictures (%d held out) from %s, %d steps of %d%n", stage,
-                dataset.training().size(), dataset.heldOut().size(), run.data, run.steps, run.batch);
+        err.printf("sdm train %s: %d training pictures (%d held out) from %s, %d steps of %d, order %s%n", stage,
+                dataset.training().size(), dataset.heldOut().size(), run.data, run.steps, run.batch, order);
         err.flush();
         EmojiTraining training = new EmojiTraining(ModelConfigs.emojiSd(),
                 tokenizer != null ? tokenizer : EmbeddedModel.folder().resolve("tokenizer"),
@@ -64,12 +76,26 @@ final class TrainCommand implements Callable<Integer> {
             TrainingListener progress = new TrainingProgressBar(err).andThen(log);
             loss = stage == Stage.vae
                     ? training.trainVae(dataset.training(), run.out, settings, run.resume, progress)
-                    : training.trainUnet(dataset.training(), run.out, settings, run.resume, progress);
+                    : training.trainUnet(dataset.training(), run.out, settings, order, run.resume, progress);
         }
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf("%s stage done: last loss %.5f; model folder %s%n", stage, loss, EmojiTraining.model(run.out));
         stdout.flush();
         return 0;
+    }
+
+    /** Reads {@code shuffled} and {@code per-emoji}. */
+    static final class DataOrderConverter implements CommandLine.ITypeConverter<DataOrder> {
+        @Override
+        public DataOrder convert(String value) {
+            for (DataOrder order : DataOrder.values()) {
+                if (order.toString().equals(value)) {
+                    return order;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a data order: use shuffled or "
+                    + "per-emoji");
+        }
     }
 
     /** A one-line progress bar: step, loss (and its running mean), learning rate, pictures per second. */

@@ -18,7 +18,7 @@ class TrainCommandTest {
         CliRunner.Result result = CliRunner.run("train", "--help");
         assertEquals(0, result.code());
         for (String expected : new String[] {"vae", "unet", "--data", "--out", "--steps", "--batch", "--lr", "--seed",
-                "--resume", "scripts/fetch-emoji"}) {
+                "--resume", "--order", "per-emoji", "scripts/fetch-emoji"}) {
             assertTrue(result.out().contains(expected), expected + " in:\n" + result.out());
         }
     }
@@ -45,5 +45,18 @@ class TrainCommandTest {
         CliRunner.Result result = CliRunner.run("train", "dit", "--out", dir.toString(), "--steps", "1");
         assertNotEquals(0, result.code());
         assertTrue(result.err().contains("vae, unet"), result.err());
+    }
+
+    @Test
+    void aDataOrderIsCheckedBeforeAnyWork() {
+        CliRunner.Result unknown = CliRunner.run("train", "unet", "--out", dir.toString(), "--steps", "1", "--order",
+                "alphabetical");
+        assertNotEquals(0, unknown.code());
+        assertTrue(unknown.err().contains("'alphabetical' is not a data order: use shuffled or per-emoji"),
+                unknown.err());
+        CliRunner.Result vae = CliRunner.run("train", "vae", "--out", dir.toString(), "--steps", "1", "--order",
+                "per-emoji");
+        assertNotEquals(0, vae.code());
+        assertTrue(vae.err().contains("--order per-emoji applies to the unet stage only"), vae.err());
     }
 }

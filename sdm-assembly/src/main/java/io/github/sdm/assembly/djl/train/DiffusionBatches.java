@@ -50,6 +50,12 @@ public final class DiffusionBatches {
      */
     public DiffusionBatches(LatentTable latents, float scalingFactor, List<List<String>> captions,
             ClipTokenizer tokenizer, double dropProbability, long seed) {
+        this(latents, scalingFactor, captions, tokenizer, dropProbability, seed, new EpochOrder(latents.size(), seed));
+    }
+
+    /** As above, visiting the pictures in {@code order} (indices into {@code latents}). */
+    public DiffusionBatches(LatentTable latents, float scalingFactor, List<List<String>> captions,
+            ClipTokenizer tokenizer, double dropProbability, long seed, EpochOrder order) {
         if (captions.size() != latents.size()) {
             throw new IllegalArgumentException(captions.size() + " caption lists for " + latents.size() + " pictures");
         }
@@ -59,7 +65,7 @@ public final class DiffusionBatches {
         this.tokenizer = tokenizer;
         this.dropProbability = dropProbability;
         this.seed = seed;
-        this.order = new EpochOrder(latents.size(), seed);
+        this.order = order;
     }
 
     /** One picture's caption: a form drawn from {@code random}, then dropped with {@code dropProbability}. */

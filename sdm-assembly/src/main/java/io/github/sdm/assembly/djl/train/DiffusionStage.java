@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.github.sdm.assembly.data.EpochOrder;
 import io.github.sdm.core.tokenizer.ClipTokenizer;
 import io.github.sdm.unet.djl.clip.CLIPTextModel;
 import io.github.sdm.unet.djl.nn.ForwardContext;
@@ -29,11 +30,12 @@ public final class DiffusionStage implements TrainingStage {
      * @param latents the training pictures' posteriors
      * @param scalingFactor the VAE config's {@code scaling_factor}
      * @param captions for each picture (same order as {@code latents}), the caption forms to draw from
+     * @param order the order the pictures are visited in (indices into {@code latents})
      */
     public DiffusionStage(UNet2DConditionModel unet, CLIPTextModel textEncoder, LatentTable latents,
             float scalingFactor, List<List<String>> captions, ClipTokenizer tokenizer, double dropProbability,
-            long seed) {
-        this.batches = new DiffusionBatches(latents, scalingFactor, captions, tokenizer, dropProbability, seed);
+            long seed, EpochOrder order) {
+        this.batches = new DiffusionBatches(latents, scalingFactor, captions, tokenizer, dropProbability, seed, order);
         this.unet = unet;
         this.textEncoder = textEncoder;
         this.networks = new TrainedNetworks(Map.of(ComponentFolders.UNET, unet, ComponentFolders.TEXT_ENCODER,

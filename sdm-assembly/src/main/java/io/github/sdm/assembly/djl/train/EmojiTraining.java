@@ -2,6 +2,7 @@ package io.github.sdm.assembly.djl.train;
 
 import ai.djl.ndarray.NDManager;
 import io.github.sdm.assembly.data.Captions;
+import io.github.sdm.assembly.data.DataOrder;
 import io.github.sdm.assembly.data.EmojiDataset;
 import io.github.sdm.assembly.data.EmojiImage;
 import io.github.sdm.assembly.train.ModelConfigs;
@@ -86,6 +87,15 @@ public final class EmojiTraining {
     /** Stage 2 on {@code training}, with stage 1's VAE; completes {@code out/model/}. Returns the last loss. */
     public double trainUnet(List<EmojiImage> training, Path out, TrainingSettings settings, boolean resume,
             TrainingListener listener) {
+        return trainUnet(training, out, settings, DataOrder.SHUFFLED, resume, listener);
+    }
+
+    /**
+     * Stage 2, visiting the pictures in {@code order}. The order is not part of the checkpoint: a resumed run
+     * continues the uninterrupted one exactly when it is given the same order.
+     */
+    public double trainUnet(List<EmojiImage> training, Path out, TrainingSettings settings, DataOrder order,
+            boolean resume, TrainingListener listener) {
         int size = configs.imageSize();
         Path model = model(out);
         Path vaeFolder = model.resolve(ComponentFolders.VAE);
@@ -111,7 +121,7 @@ public final class EmojiTraining {
                         ? (CLIPTextModel) Checkpoint.loadNetwork(checkpoint, ComponentFolders.TEXT_ENCODER, manager)
                         : CLIPTextModel.random(configs.textEncoderConfig(), settings.seed() + 1, manager)) {
             DiffusionStage stage = new DiffusionStage(unet, textEncoder, latents, scalingFactor, captions, tokenizer,
-                    DiffusionStage.DEFAULT_DROP_PROBABILITY, settings.seed());
+                    DiffusionStage.DEFAULT_DROP_PROBABILITY, settings.seed(), order.of(training, settings.seed()));
             try (Trainer trainer = new Trainer(stage, settings, Map.of(ComponentFolders.UNET, configs.unet(),
                     ComponentFolders.TEXT_ENCODER, configs.textEncoder()), checkpoint)) {
                 double loss = trainer.train(listener);

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.sdm.assembly.data.Captions;
 import io.github.sdm.assembly.data.EmojiDataset;
 import io.github.sdm.assembly.data.EmojiImage;
+import io.github.sdm.assembly.data.EpochOrder;
 import io.github.sdm.assembly.data.SyntheticEmoji;
 import io.github.sdm.assembly.train.ModelConfigs;
 import io.github.sdm.assembly.train.StepReport;
@@ -236,7 +237,7 @@ class TrainingLoopTest {
         List<List<String>> captions = training.subList(0, pictures).stream().map(Captions::forms).toList();
         return new DiffusionStage(unet, text, latents, 1f, captions,
                 ClipTokenizer.load(TestData.tinySd().resolve("tokenizer")), DiffusionStage.DEFAULT_DROP_PROBABILITY,
-                5);
+                5, new EpochOrder(pictures, 5));
     }
 
     /** The loss of step 0's draws, without changing the weights. */
