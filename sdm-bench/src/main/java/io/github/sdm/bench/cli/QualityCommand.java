@@ -45,6 +45,13 @@ final class QualityCommand implements Callable<Integer> {
             description = "Prompts per group: N training names and N held-out names (default: ${DEFAULT-VALUE}).")
     int perGroup;
 
+    @Option(names = "--spread", defaultValue = "pictures", paramLabel = "pictures|emoji",
+            converter = SpelledEnumConverter.Spreads.class,
+            description = "What the prompts are spaced through: every picture (skin-tone variations included, so "
+                    + "the set follows the data) or every emoji (one picture per emoji and style, so each name "
+                    + "weighs the same) (default: ${DEFAULT-VALUE}).")
+    QualityPrompts.Spread spread;
+
     @Option(names = "--variant", paramLabel = "KIND=VALUE[+KIND=VALUE...]",
             description = {"A variant to compare with the full model (repeatable): preset=NAME (a feature-inheritance "
                     + "preset, or its bare name), sampler=NAME, steps=N, vae=FOLDER (e.g. a TAESD), unet=FOLDER (a UNet "
@@ -108,7 +115,7 @@ final class QualityCommand implements Callable<Integer> {
         }
         EmojiDataset dataset = EmojiDataset.load(data);
         Path folder = model != null ? model : EmbeddedModel.folder();
-        List<QualityPrompts.Prompt> prompts = QualityPrompts.of(dataset, perGroup, seed);
+        List<QualityPrompts.Prompt> prompts = QualityPrompts.of(dataset, perGroup, seed, spread);
         ImageEmbedding embedding = embedding(folder);
         QualityBench.Result result;
         try (StableDiffusion sd = StableDiffusion.load(folder)) {
@@ -123,7 +130,8 @@ final class QualityCommand implements Callable<Integer> {
         out.println("## Quality");
         out.println();
         out.printf(Locale.ROOT, "Model `%s`, data `%s`, %s, %d steps, guidance %s, seeds %d to %d, prompts "
-                + "\"<name>, <style>\".  %n", folder, data, sampler, steps, guidance, seed, seed + prompts.size() - 1);
+                + "\"<name>, <style>\"%s.  %n", folder, data, sampler, steps, guidance, seed, seed + prompts.size() - 1,
+                spread == QualityPrompts.Spread.EMOJI ? ", one per emoji (skin-tone variations skipped)" : "");
         out.printf(Locale.ROOT, "Embedding: %s.%n%n", embedding.description());
         out.println("### Prompt fidelity: retrieval among all emoji");
         out.println();

@@ -13,7 +13,6 @@ import io.github.sdm.core.safetensors.DType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,7 +43,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--order", defaultValue = "shuffled", converter = DataOrderConverter.class,
+    @Option(names = "--order", defaultValue = "shuffled", converter = SpelledEnumConverter.DataOrders.class,
             description = "unet stage: shuffled (every picture once per epoch) or per-emoji (every emoji once per "
                     + "epoch in each style, as one of its skin-tone variations, so objects are seen as often as "
                     + "people); a resume continues the same run only with the same order (default: ${DEFAULT-VALUE}).")
@@ -82,20 +81,6 @@ final class TrainCommand implements Callable<Integer> {
         stdout.printf("%s stage done: last loss %.5f; model folder %s%n", stage, loss, EmojiTraining.model(run.out));
         stdout.flush();
         return 0;
-    }
-
-    /** Reads {@code shuffled} and {@code per-emoji}. */
-    static final class DataOrderConverter implements CommandLine.ITypeConverter<DataOrder> {
-        @Override
-        public DataOrder convert(String value) {
-            for (DataOrder order : DataOrder.values()) {
-                if (order.toString().equals(value)) {
-                    return order;
-                }
-            }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a data order: use shuffled or "
-                    + "per-emoji");
-        }
     }
 
     /** A one-line progress bar: step, loss (and its running mean), learning rate, pictures per second. */

@@ -228,6 +228,15 @@ class QualityCommandTest {
     }
 
     @Test
+    void theEmojiSpreadIsStatedInTheReport() throws IOException {
+        CliRunner.Result result = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data",
+                emojiFolder().toString(), "--prompts", "1", "--steps", "1", "--spread", "emoji");
+        assertEquals(0, result.code(), result.err());
+        assertTrue(result.out().contains("\"<name>, <style>\", one per emoji (skin-tone variations skipped)."),
+                result.out());
+    }
+
+    @Test
     void badVariantsAndMissingDataAreNamed() throws IOException {
         CliRunner.Result embedding = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data",
                 emojiFolder().toString(), "--embedding", "inception");
@@ -245,6 +254,10 @@ class QualityCommandTest {
         CliRunner.Result preset = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data", emojiFolder().toString(),
                 "--variant", "preset=nope");
         assertTrue(preset.err().contains("no feature-inheritance preset 'nope'"), preset.err());
+        CliRunner.Result spread = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data",
+                emojiFolder().toString(), "--spread", "names");
+        assertEquals(2, spread.code());
+        assertTrue(spread.err().contains("'names' is not a prompt spread: use pictures or emoji"), spread.err());
         Path missing = dir.resolve("nothing");
         CliRunner.Result noData = CliRunner.run("bench", "quality", "--model", GenerateCommandTest.MODEL, "--data", missing.toString());
         assertEquals(2, noData.code());
