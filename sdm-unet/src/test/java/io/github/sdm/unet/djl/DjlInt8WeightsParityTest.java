@@ -1,9 +1,7 @@
 package io.github.sdm.unet.djl;
 
-import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.Precision;
-import io.github.sdm.core.testkit.BackendParitySuite;
-import io.github.sdm.core.testkit.Tolerance;
+import io.github.sdm.unet.WeightPrecisionParitySuite;
 
 /**
  * The reference cases with every convolution and linear weight held as int8 with one scale per output channel
@@ -13,29 +11,13 @@ import io.github.sdm.core.testkit.Tolerance;
  * {@code max(1, peak)} (measured 2.6e-2, the VAE decode), final latents within 3e-2 of {@code max(1, peak)} (measured
  * 1.5e-2), images within 0.1 (measured 4.5e-2).
  */
-class DjlInt8WeightsParityTest extends BackendParitySuite {
+class DjlInt8WeightsParityTest extends WeightPrecisionParitySuite {
+    DjlInt8WeightsParityTest() {
+        super(Precision.INT8);
+    }
+
     @Override
     protected String backendName() {
         return new DjlBackend().name();
-    }
-
-    @Override
-    protected LoadOptions loadOptions() {
-        return super.loadOptions().withWeightPrecision(Precision.INT8).withComputePrecision(Precision.FP32);
-    }
-
-    @Override
-    protected Tolerance networkTolerance() {
-        return Tolerance.ofPeakAtLeastOne(5e-2);
-    }
-
-    @Override
-    protected Tolerance latentTolerance() {
-        return Tolerance.ofPeakAtLeastOne(3e-2);
-    }
-
-    @Override
-    protected Tolerance imageTolerance() {
-        return Tolerance.absolute(0.1);
     }
 }

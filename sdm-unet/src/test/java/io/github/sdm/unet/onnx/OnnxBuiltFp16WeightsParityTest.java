@@ -1,9 +1,7 @@
 package io.github.sdm.unet.onnx;
 
-import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.Precision;
-import io.github.sdm.core.testkit.BackendParitySuite;
-import io.github.sdm.core.testkit.Tolerance;
+import io.github.sdm.unet.WeightPrecisionParitySuite;
 
 /**
  * The reference cases on the built graphs with every linear and convolution weight held in float16 and computed in
@@ -12,29 +10,13 @@ import io.github.sdm.core.testkit.Tolerance;
  * {@code max(1, peak)}, images within 5e-3. Measured on tiny-sd-pipe: network outputs 1.0e-3 (the VAE decode), final
  * latents 3.7e-4.
  */
-class OnnxBuiltFp16WeightsParityTest extends BackendParitySuite {
+class OnnxBuiltFp16WeightsParityTest extends WeightPrecisionParitySuite {
+    OnnxBuiltFp16WeightsParityTest() {
+        super(Precision.FP16);
+    }
+
     @Override
     protected String backendName() {
         return new OnnxBackend().name();
-    }
-
-    @Override
-    protected LoadOptions loadOptions() {
-        return super.loadOptions().withWeightPrecision(Precision.FP16);
-    }
-
-    @Override
-    protected Tolerance networkTolerance() {
-        return Tolerance.ofPeakAtLeastOne(2e-3);
-    }
-
-    @Override
-    protected Tolerance latentTolerance() {
-        return Tolerance.ofPeakAtLeastOne(2e-3);
-    }
-
-    @Override
-    protected Tolerance imageTolerance() {
-        return Tolerance.absolute(5e-3);
     }
 }

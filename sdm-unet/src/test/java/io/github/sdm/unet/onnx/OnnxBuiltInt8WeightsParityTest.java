@@ -1,9 +1,7 @@
 package io.github.sdm.unet.onnx;
 
-import io.github.sdm.core.model.LoadOptions;
 import io.github.sdm.core.model.Precision;
-import io.github.sdm.core.testkit.BackendParitySuite;
-import io.github.sdm.core.testkit.Tolerance;
+import io.github.sdm.unet.WeightPrecisionParitySuite;
 
 /**
  * The reference cases on the built graphs with every linear and convolution weight held as int8 with one float32 scale
@@ -12,29 +10,13 @@ import io.github.sdm.core.testkit.Tolerance;
  * network outputs within 5e-2 of {@code max(1, peak)} (measured 2.6e-2, the VAE decode), final latents within 3e-2 of
  * {@code max(1, peak)} (measured 1.5e-2), images within 0.1.
  */
-class OnnxBuiltInt8WeightsParityTest extends BackendParitySuite {
+class OnnxBuiltInt8WeightsParityTest extends WeightPrecisionParitySuite {
+    OnnxBuiltInt8WeightsParityTest() {
+        super(Precision.INT8);
+    }
+
     @Override
     protected String backendName() {
         return new OnnxBackend().name();
-    }
-
-    @Override
-    protected LoadOptions loadOptions() {
-        return super.loadOptions().withWeightPrecision(Precision.INT8);
-    }
-
-    @Override
-    protected Tolerance networkTolerance() {
-        return Tolerance.ofPeakAtLeastOne(5e-2);
-    }
-
-    @Override
-    protected Tolerance latentTolerance() {
-        return Tolerance.ofPeakAtLeastOne(3e-2);
-    }
-
-    @Override
-    protected Tolerance imageTolerance() {
-        return Tolerance.absolute(0.1);
     }
 }
