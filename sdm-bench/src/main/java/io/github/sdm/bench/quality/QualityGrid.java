@@ -12,14 +12,16 @@ import java.util.List;
 
 /**
  * A picture grid of the yardstick's prompts for people to look at: each cell is the generated picture with the
- * real emoji its prompt names to its right, both scaled up by whole pixels. The cells are half training names and
+ * real emoji its prompt names to its right, both scaled up by whole pixels to about {@value #CELL_SIDE} pixels
+ * a side (32 px models are scaled 4x, 64 px models 2x). The cells are half training names and
  * half held-out names, evenly spaced through each group of the prompt set, in rows of {@link #COLUMNS}. No text is
  * drawn (headless machines may lack fonts): {@link #captions} lists the prompts in cell order.
  */
 public final class QualityGrid {
     /** Cells per row. */
     public static final int COLUMNS = 4;
-    private static final int SCALE = 2;
+    /** The side a picture is scaled up to, by a whole factor (at least 1). */
+    static final int CELL_SIDE = 128;
     private static final int GAP = 8;
 
     private final List<Integer> cells;
@@ -58,10 +60,11 @@ public final class QualityGrid {
      */
     public BufferedImage render(List<FloatTensor> pictures) {
         int side = pictures.get(cells.get(0)).dim(3);
-        int cell = 2 * side * SCALE + GAP;
+        int scale = Math.max(1, CELL_SIDE / side);
+        int cell = 2 * side * scale + GAP;
         int rows = (cells.size() + COLUMNS - 1) / COLUMNS;
         int columns = Math.min(COLUMNS, cells.size());
-        BufferedImage grid = new BufferedImage(columns * (cell + GAP) + GAP, rows * (side * SCALE + GAP) + GAP,
+        BufferedImage grid = new BufferedImage(columns * (cell + GAP) + GAP, rows * (side * scale + GAP) + GAP,
                 BufferedImage.TYPE_INT_RGB);
         Graphics2D g = grid.createGraphics();
         try {
@@ -72,12 +75,12 @@ public final class QualityGrid {
                     side);
             for (int k = 0; k < cells.size(); k++) {
                 int x = GAP + (k % COLUMNS) * (cell + GAP);
-                int y = GAP + (k / COLUMNS) * (side * SCALE + GAP);
+                int y = GAP + (k / COLUMNS) * (side * scale + GAP);
                 FloatTensor picture = pictures.get(cells.get(k));
                 g.drawImage(ImageTensors.toImage(picture.data(), picture.dim(2), picture.dim(3)), x, y,
-                        side * SCALE, side * SCALE, null);
-                g.drawImage(ImageTensors.toImage(QualityBench.unitRange(real.get(k)), side, side), x + side * SCALE + GAP, y,
-                        side * SCALE, side * SCALE, null);
+                        side * scale, side * scale, null);
+                g.drawImage(ImageTensors.toImage(QualityBench.unitRange(real.get(k)), side, side), x + side * scale + GAP, y,
+                        side * scale, side * scale, null);
             }
         } finally {
             g.dispose();
