@@ -26,7 +26,7 @@ public record ModelConfigs(String unet, String vae, String textEncoder) {
         CLIPTextConfig.parse(textEncoder, "text_encoder config.json");
     }
 
-    /** The emoji model: 64x64 pixels, 16x16x4 latents, a 64-wide 4-layer text encoder. */
+    /** The emoji model: 32x32 pixels, 8x8x4 latents, a 64-wide 4-layer text encoder. */
     public static ModelConfigs emojiSd() {
         return new ModelConfigs(resource("unet_config.json"), resource("vae_config.json"),
                 resource("text_encoder_config.json"));

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * The default model: the small SD 1.x-shaped emoji model trained by {@code sdm train} (docs/training.md) and
  * shipped in the repository under {@code models/emoji-sd} (found through the {@code sdm.home} property the
- * launcher sets, else the working directory). It draws 64x64 emoji of the prompt with no download. The seeded
+ * launcher sets, else the working directory). It draws 32x32 emoji of the prompt with no download. The seeded
  * random {@code models/tiny-sd} beside it stays for the parity tests.
  */
 final class EmbeddedModel {
