@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code sdm bench quality} end to end: the embedded random model on a tiny emoji folder written here. */
-class QualityCommandTest {
+public class QualityCommandTest {
     /** unified, name, category, colour; 1F34E is held out by the hash rule, the others are training emoji. */
     private static final String[][] EMOJI = {
         {"1F34E", "RED APPLE", "Food & Drink", "ff0000"},
@@ -38,7 +38,7 @@ class QualityCommandTest {
      * A tiny emoji folder under {@code dir} (written once) in the layout of scripts/fetch-emoji: both styles, each
      * emoji a coloured square on transparency.
      */
-    static Path emojiFolder(Path dir) throws IOException {
+    public static Path emojiFolder(Path dir) throws IOException {
         if (Files.isDirectory(dir.resolve("emoji"))) {
             return dir.resolve("emoji");
         }
